@@ -1,0 +1,133 @@
+import { inject, injectable } from 'tsyringe';
+import type { Got } from 'got';
+import { TOKENS } from '../di/tokens.js';
+import { HEADERS, LIMITS, PATHS } from '../constants.js';
+import { AmazonResponseError } from '../errors.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import { classifyFailure, classifyTransportError } from './classify.js';
+import type { AmazonResponse } from './http.js';
+import { parseJsonLossless } from './lossless-json.js';
+
+/** A profile as `GET /v2/profiles` lists it, ids kept as strings. */
+export interface AmazonProfile {
+  profileId: string;
+  countryCode: string;
+  currencyCode?: string;
+  timezone?: string;
+  accountInfo?: { id?: string; type?: string; name?: string; subType?: string };
+}
+
+export interface AlternateId {
+  countryCode?: string;
+  region?: string;
+  profileId?: string;
+  entityId?: string;
+  dspAdvertiserId?: string;
+}
+
+export interface AdvertiserAccount {
+  advertiserAccountId?: string;
+  displayName?: string;
+  alternateIds?: AlternateId[];
+}
+
+/** Who is calling: the region host, the LWA client id and the installation's tokens. */
+export interface CallContext {
+  host: string;
+  clientId: string;
+  tokens: TokenProvider;
+}
+
+/** The Ads API calls install needs. Each answer other than success is classified into a typed error. */
+@injectable()
+export class AmazonAdsApi {
+  constructor(@inject(TOKENS.Http) private readonly http: Got) {}
+
+  async listProfiles(ctx: CallContext): Promise<AmazonProfile[]> {
+    const response = await this.authorised(ctx, (token) =>
+      this.send(`${ctx.host}${PATHS.profiles}`, 'GET', {
+        authorization: `Bearer ${token}`,
+        [HEADERS.legacyClientId]: ctx.clientId,
+        accept: 'application/json',
+      }),
+    );
+    const body = parseJsonLossless(response.body);
+    if (!Array.isArray(body))
+      throw new AmazonResponseError('Amazon answered /v2/profiles with something other than a list.');
+    return body.filter(isObject).map((p) => ({
+      ...(p as unknown as AmazonProfile),
+      profileId: String(p.profileId),
+      countryCode: String(p.countryCode ?? ''),
+    }));
+  }
+
+  /** Every advertiser account the token can see, page by page (bounded). */
+  async listAdvertiserAccounts(ctx: CallContext): Promise<AdvertiserAccount[]> {
+    const accounts: AdvertiserAccount[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < LIMITS.advertiserAccountsMaxPages; page++) {
+      const body = JSON.stringify({
+        isGlobalAccountFilter: { include: [true] },
+        maxResults: LIMITS.advertiserAccountsPageSize,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      const response = await this.authorised(ctx, (token) =>
+        this.send(
+          `${ctx.host}${PATHS.advertiserAccounts}`,
+          'POST',
+          {
+            authorization: `Bearer ${token}`,
+            [HEADERS.clientId]: ctx.clientId,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body,
+        ),
+      );
+      const parsed = parseJsonLossless(response.body) as {
+        advertiserAccounts?: unknown;
+        nextToken?: unknown;
+      };
+      if (!isObject(parsed) || !Array.isArray(parsed.advertiserAccounts)) {
+        throw new AmazonResponseError(
+          'Amazon answered the advertiser account query without advertiserAccounts.',
+        );
+      }
+      accounts.push(...(parsed.advertiserAccounts.filter(isObject) as AdvertiserAccount[]));
+      nextToken = typeof parsed.nextToken === 'string' && parsed.nextToken ? parsed.nextToken : undefined;
+      if (!nextToken) break;
+    }
+    return accounts;
+  }
+
+  /** Runs `call` with the current token; on 401 asks the token provider for a new one and tries once more. */
+  private async authorised(
+    ctx: CallContext,
+    call: (token: string) => Promise<AmazonResponse>,
+  ): Promise<AmazonResponse> {
+    const token = await ctx.tokens.current();
+    let response = await call(token);
+    if (response.status === 401 && ctx.tokens.canRefresh)
+      response = await call(await ctx.tokens.rejected(token));
+    if (response.status < 200 || response.status >= 300) throw classifyFailure(response);
+    return response;
+  }
+
+  private async send(
+    url: string,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<AmazonResponse> {
+    try {
+      const r = await this.http(url, { method, headers, body });
+      return { status: r.statusCode, headers: r.headers, body: r.body };
+    } catch (error) {
+      throw classifyTransportError(error);
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

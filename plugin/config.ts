@@ -1,0 +1,39 @@
+import type { Region } from './constants.js';
+import { readPackageJson } from './project-files.js';
+
+/** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */
+export interface AmazonDspConfig {
+  advertiser_id: string;
+  profile_id: string;
+  access_token: string;
+  client_id?: string;
+  client_secret?: string;
+  refresh_token?: string;
+  region?: Region;
+  data_set_name?: string;
+  default_country?: string;
+  batch_size?: number;
+}
+
+interface JsonSchemaObject {
+  properties: Record<string, { writeOnly?: boolean; title?: string; type?: string; enum?: string[] }>;
+  required?: string[];
+}
+
+export const CONFIG_SCHEMA = readPackageJson<JsonSchemaObject>('schemas/config.schema.json');
+
+/** Config keys the schema marks `writeOnly`: the one flag redaction, masking and the UI all read. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(CONFIG_SCHEMA.properties)
+    .filter(([, p]) => p.writeOnly === true)
+    .map(([k]) => k),
+);
+
+export const MASK = '***';
+
+/** A copy of `config` with every secret replaced by `***`, for anything shown or printed. */
+export function maskConfig<T extends object>(config: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) out[k] = SECRET_KEYS.has(k) && v !== undefined ? MASK : v;
+  return out as T;
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { Got } from 'got';
+import { TOKENS } from './tokens.js';
+import type { HostSettings } from '../host-settings.js';
+import { systemClock, type Clock } from '../clock.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { SecretRegistry } from '../logging/secret-registry.js';
+import { SchemaRegistry } from '../schemas/schema-registry.js';
+import { createAmazonHttp } from '../amazon/http.js';
+import { Destination } from '../destination.js';
+
+export interface PluginOptions {
+  hostSettings: HostSettings;
+  logger?: Logger;
+  clock?: Clock;
+  http?: Got;
+  secrets?: SecretRegistry;
+}
+
+/**
+ * The composition root: a container of its own per plugin instance (never the global one), with every
+ * interface bound to an explicit token.
+ */
+export function createPluginContainer(options: PluginOptions): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const secrets = options.secrets ?? new SecretRegistry();
+  c.register(TOKENS.HostSettings, { useValue: options.hostSettings });
+  c.register(TOKENS.Secrets, { useValue: secrets });
+  c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
+  c.register(TOKENS.Logger, { useValue: options.logger ?? createLogger({ secrets }) });
+  c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
+  c.register(SchemaRegistry, { useValue: new SchemaRegistry() });
+  return c;
+}
+
+/** A ready `Destination` for the host. */
+export function createDestination(options: PluginOptions): Destination {
+  return createPluginContainer(options).resolve(Destination);
+}

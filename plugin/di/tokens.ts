@@ -1,0 +1,15 @@
+/** Explicit DI tokens for everything injected through an interface. */
+export const TOKENS = {
+  /** winston `Logger` with redaction built in. */
+  Logger: Symbol('Logger'),
+  /** `Clock`: time and sleeping, replaceable in tests. */
+  Clock: Symbol('Clock'),
+  /** got instance used for every call to Amazon. */
+  Http: Symbol('Http'),
+  /** `HostSettings`. */
+  HostSettings: Symbol('HostSettings'),
+  /** `SecretRegistry`: secret values the logger scrubs wherever they appear. */
+  Secrets: Symbol('Secrets'),
+  /** The `Installation` a child container serves. */
+  Installation: Symbol('Installation'),
+} as const;

@@ -1,0 +1,51 @@
+import { LWA_TOKEN_URL, REGION_HOSTS, REGIONS, type Region } from './constants.js';
+
+/**
+ * What the host decides and an operator never can: where Amazon is and which Login with Amazon
+ * application the platform uses. Read once at start-up (see `hostSettingsFromEnv`) and injected.
+ */
+export interface HostSettings {
+  /** Base URL of the Ads API for each region. */
+  readonly regionHosts: Readonly<Record<Region, string>>;
+  /** Login with Amazon token endpoint. */
+  readonly lwaTokenUrl: string;
+  /** The platform's own LWA client id, used when an installation's config has none. */
+  readonly platformClientId?: string;
+  /** Timeout of one HTTP request to Amazon. */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Builds host settings from the environment:
+ * - `AMAZON_ADS_API_URL`: one base URL replacing the three region hosts (a `{region}` placeholder,
+ *   if present, becomes `na`, `eu` or `fe`, so a sandbox can serve each region apart);
+ * - `AMAZON_LWA_TOKEN_URL`: the token endpoint;
+ * - `AMAZON_ADS_CLIENT_ID`: the platform's LWA client id;
+ * - `AMAZON_REQUEST_TIMEOUT_MS`.
+ */
+export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): HostSettings {
+  const base = nonEmpty(env.AMAZON_ADS_API_URL);
+  const timeout = Number(env.AMAZON_REQUEST_TIMEOUT_MS);
+  return {
+    regionHosts: base ? regionHostsFromBase(base) : REGION_HOSTS,
+    lwaTokenUrl: nonEmpty(env.AMAZON_LWA_TOKEN_URL) ?? LWA_TOKEN_URL,
+    platformClientId: nonEmpty(env.AMAZON_ADS_CLIENT_ID),
+    requestTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
+/** `http://127.0.0.1:4010/{region}` → one host per region; without the placeholder, the same URL for all. */
+export function regionHostsFromBase(base: string): Record<Region, string> {
+  const trimmed = base.replace(/\/+$/, '');
+  return Object.fromEntries(REGIONS.map((r) => [r, trimmed.replace('{region}', r.toLowerCase())])) as Record<
+    Region,
+    string
+  >;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}

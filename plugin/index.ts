@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+
+export { Destination } from './destination.js';
+export { createDestination, createPluginContainer, type PluginOptions } from './di/container.js';
+export { TOKENS } from './di/tokens.js';
+export { hostSettingsFromEnv, type HostSettings } from './host-settings.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export { SecretRegistry } from './logging/secret-registry.js';
+export { maskInstallation, type Installation } from './installation.js';
+export { maskConfig, type AmazonDspConfig } from './config.js';
+export { MANIFEST } from './catalog/manifest.js';
+export * from './errors.js';
+export type * from './contracts.js';
+export type * from './amazon/event-types.js';

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../di/tokens.js';
+import type { HostSettings } from '../host-settings.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging/logger.js';
+import { SecretRegistry } from '../logging/secret-registry.js';
+import { SchemaRegistry } from '../schemas/schema-registry.js';
+import {
+  AmazonAdsApi,
+  type AdvertiserAccount,
+  type AmazonProfile,
+  type CallContext,
+} from '../amazon/ads-api.js';
+import { LwaClient } from '../auth/lwa-client.js';
+import { TokenProvider } from '../auth/token-provider.js';
+import { COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
+import { NotFoundError, PluginError } from '../errors.js';
+import { findVariant } from '../catalog/manifest.js';
+import { troubleshooting } from '../catalog/manifest.js';
+import type { Installation } from '../installation.js';
+import { validateInstallRequest, type ValidInstallRequest } from './validate-install-request.js';
+
+/**
+ * Validates an install request, checks the credentials against Amazon and resolves what delivery needs:
+ * the region (from the profile's marketplace unless configured) and the numeric DSP advertiser id.
+ */
+@injectable()
+export class Installer {
+  constructor(
+    @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
+    @inject(SchemaRegistry) private readonly schemas: SchemaRegistry,
+    @inject(AmazonAdsApi) private readonly api: AmazonAdsApi,
+    @inject(LwaClient) private readonly lwa: LwaClient,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  async install(request: unknown): Promise<Installation> {
+    const valid = validateInstallRequest(request, this.schemas, this.settings.platformClientId);
+    const started = this.clock.now();
+    try {
+      const installation = await this.resolve(valid);
+      this.logger.info('install succeeded', {
+        event: 'install',
+        variant: installation.variant,
+        region: installation.region,
+        advertiser_account_id: installation.advertiser.accountId,
+        duration_ms: this.clock.now() - started,
+      });
+      return installation;
+    } catch (error) {
+      this.logger.warn('install failed', {
+        event: 'install',
+        variant: valid.variant,
+        code: error instanceof PluginError ? error.code : 'UNEXPECTED',
+        error: error instanceof Error ? error.message : String(error),
+        duration_ms: this.clock.now() - started,
+      });
+      throw error;
+    }
+  }
+
+  private async resolve(valid: ValidInstallRequest): Promise<Installation> {
+    const { config } = valid;
+    const refresh =
+      config.client_secret && config.refresh_token && config.client_id
+        ? {
+            clientId: config.client_id,
+            clientSecret: config.client_secret,
+            refreshToken: config.refresh_token,
+          }
+        : undefined;
+    const tokens = new TokenProvider(config.access_token, refresh, this.lwa, this.clock, this.secrets);
+
+    const { profile, region } = await this.findProfile(valid, tokens);
+    const host = this.settings.regionHosts[region];
+    const ctx: CallContext = { host, clientId: valid.clientId, tokens };
+    const accounts = await this.api.listAdvertiserAccounts(ctx);
+    const advertiser = resolveAdvertiser(config.advertiser_id, region, accounts);
+
+    const warnings: string[] = [];
+    const type = profile.accountInfo?.type;
+    if (type && type !== 'agency') {
+      warnings.push(
+        `Profile ${profile.profileId} is a ${type} profile; Amazon DSP advertisers usually sit under an agency profile.`,
+      );
+    }
+    return {
+      id: `inst_${randomUUID()}`,
+      catalogKey: 'amazon_dsp',
+      name: valid.name,
+      variant: valid.variant,
+      blueprint: findVariant(valid.variant)!.blueprint,
+      region,
+      apiHost: host,
+      clientId: valid.clientId,
+      clientIdSource: valid.clientIdSource,
+      advertiser: { configured: config.advertiser_id, ...advertiser },
+      profile: {
+        profileId: profile.profileId,
+        countryCode: profile.countryCode,
+        currencyCode: profile.currencyCode,
+        timezone: profile.timezone,
+        type,
+      },
+      config,
+      warnings,
+      installedAt: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  /** Looks for the profile on the configured region's host, or on each region host in turn. */
+  private async findProfile(
+    valid: ValidInstallRequest,
+    tokens: TokenProvider,
+  ): Promise<{ profile: AmazonProfile; region: Region }> {
+    const wanted = valid.config.profile_id;
+    const regions: Region[] = valid.config.region ? [valid.config.region] : [...REGIONS];
+    const asked = new Set<string>();
+    for (const region of regions) {
+      const host = this.settings.regionHosts[region];
+      if (asked.has(host)) continue;
+      asked.add(host);
+      const profiles = await this.api.listProfiles({ host, clientId: valid.clientId, tokens });
+      const profile = profiles.find((p) => p.profileId === wanted);
+      if (profile) {
+        const fromCountry = COUNTRY_REGION[profile.countryCode.toUpperCase()];
+        return { profile, region: valid.config.region ?? fromCountry ?? region };
+      }
+    }
+    const where = valid.config.region ? `the ${valid.config.region} region` : 'any region';
+    throw new NotFoundError(
+      `Profile ${wanted} was not found in ${where} for this access token. ${troubleshooting('404')}`,
+    );
+  }
+}
+
+/** Finds the configured advertiser (numeric DSP id or ENTITY id) among the accounts, in the given region. */
+export function resolveAdvertiser(
+  configured: string,
+  region: Region,
+  accounts: AdvertiserAccount[],
+): Omit<Installation['advertiser'], 'configured'> {
+  const isEntity = configured.startsWith('ENTITY');
+  const matches = accounts.flatMap((account) =>
+    (account.alternateIds ?? [])
+      .filter((alt) => (isEntity ? alt.entityId === configured : alt.dspAdvertiserId === configured))
+      .map((alt) => ({ account, alt })),
+  );
+  const inRegion = matches.find((m) => m.alt.region === region && m.alt.dspAdvertiserId);
+  if (!inRegion) {
+    const elsewhere = matches.find((m) => m.alt.region && m.alt.region !== region);
+    const reason = elsewhere
+      ? `Advertiser ${configured} belongs to the ${elsewhere.alt.region} region, but the profile is in ${region}.`
+      : `Advertiser ${configured} was not found among the DSP advertisers this access token can see in ${region}.`;
+    throw new NotFoundError(`${reason} ${troubleshooting('404')}`);
+  }
+  return {
+    accountId: inRegion.alt.dspAdvertiserId!,
+    entityId: inRegion.alt.entityId,
+    advertiserAccountId: inRegion.account.advertiserAccountId,
+    name: inRegion.account.displayName,
+  };
+}

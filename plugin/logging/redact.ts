@@ -1,0 +1,83 @@
+import { REDACTED, type SecretRegistry } from './secret-registry.js';
+
+/**
+ * Keys whose values never reach a log, at any depth: credentials and raw personal data.
+ * Compared lower-cased with `-` and `_` removed, so `Access-Token`, `access_token` and `accessToken` all match.
+ */
+const SENSITIVE_KEYS = new Set(
+  [
+    'authorization',
+    'access_token',
+    'refresh_token',
+    'client_secret',
+    'token',
+    'password',
+    'secret',
+    'api_key',
+    'cookie',
+    'set_cookie',
+    'email',
+    'phone',
+    'first_name',
+    'last_name',
+    'name_first',
+    'name_last',
+    'address',
+    'street',
+    'postal_code',
+    'zip',
+    'zip_code',
+    'ip',
+    'ip_address',
+    'birthday',
+    'user_agent',
+  ].map(normaliseKey),
+);
+
+/** Patterns of credentials and personal data that may hide inside free text. */
+const SENSITIVE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\bBearer\s+[^\s"',}]+/gi, `Bearer ${REDACTED}`],
+  [/\bAtz[ar]\|[^\s"',}]+/g, REDACTED],
+  [/\bamzn1\.oa2-cs\.[^\s"',}]+/g, REDACTED],
+  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[EMAIL]'],
+];
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEYS.has(normaliseKey(key));
+}
+
+export function redactText(text: string, secrets?: SecretRegistry): string {
+  let out = secrets ? secrets.scrub(text) : text;
+  for (const [pattern, replacement] of SENSITIVE_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** A deep copy of `value` with sensitive keys and patterns replaced. Cycles and depth are bounded. */
+export function redactValue(
+  value: unknown,
+  secrets?: SecretRegistry,
+  depth = 0,
+  seen = new WeakSet<object>(),
+): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 12 || seen.has(value)) return '[…]';
+  seen.add(value);
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { name: value.name, message: redactText(value.message, secrets), ...(code ? { code } : {}) };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] =
+      isSensitiveKey(k) && v !== undefined && v !== null
+        ? REDACTED
+        : redactValue(v, secrets, depth + 1, seen);
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+import { openApiValidator } from './openapi.js';
+
+/** One per-event error, as Amazon's 207 lists it. */
+export interface SandboxEventError {
+  code: string;
+  message: string;
+  fieldLocation?: string;
+}
+
+const HASHED_TYPES = new Set([
+  'EMAIL',
+  'PHONE',
+  'FIRST_NAME',
+  'LAST_NAME',
+  'ADDRESS',
+  'CITY',
+  'STATE',
+  'POSTAL',
+]);
+const EU_CONSENT_COUNTRIES = new Set([
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
+  'GB',
+  'OTHER_EEA',
+]);
+const MAX_AGE_MS = 21 * 24 * 3600 * 1000;
+const MAX_FUTURE_MS = 10 * 60 * 1000;
+const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
+const CUSTOM_DATA_CHARS = /^[A-Za-z0-9_]+$/;
+const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/**
+ * Amazon's per-event rules (../shared/amazon/events-api.md §3–4 and the simulator checklist §10): the
+ * OpenAPI `EventCreate` schema first, then the rules the schema cannot say. Empty when the event is accepted.
+ */
+export function validateEvent(event: unknown, index: number, now: number): SandboxEventError[] {
+  const at = (path: string): string => `events[${index}]${path}`;
+  const schema = openApiValidator('EventCreate');
+  if (!schema(event)) {
+    return (schema.errors ?? []).slice(0, 20).map((e) => ({
+      code: e.keyword === 'required' ? 'FIELD_VALUE_IS_NULL' : 'FIELD_VALUE_IS_INVALID',
+      message: `${e.instancePath || 'event'} ${e.message ?? 'is invalid'}`,
+      fieldLocation: at(e.instancePath.replace(/\//g, '.')),
+    }));
+  }
+  const ev = event as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const errors: SandboxEventError[] = [];
+  const add = (code: string, message: string, path: string): void => {
+    errors.push({ code, message, fieldLocation: at(path) });
+  };
+
+  const time = Date.parse(ev.eventTime);
+  if (!Number.isFinite(time)) add('BAD_REQUEST', 'Invalid eventTime', '.eventTime');
+  else if (now - time > MAX_AGE_MS)
+    add('FIELD_VALUE_IS_OUT_OF_RANGE', 'eventTime is older than 21 days', '.eventTime');
+  else if (time - now > MAX_FUTURE_MS)
+    add('FIELD_VALUE_IS_OUT_OF_RANGE', 'eventTime is in the future', '.eventTime');
+
+  const name: string = ev.eventDescription.name;
+  if (name.length < 1 || name.length > 256 || NAME_FORBIDDEN.test(name)) {
+    add('FIELD_VALUE_CONTAINS_INVALID_CHARACTERS', 'Invalid event name', '.eventDescription.name');
+  }
+  const dataSetName = ev.eventDescription.dataSetName;
+  if (dataSetName !== undefined && !DATA_SET_NAME.test(dataSetName)) {
+    add('FIELD_VALUE_CONTAINS_INVALID_CHARACTERS', 'Invalid dataSetName', '.eventDescription.dataSetName');
+  }
+
+  (ev.matchKeys as Array<{ type: string; values: string[] }>).forEach((key, i) => {
+    const value = key.values[0] ?? '';
+    if (HASHED_TYPES.has(key.type) && !/^[0-9a-f]{64}$/.test(value)) {
+      add(
+        'FIELD_VALUE_IS_INVALID',
+        `${key.type} must be a lowercase SHA-256 hex digest`,
+        `.matchKeys[${i}].values[0]`,
+      );
+    } else if (!HASHED_TYPES.has(key.type) && (value.trim() === '' || value.length > 256)) {
+      add('FIELD_VALUE_IS_INVALID', `${key.type} value is empty or too long`, `.matchKeys[${i}].values[0]`);
+    }
+  });
+
+  const purchase = ev.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES';
+  if (ev.value !== undefined) {
+    if (Math.round(ev.value * 100) / 100 !== ev.value)
+      add('FIELD_VALUE_IS_INVALID', 'value has more than 2 decimals', '.value');
+    if (purchase && ev.value < 0)
+      add('FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT', 'value must not be negative', '.value');
+    if (purchase && ev.currencyCode === undefined)
+      add('FIELD_VALUE_IS_NULL', 'currencyCode is required with a purchase value', '.currencyCode');
+  }
+  if (!purchase && ev.currencyCode !== undefined)
+    add(
+      'FIELD_VALUE_MUST_BE_EMPTY_OR_NULL',
+      'currencyCode applies to OFF_AMAZON_PURCHASES only',
+      '.currencyCode',
+    );
+  if (!purchase && ev.unitsSold !== undefined)
+    add('FIELD_VALUE_MUST_BE_EMPTY_OR_NULL', 'unitsSold applies to OFF_AMAZON_PURCHASES only', '.unitsSold');
+  if (ev.unitsSold !== undefined && ev.unitsSold < 1)
+    add('FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT', 'unitsSold must be positive', '.unitsSold');
+
+  (ev.customData as Array<{ name: string; value: string }> | undefined)?.forEach((d, i) => {
+    if (!CUSTOM_DATA_CHARS.test(d.name) || !CUSTOM_DATA_CHARS.test(d.value)) {
+      add(
+        'FIELD_VALUE_CONTAINS_INVALID_CHARACTERS',
+        'customData allows letters, digits and _ only',
+        `.customData[${i}]`,
+      );
+    }
+  });
+  if ((ev.deviceInfo?.userAgent?.length ?? 0) > 512)
+    add(
+      'FIELD_SIZE_IS_ABOVE_MAXIMUM_LIMIT',
+      'userAgent is longer than 512 characters',
+      '.deviceInfo.userAgent',
+    );
+
+  if (EU_CONSENT_COUNTRIES.has(ev.countryCode)) {
+    const c = ev.consent ?? {};
+    if (!c.geo && !c.amazonConsent && !c.tcf && !c.gpp) {
+      add('FIELD_VALUE_IS_NULL', 'consent is required for events from the EU, EEA and UK', '.consent');
+    }
+  }
+  return errors;
+}

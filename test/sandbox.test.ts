@@ -1,0 +1,319 @@
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { DEMO_ACCOUNT, TEST_ACCOUNT } from '../sandbox/accounts.js';
+
+let sandbox: Sandbox;
+beforeEach(async () => {
+  sandbox = await startSandbox({ maxBodyBytes: 50_000 });
+});
+afterEach(() => sandbox.close());
+
+const hash = 'a'.repeat(64);
+const goodEvent = (over: Record<string, unknown> = {}) => ({
+  eventDescription: {
+    name: 'Purchase',
+    conversionType: 'OFF_AMAZON_PURCHASES',
+    eventSource: 'WEBSITE',
+    eventIngestionMethod: 'SERVER_TO_SERVER',
+  },
+  countryCode: 'US',
+  eventTime: new Date(Date.now() - 60_000).toISOString(),
+  matchKeys: [{ type: 'EMAIL', values: [hash] }],
+  value: 10.5,
+  currencyCode: 'USD',
+  eventId: `e-${Math.random()}`,
+  ...over,
+});
+const eventHeaders = {
+  authorization: 'Bearer Atza|IwEBIA...',
+  'Amazon-Ads-ClientId': DEMO_ACCOUNT.clientId,
+  'Amazon-Ads-AccountId': '5830921746193',
+  'content-type': 'application/json',
+};
+const postEvents = (body: unknown, headers: Record<string, string> = eventHeaders, prefix = '') =>
+  fetch(`${sandbox.url}${prefix}/adsApi/v1/create/events`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const token = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+  fetch(`${sandbox.url}/auth/o2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  });
+const refreshForm = {
+  grant_type: 'refresh_token',
+  refresh_token: TEST_ACCOUNT.refreshToken,
+  client_id: TEST_ACCOUNT.clientId,
+  client_secret: TEST_ACCOUNT.clientSecret,
+};
+
+describe('sandbox: Login with Amazon', () => {
+  test('issues a bearer token that expires in expires_in and works on the Ads API', async () => {
+    const r = await token(refreshForm);
+    const body = (await r.json()) as any;
+    expect(r.status).toBe(200);
+    expect(body).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 3600,
+      refresh_token: TEST_ACCOUNT.refreshToken,
+    });
+    const profiles = await fetch(`${sandbox.url}/v2/profiles`, {
+      headers: {
+        authorization: `Bearer ${body.access_token}`,
+        'Amazon-Advertising-API-ClientId': TEST_ACCOUNT.clientId,
+      },
+    });
+    expect(profiles.status).toBe(200);
+    sandbox.expireTokens();
+    const after = await fetch(`${sandbox.url}/v2/profiles`, {
+      headers: {
+        authorization: `Bearer ${body.access_token}`,
+        'Amazon-Advertising-API-ClientId': TEST_ACCOUNT.clientId,
+      },
+    });
+    expect(after.status).toBe(401);
+  });
+
+  test.each<[string, Record<string, string>, Record<string, string>, number, string]>([
+    [
+      'an Authorization header is refused',
+      refreshForm,
+      { authorization: 'Basic abc' },
+      400,
+      'invalid_request',
+    ],
+    [
+      'a wrong client secret is invalid_client',
+      { ...refreshForm, client_secret: 'nope' },
+      {},
+      401,
+      'invalid_client',
+    ],
+    [
+      'an unknown refresh token is invalid_grant',
+      { ...refreshForm, refresh_token: 'Atzr|nope' },
+      {},
+      400,
+      'invalid_grant',
+    ],
+    [
+      'another grant type is unsupported',
+      { ...refreshForm, grant_type: 'password' },
+      {},
+      400,
+      'unsupported_grant_type',
+    ],
+  ])('%s', async (_l, form, headers, status, error) => {
+    const r = await token(form, headers);
+    expect(r.status).toBe(status);
+    expect(((await r.json()) as any).error).toBe(error);
+  });
+});
+
+describe('sandbox: profiles and advertiser accounts', () => {
+  test('profiles are region specific and ids beyond 2^53 are written digit for digit', async () => {
+    const get = (prefix: string) =>
+      fetch(`${sandbox.url}${prefix}/v2/profiles`, {
+        headers: {
+          authorization: 'Bearer Atza|sandbox-test-static-token',
+          'Amazon-Advertising-API-ClientId': TEST_ACCOUNT.clientId,
+        },
+      });
+    const eu = await (await get('/eu')).text();
+    expect(eu).toContain('"profileId":3874020091928374651');
+    expect(
+      JSON.parse(await (await get('/na')).text()).map((p: { countryCode: string }) => p.countryCode),
+    ).toEqual(['US']);
+    expect(JSON.parse(await (await get('')).text())).toHaveLength(3);
+  });
+
+  test('a profiles call without a client id header is a 400', async () => {
+    const r = await fetch(`${sandbox.url}/v2/profiles`, {
+      headers: { authorization: 'Bearer Atza|IwEBIA...' },
+    });
+    expect(r.status).toBe(400);
+  });
+
+  test('advertiser accounts page with maxResults and nextToken, and validate the body', async () => {
+    const query = (body: unknown) =>
+      fetch(`${sandbox.url}/adsApi/v1/query/advertiserAccounts`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer Atza|IwEBIA...',
+          'Amazon-Ads-ClientId': DEMO_ACCOUNT.clientId,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+    const ok = (await (
+      await query({ isGlobalAccountFilter: { include: [true] }, maxResults: 10 })
+    ).json()) as any;
+    expect(ok.advertiserAccounts[0].alternateIds[0]).toMatchObject({
+      entityId: 'ENTITY1234ABCD',
+      dspAdvertiserId: '5830921746193',
+      region: 'NA',
+    });
+    expect((await query({ maxResults: 5 })).status).toBe(400);
+  });
+});
+
+describe('sandbox: create events', () => {
+  test('answers 207 with success and error by 0-based index and records accepted events', async () => {
+    const events = [
+      goodEvent({ eventId: 'a' }),
+      goodEvent({ eventTime: 'not-a-date' }),
+      goodEvent({ eventId: 'c' }),
+    ];
+    const r = await postEvents({ events });
+    const body = (await r.json()) as any;
+    expect(r.status).toBe(207);
+    expect(body.success.map((s: { index: number }) => s.index)).toEqual([0, 2]);
+    expect(body.error).toEqual([
+      { index: 1, errors: [expect.objectContaining({ fieldLocation: 'events[1].eventTime' })] },
+    ]);
+    expect(sandbox.accepted.has('5830921746193:a')).toBe(true);
+    expect(r.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'an unhashed email',
+      { matchKeys: [{ type: 'EMAIL', values: ['jane@example.com'] }] },
+      'events[0].matchKeys[0].values[0]',
+    ],
+    [
+      '16 match keys',
+      { matchKeys: Array.from({ length: 16 }, () => ({ type: 'EMAIL', values: [hash] })) },
+      'events[0].matchKeys',
+    ],
+    [
+      'an event older than 21 days',
+      { eventTime: new Date(Date.now() - 22 * 86400_000).toISOString() },
+      'events[0].eventTime',
+    ],
+    ['a value with 3 decimals', { value: 1.005 }, 'events[0].value'],
+    ['a negative purchase value', { value: -1 }, 'events[0].value'],
+    ['a purchase value without currency', { currencyCode: undefined }, 'events[0].currencyCode'],
+    [
+      'currency on a page view',
+      {
+        eventDescription: {
+          name: 'View',
+          conversionType: 'PAGE_VIEW',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+        },
+        value: undefined,
+      },
+      'events[0].currencyCode',
+    ],
+    ['a German event without consent', { countryCode: 'DE' }, 'events[0].consent'],
+    [
+      'custom data with a dot',
+      { customData: [{ name: 'price', value: '49.99' }] },
+      'events[0].customData[0]',
+    ],
+    [
+      'an event name with a slash',
+      {
+        eventDescription: {
+          name: 'a/b',
+          conversionType: 'OTHER',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+        },
+        value: undefined,
+        currencyCode: undefined,
+      },
+      'events[0].eventDescription.name',
+    ],
+    [
+      'an unknown conversion type',
+      {
+        eventDescription: {
+          name: 'x',
+          conversionType: 'BUY',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+        },
+      },
+      'events[0].eventDescription.conversionType',
+    ],
+  ])('rejects %s in the 207 error list', async (_l, over, location) => {
+    const body = (await (await postEvents({ events: [goodEvent(over)] })).json()) as any;
+    expect(body.success).toEqual([]);
+    expect(body.error[0].errors.map((e: { fieldLocation: string }) => e.fieldLocation)).toContain(location);
+  });
+
+  test.each<[string, () => Promise<Response>, number]>([
+    [
+      'no bearer token',
+      () => postEvents({ events: [goodEvent()] }, { ...eventHeaders, authorization: '' }),
+      401,
+    ],
+    [
+      'no client id header',
+      () => postEvents({ events: [goodEvent()] }, { ...eventHeaders, 'Amazon-Ads-ClientId': '' }),
+      400,
+    ],
+    [
+      'no account id header',
+      () => postEvents({ events: [goodEvent()] }, { ...eventHeaders, 'Amazon-Ads-AccountId': '' }),
+      400,
+    ],
+    [
+      'an advertiser of another account',
+      () =>
+        postEvents({ events: [goodEvent()] }, { ...eventHeaders, 'Amazon-Ads-AccountId': '4728736040201' }),
+      403,
+    ],
+    [
+      'the advertiser on the wrong region host',
+      () => postEvents({ events: [goodEvent()] }, eventHeaders, '/eu'),
+      404,
+    ],
+    ['a body that is not JSON', () => postEvents('{nope'), 400],
+    ['an empty events list', () => postEvents({ events: [] }), 400],
+    ['501 events', () => postEvents({ events: Array.from({ length: 501 }, () => ({})) }), 400],
+    [
+      'an extra top-level field',
+      () => postEvents({ events: [goodEvent()], ingestionMethod: 'SERVER_TO_SERVER' }),
+      400,
+    ],
+    [
+      'a body over the byte cap',
+      () => postEvents({ events: Array.from({ length: 200 }, () => goodEvent()) }),
+      413,
+    ],
+  ])('whole-request answer for %s', async (_l, send, status) => {
+    expect((await send()).status).toBe(status);
+  });
+
+  test('scripted faults answer in order, with Retry-After, then normal service resumes', async () => {
+    sandbox.faults.add({ route: 'events', status: 429, retryAfter: '2' });
+    sandbox.faults.add({ route: 'events', status: 503 });
+    const first = await postEvents({ events: [goodEvent()] });
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '2']);
+    expect((await postEvents({ events: [goodEvent()] })).status).toBe(503);
+    expect((await postEvents({ events: [goodEvent()] })).status).toBe(207);
+  });
+
+  test('the same eventId accepted twice counts as a duplicate and the latest is kept', async () => {
+    await postEvents({ events: [goodEvent({ eventId: 'dup', value: 1 })] });
+    await postEvents({ events: [goodEvent({ eventId: 'dup', value: 2 })] });
+    expect(sandbox.duplicates).toBe(1);
+    expect(sandbox.accepted.get('5830921746193:dup')?.event?.value).toBe(2);
+  });
+
+  test('the control API scripts faults and reports state over HTTP', async () => {
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ route: 'events', status: 500, times: 2 }),
+    });
+    expect((await postEvents({ events: [goodEvent()] })).status).toBe(500);
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as any;
+    expect(state.pendingFaults).toBe(1);
+    expect(state.counters.byStatus['500']).toBe(1);
+  });
+});

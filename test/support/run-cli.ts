@@ -1,0 +1,24 @@
+import { PassThrough, Readable } from 'node:stream';
+import { run } from '../../cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a CLI command in-process with real streams and the given environment. */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+  stdin = '',
+): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await run(argv, { stdout, stderr, stdin: Readable.from([stdin]), env });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
