@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { MatchKeyType } from '../../amazon/event-types.js';
+import { RULES, tagNormalizer, type Normalizer } from './tag-rules.js';
+import { normalizePhone } from './phone.js';
+import { normalizeState } from './state.js';
+import { normalizePostal } from './postal.js';
+
+const PRE_HASHED = new RegExp(RULES.preHashed.regex);
+const ZERO_AD_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+
+/**
+ * How each match key type is prepared: `hash` types are normalised then SHA-256 hashed (a 64-hex value is
+ * taken as already hashed); raw types are trimmed and checked. One row per type.
+ */
+const MATCH_KEY_TABLE: ReadonlyArray<[MatchKeyType, 'hash' | 'raw', Normalizer]> = [
+  ['EMAIL', 'hash', tagNormalizer('EMAIL')],
+  ['PHONE', 'hash', normalizePhone],
+  ['FIRST_NAME', 'hash', tagNormalizer('FIRST_NAME')],
+  ['LAST_NAME', 'hash', tagNormalizer('LAST_NAME')],
+  ['ADDRESS', 'hash', tagNormalizer('ADDRESS')],
+  ['CITY', 'hash', tagNormalizer('CITY')],
+  ['STATE', 'hash', normalizeState],
+  ['POSTAL', 'hash', normalizePostal],
+  ['MAID', 'raw', (s) => (ZERO_AD_ID.test(s) ? '' : s)],
+  ['RAMP_ID', 'raw', (s) => s],
+  ['MATCH_ID', 'raw', (s) => (s.length <= 100 ? s : '')],
+  ['REAL_ID', 'raw', (s) => s],
+  ['MERKLE_ID', 'raw', (s) => s],
+  ['KANTAR_ID', 'raw', (s) => s],
+  ['FIP', 'raw', (s) => (isIP(s) ? s : '')],
+];
+
+const ROWS = new Map(MATCH_KEY_TABLE.map(([type, kind, normalize]) => [type, { kind, normalize }]));
+
+export const MATCH_KEY_TYPES: readonly MatchKeyType[] = MATCH_KEY_TABLE.map(([type]) => type);
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/**
+ * The value Amazon receives for one match key, or undefined when there is none worth sending: a value that
+ * normalises to nothing gives no key (a hash of the empty string matches nobody).
+ */
+export function matchKeyValue(type: MatchKeyType, raw: string, country: string): string | undefined {
+  const row = ROWS.get(type);
+  if (!row) return undefined;
+  const trimmed = raw.trim();
+  if (trimmed === '') return undefined;
+  if (row.kind === 'raw') return row.normalize(trimmed, country) || undefined;
+  if (trimmed.length === 64 && PRE_HASHED.test(trimmed)) return trimmed.toLowerCase();
+  const normalized = row.normalize(trimmed, country);
+  return normalized ? sha256Hex(normalized) : undefined;
+}
+
+/** The normalised (unhashed) form, for tests and `--explain`; never logged. */
+export function normalizedForm(type: MatchKeyType, raw: string, country: string): string {
+  return ROWS.get(type)?.normalize(raw.trim(), country) ?? '';
+}

@@ -1,0 +1,21 @@
+import { tagNormalizer } from './tag-rules.js';
+
+const tagPostal = tagNormalizer('POSTAL');
+
+/**
+ * Postal codes follow the tag (lower case, cut at the first `-`, letters and digits) except where a
+ * country-aware rule is clearly better:
+ * - US: the 5-digit ZIP (`98101-1234` and `98101 1234` both → `98101`; the tag keeps 9 digits for the second);
+ * - JP: the 7-digit code (`100-0001` → `1000001`; the tag cuts it to `100`, which matches half of Tokyo).
+ */
+export function normalizePostal(raw: string, country: string): string {
+  if (country === 'US') {
+    const digits = raw.replace(/\D/g, '');
+    if (digits.length >= 5) return digits.slice(0, 5);
+  }
+  if (country === 'JP') {
+    const digits = raw.replace(/\D/g, '');
+    if (digits.length === 7) return digits;
+  }
+  return tagPostal(raw, country);
+}

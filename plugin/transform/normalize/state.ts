@@ -1,0 +1,34 @@
+import { RULES } from './tag-rules.js';
+
+/** Lower case, the tag's accent map (ä → ae, ß → ss, …), then any other accent stripped, letters and digits. */
+function fold(value: string): string {
+  let s = value.trim().toLowerCase();
+  for (const [from, to] of Object.entries(RULES.tables.specialCharacterMap as Record<string, string>)) {
+    if (s.includes(from)) s = s.split(from).join(to);
+  }
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]/g, '');
+}
+
+const BY_COUNTRY = new Map<string, Map<string, string>>(
+  RULES.tables.stateMap.groups.map((g) => [
+    g.group,
+    new Map(Object.entries(g.map).map(([name, code]) => [fold(name), code])),
+  ]),
+);
+/** Every country's names, the first country in table order winning a name two countries share. */
+const ANY_COUNTRY = new Map<string, string>([...BY_COUNTRY.values()].reverse().flatMap((m) => [...m]));
+
+/**
+ * States and provinces: the full name looked up exactly in the event country's table (`West Virginia` → `wv`,
+ * `Saxony-Anhalt` → `st`, `São Paulo` → `sp`), not by substring over every country as the tag does; a
+ * country without a table searches all. A name not found keeps its first two characters, as in the tag.
+ */
+export function normalizeState(raw: string, country: string): string {
+  const folded = fold(raw);
+  const own = BY_COUNTRY.get(country);
+  const code = (own ?? ANY_COUNTRY).get(folded);
+  return (code ?? folded).slice(0, 2);
+}
