@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import { sandboxCommand } from './commands/sandbox.js';
 import { installCommand } from './commands/install.js';
+import { transformCommand } from './commands/transform.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   sandbox: {
     run: sandboxCommand,
     usage: 'sandbox [--port N]            serve the Amazon Ads API sandbox on loopback',
+  },
+  transform: {
+    run: transformCommand,
+    usage:
+      'transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [EVENTS_FILE]   dry run',
   },
   install: {
     run: installCommand,

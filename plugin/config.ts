@@ -1,4 +1,5 @@
 import type { Region } from './constants.js';
+import type { EventEntry } from './transform/blueprint.js';
 import { readPackageJson } from './project-files.js';
 
 /** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */
@@ -13,6 +14,8 @@ export interface AmazonDspConfig {
   data_set_name?: string;
   default_country?: string;
   batch_size?: number;
+  limited_data_use?: boolean;
+  custom_events?: Record<string, EventEntry>;
 }
 
 interface JsonSchemaObject {

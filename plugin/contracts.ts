@@ -37,6 +37,7 @@ export type InvalidCode =
   | 'CUSTOM_DATA_INVALID'
   | 'DATA_SET_NAME_INVALID'
   | 'EVENT_ID_INVALID'
+  | 'EVENT_SOURCE_MISSING'
   | 'INPUT_NOT_JSON';
 
 /** The one answer of `transform` for one event. */

@@ -1,6 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
+import { TOKENS } from './di/tokens.js';
+import type { Clock } from './clock.js';
+import type { TransformResult } from './contracts.js';
+import { BlueprintRegistry } from './transform/blueprint-registry.js';
+import type { Blueprint } from './transform/blueprint.js';
+import { transformEvent, type Explanation } from './transform/transform-event.js';
 
 /**
  * The Amazon DSP Events destination: the lifecycle hooks the host calls. Wired by tsyringe; build one with
@@ -8,7 +14,11 @@ import type { Installation } from './installation.js';
  */
 @injectable()
 export class Destination {
-  constructor(@inject(Installer) private readonly installer: Installer) {}
+  constructor(
+    @inject(Installer) private readonly installer: Installer,
+    @inject(BlueprintRegistry) private readonly blueprints: BlueprintRegistry,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
 
   /**
    * Called by the host when an operator installs the integration or changes its config (each change is a
@@ -24,5 +34,38 @@ export class Destination {
    */
   install(request: unknown): Promise<Installation> {
     return this.installer.install(request);
+  }
+
+  /**
+   * Called by the host for every event that reaches this integration, before it is queued for delivery.
+   * Pure and synchronous: no I/O, no logging; the same answer for the same event and clock.
+   *
+   * @param event a Signal canonical event (any JSON: nothing is assumed about its shape)
+   * @param installation what `install` returned for this integration
+   * @param options.explanation when given, filled with the blueprint entry that matched and the match key types
+   * @param options.blueprint a blueprint to use instead of the variant's (the dry-run CLI's --blueprint)
+   * @returns exactly one of `ok` (the Amazon event, valid against SPEC `EventCreate`), `filtered` (unmapped or
+   *   disabled event, consent refused or missing; with a reason) or `invalid` (with a stable code, a message
+   *   saying what to fix and the field).
+   * @throws never, whatever the input
+   */
+  transform(
+    event: unknown,
+    installation: Installation,
+    options: { explanation?: Explanation; blueprint?: Blueprint } = {},
+  ): TransformResult {
+    const { config } = installation;
+    return transformEvent(
+      event,
+      {
+        blueprint: this.blueprints.forInstallation(installation, options.blueprint),
+        region: installation.region,
+        now: this.clock.now(),
+        defaultCountry: config.default_country,
+        dataSetName: config.data_set_name,
+        limitedDataUse: config.limited_data_use,
+      },
+      options.explanation,
+    );
   }
 }

@@ -17,6 +17,8 @@ const HASHED_TYPES = new Set([
   'STATE',
   'POSTAL',
 ]);
+// Amazon's side of the rule (GTM: EEA, GB, NO, IS, LI), kept apart from the plugin's own consent policy on purpose:
+// the sandbox plays Amazon and must catch the plugin's mistakes, not share them.
 const EU_CONSENT_COUNTRIES = new Set([
   'AT',
   'BE',

@@ -6,7 +6,13 @@ const schemaKeys = Object.keys(CONFIG_SCHEMA.properties);
 const fieldType = (key: string): string => {
   const p = CONFIG_SCHEMA.properties[key]!;
   if (p.writeOnly) return 'secret';
-  return p.type === 'integer' || p.type === 'number' ? 'number' : p.type === 'boolean' ? 'boolean' : 'string';
+  const types: Record<string, string> = {
+    integer: 'number',
+    number: 'number',
+    boolean: 'boolean',
+    object: 'json',
+  };
+  return types[p.type ?? ''] ?? 'string';
 };
 
 describe('manifest.json and config.schema.json say the same thing', () => {

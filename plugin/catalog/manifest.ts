@@ -3,7 +3,7 @@ import { readPackageJson } from '../project-files.js';
 export interface ConfigField {
   key: string;
   label: string;
-  type: 'string' | 'secret' | 'number' | 'boolean';
+  type: 'string' | 'secret' | 'number' | 'boolean' | 'json';
   required: boolean;
   placeholder?: string;
   help_text?: string;

@@ -11,6 +11,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 export const SCHEMA_FILES = {
   config: 'schemas/config.schema.json',
   installRequest: 'schemas/install-request.schema.json',
+  blueprint: 'schemas/blueprint.schema.json',
 } as const;
 
 export type SchemaName = keyof typeof SCHEMA_FILES;
@@ -24,12 +25,21 @@ export class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(extra: Record<string, string> = {}) {
-    this.ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: false });
+    this.ajv = new Ajv({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      useDefaults: false,
+    });
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: 'x-error-message', schemaType: 'string' });
-    for (const [name, file] of Object.entries({ ...SCHEMA_FILES, ...extra })) {
-      this.validators.set(name, this.ajv.compile(readPackageJson<object>(file)));
-    }
+    const files = Object.entries({ ...SCHEMA_FILES, ...extra });
+    const schemas = files.map(([name, file]) => [name, readPackageJson<{ $id: string }>(file)] as const);
+    // Added together first, so one schema may $ref another (config → blueprint event entries).
+    for (const [, schema] of schemas) this.ajv.addSchema(schema);
+    for (const [name, schema] of schemas) this.validators.set(name, this.ajv.getSchema(schema.$id)!);
   }
 
   /** Every problem of `data` against schema `name`, each with its field path under `prefix`. */
@@ -94,6 +104,12 @@ function toFieldError(e: ErrorObject, prefix: string): FieldError {
       return { field: field(), message: `must have at most ${p.limit} items` };
     case 'minProperties':
       return { field: field(), message: 'must not be empty' };
+    case 'maxProperties':
+      return { field: field(), message: `must have at most ${p.limit} entries` };
+    case 'oneOf':
+      return { field: field(), message: custom ?? 'must match exactly one allowed form' };
+    case 'propertyNames':
+      return { field: field([String(p.propertyName)]), message: 'is not an allowed name' };
     default:
       return { field: field(), message: custom ?? e.message ?? 'is invalid' };
   }

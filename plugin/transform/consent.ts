@@ -1,0 +1,108 @@
+import type { AmazonConsent, ConsentStatus } from '../amazon/event-types.js';
+import type { Region } from '../constants.js';
+import type { FilterCode } from '../contracts.js';
+
+/** EU and EEA members, the UK and Switzerland: events from here need a consent signal (SPEC CreateConsent). */
+export const CONSENT_REQUIRED_COUNTRIES: ReadonlySet<string> = new Set([
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
+  'GB',
+  'CH',
+]);
+
+export type ConsentDecision =
+  | { status: 'send'; consent: AmazonConsent; signal: 'granted' | 'absent' | 'tcf' | 'gpp' }
+  | { status: 'filtered'; code: FilterCode; message: string };
+
+/** `true` / `false` from a consent flag, or undefined when the event says nothing usable. */
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (v === 'true' || v === 'granted' || v === 'yes' || v === '1') return true;
+    if (v === 'false' || v === 'denied' || v === 'no' || v === '0') return false;
+  }
+  return undefined;
+}
+
+function text(...values: unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string' && v.trim()) return v.trim();
+  return undefined;
+}
+
+/**
+ * Signal consent → Amazon `consent`. The marketing purpose (`context.consent.canonical.marketing`, else the
+ * legacy `advertising` / `marketing` flags) decides; a refusal is never sent. GRANTED is never invented:
+ * no signal means DENIED. Events from the EU/EEA/UK/CH, and every event of an EU-region installation, need a
+ * signal (a flag, a TCF or a GPP string) or they are filtered. TCF wins over GPP, as in Amazon's GTM tag; the
+ * client IP is added as `geo`.
+ */
+export function decideConsent(
+  context: Record<string, unknown> | undefined,
+  country: string,
+  region: Region,
+): ConsentDecision {
+  const consent = (context?.consent ?? {}) as Record<string, unknown>;
+  const canonical = (consent.canonical ?? {}) as Record<string, unknown>;
+  const marketing = flag(canonical.marketing) ?? flag(consent.advertising) ?? flag(consent.marketing);
+  const tcf = text(consent.tcf_string, consent.tcf, consent.tcfString, context?.gdpr_consent);
+  const gpp = text(consent.gpp_string, consent.gpp, consent.gppString);
+
+  if (marketing === false) {
+    return {
+      status: 'filtered',
+      code: 'CONSENT_DENIED',
+      message: 'The user refused marketing consent; the event is not sent to Amazon.',
+    };
+  }
+  const needsSignal = CONSENT_REQUIRED_COUNTRIES.has(country) || region === 'EU';
+  if (needsSignal && marketing === undefined && !tcf && !gpp) {
+    return {
+      status: 'filtered',
+      code: 'CONSENT_MISSING',
+      message: `The event (country ${country}${region === 'EU' ? ', EU region' : ''}) carries no consent signal: Amazon needs consent for EU, EEA and UK users. Send context.consent.canonical.marketing, a TCF or a GPP string.`,
+    };
+  }
+  const out: AmazonConsent = {};
+  if (tcf) out.tcf = tcf;
+  else if (gpp) out.gpp = gpp;
+  if (marketing !== undefined || (!tcf && !gpp)) {
+    const status: ConsentStatus = marketing === true ? 'GRANTED' : 'DENIED';
+    out.amazonConsent = { amznUserData: status, amznAdStorage: status };
+  }
+  const ip = text(context?.ip);
+  if (ip) out.geo = { ipAddress: ip };
+  return {
+    status: 'send',
+    consent: out,
+    signal: marketing ? 'granted' : tcf ? 'tcf' : gpp ? 'gpp' : 'absent',
+  };
+}

@@ -1,0 +1,110 @@
+import { readPackageJson } from '../project-files.js';
+import { RULES } from './normalize/tag-rules.js';
+
+/**
+ * The named transforms a blueprint may use. Each takes a raw value and returns the converted value, or
+ * undefined when the value cannot be converted (the next fallback source is then tried).
+ */
+export type ValueTransform = (value: unknown) => unknown;
+
+interface OpenApi {
+  components: { schemas: { CountryCode: { enum: string[] }; CurrencyCode: { enum: string[] } } };
+}
+const OPENAPI = readPackageJson<OpenApi>('amazon-reference/openapi-events.json');
+/** ISO 3166-1 alpha-2 codes Amazon accepts (SPEC CountryCode, less OTHER / OTHER_EEA / ZZ). */
+export const COUNTRY_CODES: ReadonlySet<string> = new Set(
+  OPENAPI.components.schemas.CountryCode.enum.filter((c) => /^[A-Z]{2}$/.test(c)),
+);
+/** ISO 4217 codes Amazon accepts (SPEC CurrencyCode). */
+export const CURRENCY_CODES: ReadonlySet<string> = new Set(OPENAPI.components.schemas.CurrencyCode.enum);
+
+const COUNTRY_NAMES = new Map(
+  Object.entries(RULES.tables.countryMap as Record<string, string>).map(([name, code]) => [
+    name,
+    code.toUpperCase(),
+  ]),
+);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function countryCode(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim();
+  const code = /^[A-Za-z]{2}$/.test(v)
+    ? v.toUpperCase()
+    : (/^[A-Za-z]{2,3}[-_]([A-Za-z]{2})(?:[-_.@]|$)/.exec(v)?.[1]?.toUpperCase() ??
+      COUNTRY_NAMES.get(v.toLowerCase().replace(/[^a-z]/g, '')));
+  const iso = code === 'UK' ? 'GB' : code;
+  return iso && COUNTRY_CODES.has(iso) ? iso : undefined;
+}
+
+const EVENT_SOURCES: ReadonlyArray<[RegExp, string]> = [
+  [/fire\s*(os|tv)|amazon|kindle/i, 'FIRE_TV'],
+  [/android/i, 'ANDROID'],
+  [/ios|iphone|ipad|ipados|tvos/i, 'IOS'],
+];
+
+export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
+  string: (v) =>
+    typeof v === 'string'
+      ? v.trim() || undefined
+      : typeof v === 'number' && Number.isFinite(v)
+        ? String(v)
+        : undefined,
+  number: toNumber,
+  integer: (v) => {
+    const n = toNumber(v);
+    return n !== undefined && Number.isInteger(n) ? n : undefined;
+  },
+  /** Sum of a number or of a list of numbers (e.g. every item's quantity); any non-number fails it. */
+  sum: (v) => {
+    const list = Array.isArray(v) ? v : [v];
+    let total = 0;
+    for (const item of list) {
+      const n = toNumber(item);
+      if (n === undefined) return undefined;
+      total += n;
+    }
+    return total;
+  },
+  /** RFC 3339 text or epoch milliseconds → ISO 8601 UTC. */
+  iso_datetime: (v) => {
+    const ms =
+      typeof v === 'number'
+        ? v
+        : typeof v === 'string' && RFC3339.test(v.trim())
+          ? Date.parse(v.trim())
+          : NaN;
+    return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : undefined;
+  },
+  /** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
+  country_code: countryCode,
+  upper: (v) => (typeof v === 'string' && v.trim() ? v.trim().toUpperCase() : undefined),
+  /** Amazon allows letters, digits and `_` only: other runs become `_`, at most 256 characters. */
+  custom_data_value: (v) => {
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
+    const cleaned = String(v)
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 256);
+    return cleaned || undefined;
+  },
+  /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
+  event_source_from_device: (v) =>
+    typeof v === 'string' ? EVENT_SOURCES.find(([re]) => re.test(v))?.[1] : undefined,
+  /** The `aref` parameter of a click URL, when it has Amazon's `token.epochMs|…` form. */
+  aref_from_url: (v) => {
+    if (typeof v !== 'string') return undefined;
+    const query = v.includes('?') ? v.slice(v.indexOf('?') + 1) : v;
+    const aref = new URLSearchParams(query.split('#')[0]).get('aref');
+    return aref && AREF.test(aref) ? aref : undefined;
+  },
+};

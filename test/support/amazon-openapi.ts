@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { PACKAGE_ROOT } from '../../plugin/project-files.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/** Amazon's own OpenAPI file, as ../shared/amazon ships it (not the project's copy). */
+export const SHARED_OPENAPI = join(PACKAGE_ROOT, '..', 'shared', 'amazon', 'openapi-events.json');
+
+let ajv: Ajv | undefined;
+
+/** An ajv validator for `#/components/schemas/<name>` of ../shared/amazon/openapi-events.json. */
+export function amazonSchema(name: 'EventCreate' | 'CreateEventRequest'): ValidateFunction {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    for (const f of ['int32', 'int64', 'double', 'float']) ajv.addFormat(f, true);
+    ajv.addSchema(JSON.parse(readFileSync(SHARED_OPENAPI, 'utf8')), 'openapi');
+  }
+  return ajv.getSchema(`openapi#/components/schemas/${name}`)!;
+}
+
+/** ajv's errors for `value` against the schema, [] when valid: `expect(errorsAgainst(...)).toEqual([])`. */
+export function errorsAgainst(name: 'EventCreate' | 'CreateEventRequest', value: unknown): string[] {
+  const validate = amazonSchema(name);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

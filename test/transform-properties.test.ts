@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { destination, installationFor, NOW, SEED_EVENT } from './support/transform-harness.js';
+import { errorsAgainst } from './support/amazon-openapi.js';
+
+const installs = [
+  installationFor('default'),
+  installationFor('offline'),
+  installationFor('mobile_app'),
+  installationFor('default', {}, 'EU'),
+];
+const letters = fc.string({ unit: fc.constantFrom(...'ghijklmnopqrstuvwxyz'), minLength: 6, maxLength: 12 });
+
+/** Canonical-looking events whose every field may be any JSON value, including the wrong type. */
+const looseEvent = fc.record(
+  {
+    type: fc.oneof(fc.constantFrom('track', 'page', 'screen', 'identify'), fc.jsonValue()),
+    event: fc.oneof(
+      fc.constantFrom('purchase', 'add_to_cart', 'Order Completed', 'first_open', 'page_view'),
+      fc.jsonValue(),
+    ),
+    properties: fc.oneof(
+      fc.dictionary(
+        fc.constantFrom('value', 'currency', 'items', 'transaction_id', 'order_id'),
+        fc.jsonValue(),
+      ),
+      fc.jsonValue(),
+    ),
+    traits: fc.oneof(
+      fc.dictionary(fc.constantFrom('email', 'phone', 'first_name', 'address'), fc.jsonValue()),
+      fc.jsonValue(),
+    ),
+    context: fc.oneof(
+      fc.dictionary(fc.constantFrom('locale', 'ip', 'consent', 'device', 'os', 'page'), fc.jsonValue()),
+      fc.jsonValue(),
+    ),
+    timestamp: fc.oneof(
+      fc.constant(SEED_EVENT.timestamp),
+      fc.integer({ min: NOW - 30 * 86400_000, max: NOW + 86400_000 }),
+      fc.jsonValue(),
+    ),
+    messageId: fc.oneof(fc.uuid(), fc.jsonValue()),
+  },
+  { requiredKeys: [] },
+);
+
+describe('transform, for any input', () => {
+  test('never throws, always one of ok / filtered / invalid, and ok is valid against EventCreate', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.jsonValue(), looseEvent),
+        fc.constantFrom(...installs),
+        (event, installation) => {
+          const result = destination.transform(event, installation);
+          expect(['ok', 'filtered', 'invalid']).toContain(result.status);
+          if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+          if (result.status === 'invalid') expect(result.error.code).toMatch(/^[A-Z_]+$/);
+          if (result.status === 'filtered') expect(result.reason.code).toMatch(/^[A-Z_]+$/);
+        },
+      ),
+      { numRuns: 400, seed: 20261128 },
+    );
+  });
+
+  test('no raw email, phone or name from the input ever appears in the output', () => {
+    fc.assert(
+      fc.property(
+        letters,
+        letters,
+        letters,
+        fc.integer({ min: 2000000, max: 9999999 }),
+        (local, first, last, digits) => {
+          const email = `${local}.${first}@${last}.example`;
+          const phone = `+1 (415) ${String(digits).slice(0, 3)}-${String(digits).slice(3)}`;
+          const event = {
+            ...SEED_EVENT,
+            traits: { ...SEED_EVENT.traits, email, phone, first_name: first, last_name: last },
+          };
+          const text = JSON.stringify(destination.transform(event, installs[0]!));
+          for (const raw of [email, email.toLowerCase(), phone, first, last, local, `1415${digits}`])
+            expect(text).not.toContain(raw);
+        },
+      ),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+});
