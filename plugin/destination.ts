@@ -3,7 +3,8 @@ import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
 import { TOKENS } from './di/tokens.js';
 import type { Clock } from './clock.js';
-import type { TransformResult } from './contracts.js';
+import type { DeliveryItem, DeliveryReport, TransformResult } from './contracts.js';
+import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
 import type { Blueprint } from './transform/blueprint.js';
 import { transformEvent, type Explanation } from './transform/transform-event.js';
@@ -18,6 +19,7 @@ export class Destination {
     @inject(Installer) private readonly installer: Installer,
     @inject(BlueprintRegistry) private readonly blueprints: BlueprintRegistry,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(InstallationScopes) private readonly scopes: InstallationScopes,
   ) {}
 
   /**
@@ -67,5 +69,22 @@ export class Destination {
       },
       options.explanation,
     );
+  }
+
+  /**
+   * Called by the host's delivery workers with transformed events, each with the host's own id.
+   *
+   * Sends them to `POST {region host}/adsApi/v1/create/events` in batches of at most `batch_size` (≤500) events
+   * and 1 MB, reads Amazon's per-event 207 answer, refreshes the access token once on a 401, honours
+   * Retry-After on 429, retries 5xx and network failures with backoff within a bounded budget, splits a batch
+   * on 413, and hands back what still fails as `retry` with a `retryAfterMs` hint for the host's queue.
+   *
+   * @returns one outcome per item, in the same order (`delivered`, `rejected` with Amazon's code, message and
+   *   field, or `retry`), the requests made (for the Delivery Log) and `needsReconnect` when Amazon refused
+   *   the credentials for good.
+   * @throws never for Amazon's answers or network failures: those are outcomes.
+   */
+  deliver(items: readonly DeliveryItem[], installation: Installation): Promise<DeliveryReport> {
+    return this.scopes.deliverer(installation).deliver(items);
   }
 }

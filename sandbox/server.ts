@@ -106,7 +106,9 @@ export class Sandbox {
     return this;
   }
 
+  /** Stops serving; stalled answers and open connections are cut. Safe to call twice. */
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     for (const res of this.stalled) res.destroy();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

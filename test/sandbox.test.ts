@@ -1,5 +1,6 @@
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DEMO_ACCOUNT, TEST_ACCOUNT } from '../sandbox/accounts.js';
+import { amazonEvent } from './support/amazon-events.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => {
@@ -8,21 +9,8 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 const hash = 'a'.repeat(64);
-const goodEvent = (over: Record<string, unknown> = {}) => ({
-  eventDescription: {
-    name: 'Purchase',
-    conversionType: 'OFF_AMAZON_PURCHASES',
-    eventSource: 'WEBSITE',
-    eventIngestionMethod: 'SERVER_TO_SERVER',
-  },
-  countryCode: 'US',
-  eventTime: new Date(Date.now() - 60_000).toISOString(),
-  matchKeys: [{ type: 'EMAIL', values: [hash] }],
-  value: 10.5,
-  currencyCode: 'USD',
-  eventId: `e-${Math.random()}`,
-  ...over,
-});
+const goodEvent = (over: Record<string, unknown> = {}) =>
+  amazonEvent(Math.floor(Math.random() * 1e9), { value: 10.5, ...over });
 const eventHeaders = {
   authorization: 'Bearer Atza|IwEBIA...',
   'Amazon-Ads-ClientId': DEMO_ACCOUNT.clientId,
@@ -208,7 +196,7 @@ describe('sandbox: create events', () => {
       },
       'events[0].currencyCode',
     ],
-    ['a German event without consent', { countryCode: 'DE' }, 'events[0].consent'],
+    ['a German event without consent', { countryCode: 'DE', consent: undefined }, 'events[0].consent'],
     [
       'custom data with a dot',
       { customData: [{ name: 'price', value: '49.99' }] },

@@ -100,6 +100,29 @@ export class AmazonAdsApi {
     return accounts;
   }
 
+  /**
+   * `POST /adsApi/v1/create/events` with a pre-serialised body. Returns Amazon's answer unclassified (the
+   * delivery code reads it with `classifyEventsResponse`); throws `AmazonUnavailableError` when no answer came.
+   */
+  async createEvents(
+    target: { host: string; clientId: string; accountId: string },
+    token: string,
+    body: string,
+  ): Promise<AmazonResponse> {
+    return this.send(
+      `${target.host}${PATHS.createEvents}`,
+      'POST',
+      {
+        authorization: `Bearer ${token}`,
+        [HEADERS.clientId]: target.clientId,
+        [HEADERS.accountId]: target.accountId,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body,
+    );
+  }
+
   /** Runs `call` with the current token; on 401 asks the token provider for a new one and tries once more. */
   private async authorised(
     ctx: CallContext,

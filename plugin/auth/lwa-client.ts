@@ -13,6 +13,17 @@ export interface RefreshCredentials {
   refreshToken: string;
 }
 
+/** The refresh credentials of a config, when it has all three. */
+export function refreshCredentialsOf(config: {
+  client_id?: string;
+  client_secret?: string;
+  refresh_token?: string;
+}): RefreshCredentials | undefined {
+  return config.client_id && config.client_secret && config.refresh_token
+    ? { clientId: config.client_id, clientSecret: config.client_secret, refreshToken: config.refresh_token }
+    : undefined;
+}
+
 export interface IssuedToken {
   accessToken: string;
   /** Milliseconds since the epoch when Amazon says the token stops working. */

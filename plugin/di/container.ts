@@ -9,6 +9,9 @@ import { SecretRegistry } from '../logging/secret-registry.js';
 import { SchemaRegistry } from '../schemas/schema-registry.js';
 import { createAmazonHttp } from '../amazon/http.js';
 import { Destination } from '../destination.js';
+import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../deliver/delivery-settings.js';
+import { BlueprintRegistry } from '../transform/blueprint-registry.js';
+import { InstallationScopes } from './installation-scopes.js';
 
 export interface PluginOptions {
   hostSettings: HostSettings;
@@ -16,6 +19,7 @@ export interface PluginOptions {
   clock?: Clock;
   http?: Got;
   secrets?: SecretRegistry;
+  delivery?: Partial<DeliverySettings>;
 }
 
 /**
@@ -30,7 +34,11 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
   c.register(TOKENS.Logger, { useValue: options.logger ?? createLogger({ secrets }) });
   c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
+  c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
+  c.register(TOKENS.Container, { useValue: c });
   c.register(SchemaRegistry, { useValue: new SchemaRegistry() });
+  c.registerSingleton(BlueprintRegistry);
+  c.registerSingleton(InstallationScopes);
   return c;
 }
 

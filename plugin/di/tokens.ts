@@ -10,6 +10,10 @@ export const TOKENS = {
   HostSettings: Symbol('HostSettings'),
   /** `SecretRegistry`: secret values the logger scrubs wherever they appear. */
   Secrets: Symbol('Secrets'),
+  /** `DeliverySettings`: retry budget, backoff and concurrency of deliver. */
+  DeliverySettings: Symbol('DeliverySettings'),
+  /** The plugin's own container, for the composition root that makes per-installation child containers. */
+  Container: Symbol('Container'),
   /** The `Installation` a child container serves. */
   Installation: Symbol('Installation'),
 } as const;

@@ -12,7 +12,7 @@ import {
   type AmazonProfile,
   type CallContext,
 } from '../amazon/ads-api.js';
-import { LwaClient } from '../auth/lwa-client.js';
+import { LwaClient, refreshCredentialsOf } from '../auth/lwa-client.js';
 import { TokenProvider } from '../auth/token-provider.js';
 import { COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
 import { NotFoundError, PluginError } from '../errors.js';
@@ -64,14 +64,7 @@ export class Installer {
 
   private async resolve(valid: ValidInstallRequest): Promise<Installation> {
     const { config } = valid;
-    const refresh =
-      config.client_secret && config.refresh_token && config.client_id
-        ? {
-            clientId: config.client_id,
-            clientSecret: config.client_secret,
-            refreshToken: config.refresh_token,
-          }
-        : undefined;
+    const refresh = refreshCredentialsOf(config);
     const tokens = new TokenProvider(config.access_token, refresh, this.lwa, this.clock, this.secrets);
 
     const { profile, region } = await this.findProfile(valid, tokens);

@@ -6,6 +6,7 @@ import { regionHostsFromBase, type HostSettings } from '../../plugin/host-settin
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import type { Clock } from '../../plugin/clock.js';
 import { captureLogger } from './capture-logger.js';
+import type { DeliverySettings } from '../../plugin/deliver/delivery-settings.js';
 
 export interface Harness {
   sandbox: Sandbox;
@@ -20,7 +21,12 @@ export interface Harness {
  * sandbox's `/na`, `/eu`, `/fe` prefixes, so region behaviour is real.
  */
 export async function startHarness(
-  options: { sandbox?: SandboxOptions; settings?: Partial<HostSettings>; clock?: Clock } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    settings?: Partial<HostSettings>;
+    clock?: Clock;
+    delivery?: Partial<DeliverySettings>;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startSandbox(options.sandbox);
   const settings: HostSettings = {
@@ -31,7 +37,13 @@ export async function startHarness(
     ...options.settings,
   };
   const { logger, lines, secrets } = captureLogger();
-  const destination = createDestination({ hostSettings: settings, logger, secrets, clock: options.clock });
+  const destination = createDestination({
+    hostSettings: settings,
+    logger,
+    secrets,
+    clock: options.clock,
+    delivery: options.delivery,
+  });
   return { sandbox, destination, settings, logs: lines, close: () => sandbox.close() };
 }
 

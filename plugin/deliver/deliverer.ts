@@ -1,0 +1,295 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../di/tokens.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging/logger.js';
+import type { HostSettings } from '../host-settings.js';
+import type { Installation } from '../installation.js';
+import type { DeliveryItem, DeliveryReport, EventOutcome, RequestRecord } from '../contracts.js';
+import { AmazonAdsApi } from '../amazon/ads-api.js';
+import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-events.js';
+import type { AmazonResponse } from '../amazon/http.js';
+import { AuthError, PluginError } from '../errors.js';
+import { TokenProvider } from '../auth/token-provider.js';
+import { LIMITS, HEADERS } from '../constants.js';
+import { troubleshooting } from '../catalog/manifest.js';
+import { AdvertiserLimiter } from './advertiser-limiter.js';
+import { backoffMs } from './backoff.js';
+import { batchBody, makeBatches, type PreparedEvent } from './batching.js';
+import type { DeliverySettings } from './delivery-settings.js';
+
+/** One deliver call's shared state: outcomes by input position, requests made, the retry budget. */
+interface Run {
+  outcomes: Array<EventOutcome | undefined>;
+  requests: RequestRecord[];
+  deadline: number;
+  needsReconnect: boolean;
+}
+
+/**
+ * Sends one installation's events to Amazon and accounts for every one of them. Lives in the installation's
+ * child container, with that installation's token provider and its advertiser's limiter.
+ */
+@injectable()
+export class Deliverer {
+  constructor(
+    @inject(TOKENS.Installation) private readonly installation: Installation,
+    @inject(TokenProvider) private readonly tokens: TokenProvider,
+    @inject(AdvertiserLimiter) private readonly limiter: AdvertiserLimiter,
+    @inject(AmazonAdsApi) private readonly api: AmazonAdsApi,
+    @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
+    @inject(TOKENS.DeliverySettings) private readonly delivery: DeliverySettings,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+  ) {}
+
+  async deliver(items: readonly DeliveryItem[]): Promise<DeliveryReport> {
+    const run: Run = {
+      outcomes: new Array(items.length).fill(undefined),
+      requests: [],
+      deadline: this.clock.now() + this.delivery.budgetMs,
+      needsReconnect: false,
+    };
+    const prepared: PreparedEvent[] = [];
+    items.forEach((item, index) => {
+      const json =
+        item && typeof item.event === 'object' && item.event !== null
+          ? JSON.stringify(item.event)
+          : undefined;
+      if (json === undefined) {
+        run.outcomes[index] = {
+          id: String(item?.id),
+          status: 'rejected',
+          code: 'INVALID_ITEM',
+          message: 'The item carries no Amazon event to send.',
+        };
+        return;
+      }
+      prepared.push({
+        index,
+        id: item.id,
+        json,
+        bytes: Buffer.byteLength(json),
+        eventId: item.event.eventId,
+      });
+    });
+    const batches = makeBatches(
+      prepared,
+      this.installation.config.batch_size ?? LIMITS.eventsPerRequest,
+      LIMITS.requestBodyBytes,
+    );
+    await Promise.all(batches.map((batch) => this.sendBatch(batch, run)));
+    const outcomes = run.outcomes.map(
+      (o, i) =>
+        o ?? {
+          id: items[i]!.id,
+          status: 'retry' as const,
+          code: 'NOT_ATTEMPTED',
+          message: 'The event was not sent.',
+          retryAfterMs: this.delivery.baseBackoffMs,
+        },
+    );
+    return { outcomes, requests: run.requests, needsReconnect: run.needsReconnect };
+  }
+
+  /** Sends one batch until every event in it has a final outcome or the attempt and time budget is spent. */
+  private async sendBatch(initial: PreparedEvent[], run: Run): Promise<void> {
+    let batch = initial;
+    let refreshed = false;
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const { verdict, token } = await this.post(batch, attempt, run);
+      if (verdict.kind === 'per-event') {
+        const retry: PreparedEvent[] = [];
+        verdict.events.forEach((v, i) => {
+          const event = batch[i]!;
+          if (v.status === 'retry') retry.push(event);
+          else
+            this.settle(
+              run,
+              event,
+              v.status === 'delivered' ? { id: event.id, status: 'delivered' } : { id: event.id, ...v },
+            );
+        });
+        const failed = verdict.events.find((v) => v.status === 'retry');
+        batch = retry;
+        if (batch.length === 0) return;
+        if (!(await this.waitToRetry(attempt, run, undefined))) {
+          return this.handBack(
+            batch,
+            run,
+            failed?.status === 'retry' ? failed.code : 'RETRY',
+            failed?.status === 'retry' ? failed.message : '',
+            attempt,
+          );
+        }
+        continue;
+      }
+      if (verdict.kind === 'auth') {
+        if (!refreshed && this.tokens.canRefresh) {
+          refreshed = true;
+          try {
+            await this.tokens.rejected(token);
+            continue;
+          } catch (error) {
+            if (!(error instanceof AuthError))
+              return this.handBack(batch, run, 'TOKEN_REFRESH_FAILED', errorMessage(error), attempt);
+            return this.rejectAuth(batch, run, error.message);
+          }
+        }
+        return this.rejectAuth(batch, run, troubleshooting('401'));
+      }
+      if (verdict.kind === 'split') {
+        if (batch.length === 1) {
+          return this.settle(run, batch[0]!, {
+            id: batch[0]!.id,
+            status: 'rejected',
+            code: 'CONTENT_TOO_LARGE',
+            message: 'Amazon refused this event as too large, even alone.',
+          });
+        }
+        const half = Math.ceil(batch.length / 2);
+        await Promise.all([
+          this.sendBatch(batch.slice(0, half), run),
+          this.sendBatch(batch.slice(half), run),
+        ]);
+        return;
+      }
+      if (verdict.kind === 'reject') {
+        for (const event of batch)
+          this.settle(run, event, {
+            id: event.id,
+            status: 'rejected',
+            code: verdict.code,
+            message: verdict.message,
+          });
+        return;
+      }
+      if (!(await this.waitToRetry(attempt, run, verdict.retryAfterMs))) {
+        return this.handBack(batch, run, verdict.code, verdict.message, attempt, verdict.retryAfterMs);
+      }
+    }
+  }
+
+  /** One request: limiter, token, POST, classification, log line and delivery record. */
+  private async post(
+    batch: PreparedEvent[],
+    attempt: number,
+    run: Run,
+  ): Promise<{ verdict: BatchVerdict; token: string }> {
+    await this.limiter.acquire();
+    const started = this.clock.now();
+    let token = '';
+    let response: AmazonResponse | undefined;
+    let verdict: BatchVerdict;
+    try {
+      token = await this.tokens.current();
+      response = await this.api.createEvents(
+        {
+          host: this.settings.regionHosts[this.installation.region],
+          clientId: this.installation.clientId,
+          accountId: this.installation.advertiser.accountId,
+        },
+        token,
+        batchBody(batch),
+      );
+      verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
+    } catch (error) {
+      verdict =
+        error instanceof AuthError
+          ? { kind: 'reject', code: 'AUTH_FAILED', message: error.message }
+          : {
+              kind: 'retry',
+              code: error instanceof PluginError ? error.code : 'AMAZON_UNAVAILABLE',
+              message: errorMessage(error),
+              throttled: false,
+            };
+      if (error instanceof AuthError) run.needsReconnect = true;
+    }
+    // Released with the outcome, so that a 429 slows down the requests that follow.
+    if (verdict.kind === 'retry' && verdict.throttled) {
+      this.limiter.release('throttled', verdict.retryAfterMs ?? this.delivery.baseBackoffMs);
+    } else {
+      this.limiter.release(verdict.kind === 'per-event' ? 'ok' : 'other');
+    }
+    this.record(run, batch, attempt, response, verdict, this.clock.now() - started);
+    return { verdict, token };
+  }
+
+  private record(
+    run: Run,
+    batch: PreparedEvent[],
+    attempt: number,
+    response: AmazonResponse | undefined,
+    verdict: BatchVerdict,
+    durationMs: number,
+  ): void {
+    const counts = { delivered: 0, rejected: 0, retry: 0 };
+    if (verdict.kind === 'per-event') for (const v of verdict.events) counts[v.status]++;
+    else if (verdict.kind === 'reject') counts.rejected = batch.length;
+    else counts.retry = batch.length;
+    const requestId = response?.headers[HEADERS.requestId];
+    const error =
+      verdict.kind === 'per-event' ? undefined : 'message' in verdict ? verdict.message : verdict.kind;
+    const record: RequestRecord = {
+      at: new Date(this.clock.now()).toISOString(),
+      attempt,
+      status: response?.status ?? null,
+      events: batch.length,
+      ...counts,
+      durationMs,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+      ...(error ? { error } : {}),
+    };
+    run.requests.push(record);
+    this.logger.info('amazon request', {
+      event: 'amazon_request',
+      integration: this.installation.id,
+      advertiser: this.installation.advertiser.accountId,
+      batch_size: batch.length,
+      attempt,
+      status: record.status,
+      delivered: counts.delivered,
+      rejected: counts.rejected,
+      retry: counts.retry,
+      duration_ms: durationMs,
+      ...(record.requestId ? { amazon_request_id: record.requestId } : {}),
+      ...(error ? { error } : {}),
+    });
+  }
+
+  /** Waits before the next attempt when the budget allows one; false when the events go back to the host. */
+  private async waitToRetry(attempt: number, run: Run, retryAfter: number | undefined): Promise<boolean> {
+    if (attempt >= this.delivery.maxAttempts) return false;
+    const wait = retryAfter ?? backoffMs(attempt, this.delivery.baseBackoffMs, this.delivery.maxBackoffMs);
+    if (this.clock.now() + wait > run.deadline) return false;
+    await this.clock.sleep(wait);
+    return true;
+  }
+
+  private handBack(
+    batch: PreparedEvent[],
+    run: Run,
+    code: string,
+    message: string,
+    attempt: number,
+    retryAfter?: number,
+  ): void {
+    const hint =
+      retryAfter ?? backoffMs(attempt + 1, this.delivery.baseBackoffMs, this.delivery.maxBackoffMs, () => 1);
+    for (const event of batch)
+      this.settle(run, event, { id: event.id, status: 'retry', code, message, retryAfterMs: hint });
+  }
+
+  private rejectAuth(batch: PreparedEvent[], run: Run, message: string): void {
+    run.needsReconnect = true;
+    for (const event of batch)
+      this.settle(run, event, { id: event.id, status: 'rejected', code: 'AUTH_FAILED', message });
+  }
+
+  private settle(run: Run, event: PreparedEvent, outcome: EventOutcome): void {
+    run.outcomes[event.index] = outcome;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,416 @@
+import { startHarness, type Harness } from './support/plugin-harness.js';
+import { items, amazonEvent } from './support/amazon-events.js';
+import { errorsAgainst } from './support/amazon-openapi.js';
+import { TEST_ACCOUNT, DEMO_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
+import { MANIFEST } from '../plugin/catalog/manifest.js';
+import type { Installation } from '../plugin/installation.js';
+import type { DeliverySettings } from '../plugin/deliver/delivery-settings.js';
+
+const words = (key: string) => MANIFEST.troubleshooting.find((t) => t.key === key)!.message;
+const FAST: Partial<DeliverySettings> = {
+  baseBackoffMs: 20,
+  maxBackoffMs: 100,
+  budgetMs: 5_000,
+  maxAttempts: 4,
+};
+
+let h: Harness;
+let installation: Installation;
+
+async function setup(
+  options: Parameters<typeof startHarness>[0] = {},
+  config: Record<string, unknown> = credentialsOf(TEST_ACCOUNT),
+) {
+  h = await startHarness({ delivery: FAST, settings: { requestTimeoutMs: 500 }, ...options });
+  installation = await h.destination.install({ variant: 'default', config });
+  h.sandbox.requests.length = 0;
+}
+afterEach(() => h.close());
+
+const eventRequests = () => h.sandbox.requests.filter((r) => r.path.endsWith('/adsApi/v1/create/events'));
+const sentIds = (i: number) =>
+  JSON.parse(eventRequests()[i]!.body).events.map((e: { eventId: string }) => e.eventId);
+const statuses = (report: { outcomes: Array<{ status: string }> }) => report.outcomes.map((o) => o.status);
+
+describe('deliver: batching', () => {
+  test('1,201 events go in requests of 500, 500 and 201, all delivered once, with the right headers', async () => {
+    await setup();
+    const report = await h.destination.deliver(items(1201), installation);
+    expect(report.outcomes.filter((o) => o.status !== 'delivered').slice(0, 3)).toEqual([]);
+    expect(
+      eventRequests()
+        .map((r) => JSON.parse(r.body).events.length)
+        .sort(),
+    ).toEqual([201, 500, 500]);
+    expect(h.sandbox.accepted.size).toBe(1201);
+    expect(h.sandbox.duplicates).toBe(0);
+    const headers = eventRequests()[0]!.headers;
+    expect(headers).toMatchObject({
+      authorization: `Bearer ${TEST_ACCOUNT.staticAccessTokens[0]}`,
+      'amazon-ads-clientid': TEST_ACCOUNT.clientId,
+      'amazon-ads-accountid': '4728736040201',
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
+    expect(report.requests).toHaveLength(3);
+    expect(report.requests.every((r) => r.status === 207 && r.requestId)).toBe(true);
+  });
+
+  test('every body sent is valid against CreateEventRequest of the OpenAPI file', async () => {
+    await setup();
+    await h.destination.deliver(items(30), installation);
+    for (const r of eventRequests())
+      expect(errorsAgainst('CreateEventRequest', JSON.parse(r.body))).toEqual([]);
+  });
+
+  test('the configured batch size is honoured', async () => {
+    await setup({}, { ...credentialsOf(TEST_ACCOUNT), batch_size: 7 });
+    await h.destination.deliver(items(20), installation);
+    expect(eventRequests().map((r) => JSON.parse(r.body).events.length)).toEqual([7, 7, 6]);
+  });
+
+  test('big events are split at 1 MB of body, never more', async () => {
+    await setup({ sandbox: { maxBodyBytes: 5_000_000 } });
+    const big = (n: number) => ({
+      customData: Array.from({ length: 13 }, (_, i) => ({ name: `c${i}`, value: `${'v'.repeat(250)}${n}` })),
+    });
+    const report = await h.destination.deliver(items(400, 0, big), installation);
+    expect(statuses(report).every((s) => s === 'delivered')).toBe(true);
+    const sizes = eventRequests().map((r) => Buffer.byteLength(r.body));
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1_000_000);
+  });
+
+  test('a 413 splits the batch in halves and resends them', async () => {
+    await setup({ sandbox: { maxBodyBytes: 20_000 } });
+    const report = await h.destination.deliver(items(80), installation);
+    expect(statuses(report).every((s) => s === 'delivered')).toBe(true);
+    expect(report.requests.some((r) => r.status === 413)).toBe(true);
+    expect(h.sandbox.accepted.size).toBe(80);
+  });
+});
+
+describe('deliver: one outcome per event from the 207', () => {
+  test('mixed success and errors: the right outcome per original event, with Amazon code and field', async () => {
+    await setup();
+    const batch = items(4, 0, (n) =>
+      n === 1
+        ? { eventTime: new Date(Date.now() - 30 * 86400_000).toISOString() }
+        : n === 3
+          ? { value: -1 }
+          : {},
+    );
+    const report = await h.destination.deliver(batch, installation);
+    expect(report.outcomes).toEqual([
+      { id: 'host-0', status: 'delivered' },
+      {
+        id: 'host-1',
+        status: 'rejected',
+        code: 'FIELD_VALUE_IS_OUT_OF_RANGE',
+        message: 'eventTime is older than 21 days',
+        fieldLocation: 'eventTime',
+      },
+      { id: 'host-2', status: 'delivered' },
+      {
+        id: 'host-3',
+        status: 'rejected',
+        code: 'FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT',
+        message: 'value must not be negative',
+        fieldLocation: 'value',
+      },
+    ]);
+    expect(report.requests).toEqual([
+      expect.objectContaining({ status: 207, events: 4, delivered: 2, rejected: 2, retry: 0 }),
+    ]);
+  });
+
+  test('after a partial failure only the failed events are retried, with the same eventIds', async () => {
+    await setup();
+    h.sandbox.faults.add({
+      route: 'events',
+      status: 207,
+      body: {
+        success: [{ index: 0, event: { eventId: 'order-0' } }],
+        error: [{ index: 1, errors: [{ code: 'INTERNAL_ERROR', message: 'try again' }] }],
+      },
+    });
+    const report = await h.destination.deliver(items(3), installation);
+    expect(statuses(report)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(sentIds(0)).toEqual(['order-0', 'order-1', 'order-2']);
+    expect(sentIds(1)).toEqual(['order-1', 'order-2']);
+    expect(eventRequests()).toHaveLength(2);
+  });
+
+  test.each<[string, unknown, string[]]>([
+    [
+      'a 207 that lists fewer events than sent',
+      { success: [{ index: 0, event: {} }], error: [] },
+      ['delivered', 'retry', 'retry'],
+    ],
+    [
+      'a 207 whose echo carries another eventId',
+      {
+        success: [
+          { index: 0, event: { eventId: 'order-0' } },
+          { index: 1, event: { eventId: 'order-99' } },
+          { index: 2, event: {} },
+        ],
+        error: [],
+      },
+      ['delivered', 'retry', 'delivered'],
+    ],
+    [
+      'a 207 listing one index twice',
+      {
+        success: [
+          { index: 0, event: {} },
+          { index: 1, event: {} },
+          { index: 2, event: {} },
+        ],
+        error: [{ index: 2, errors: [{ code: 'BAD_REQUEST', message: 'x' }] }],
+      },
+      ['delivered', 'delivered', 'retry'],
+    ],
+    [
+      'a 207 with an index beyond the batch',
+      {
+        success: [
+          { index: 0, event: {} },
+          { index: 7, event: {} },
+        ],
+        error: [],
+      },
+      ['delivered', 'retry', 'retry'],
+    ],
+    ['a 2xx without a readable body', 'not json', ['retry', 'retry', 'retry']],
+    ['a 200 with an empty object', {}, ['retry', 'retry', 'retry']],
+  ])('%s: never counted as delivered without Amazon saying so', async (_label, body, expected) => {
+    await setup({ delivery: { ...FAST, maxAttempts: 1 } });
+    h.sandbox.faults.add({
+      route: 'events',
+      status: typeof body === 'object' && Object.keys(body as object).length === 0 ? 200 : 207,
+      body,
+    });
+    const report = await h.destination.deliver(items(3), installation);
+    expect(statuses(report)).toEqual(expected);
+    for (const o of report.outcomes) if (o.status === 'retry') expect(o.retryAfterMs).toBeGreaterThan(0);
+  });
+
+  test('an item without an event is rejected on its own; the others are delivered', async () => {
+    await setup();
+    const report = await h.destination.deliver(
+      [{ id: 'bad', event: null as never }, ...items(1)],
+      installation,
+    );
+    expect(report.outcomes[0]).toMatchObject({ id: 'bad', status: 'rejected', code: 'INVALID_ITEM' });
+    expect(report.outcomes[1]).toEqual({ id: 'host-0', status: 'delivered' });
+  });
+});
+
+describe('deliver: tokens', () => {
+  test('401 → one refresh (form POST, no Authorization header) → retried with the new token → delivered', async () => {
+    await setup();
+    h.sandbox.expireTokens(true);
+    const report = await h.destination.deliver(items(2), installation);
+    expect(statuses(report)).toEqual(['delivered', 'delivered']);
+    expect(h.sandbox.counters.tokenRequests).toBe(1);
+    expect(report.requests.map((r) => r.status)).toEqual([401, 207]);
+    expect(eventRequests()[1]!.headers.authorization).toMatch(/^Bearer Atza\|sbx\.test\./);
+    const tokenRequest = h.sandbox.requests.find((r) => r.path === '/auth/o2/token')!;
+    expect(tokenRequest.headers.authorization).toBeUndefined();
+  });
+
+  test('100 concurrent deliveries that meet a 401 cause exactly one token request', async () => {
+    await setup({ delivery: { ...FAST, concurrency: 100 } });
+    h.sandbox.expireTokens(true);
+    const reports = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => h.destination.deliver(items(1, i), installation)),
+    );
+    expect(reports.flatMap(statuses).every((s) => s === 'delivered')).toBe(true);
+    expect(h.sandbox.counters.tokenRequests).toBe(1);
+    expect(h.sandbox.accepted.size).toBe(100);
+  });
+
+  test('a token with a known lifetime is renewed before it runs out, without a 401', async () => {
+    let now = Date.now();
+    await setup({ clock: { now: () => now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } });
+    h.sandbox.expireTokens(true);
+    await h.destination.deliver(items(1), installation);
+    expect(h.sandbox.counters.tokenRequests).toBe(1);
+    now += 3600_000 - 200_000;
+    const report = await h.destination.deliver(items(1, 1), installation);
+    expect(report.requests.map((r) => r.status)).toEqual([207]);
+    expect(h.sandbox.counters.tokenRequests).toBe(2);
+  });
+
+  test('invalid_grant: every event rejected for auth, with reconnect words, and the installation needs reconnecting', async () => {
+    await setup();
+    h.sandbox.expireTokens(true);
+    h.sandbox.revokeRefreshToken(TEST_ACCOUNT.refreshToken);
+    const report = await h.destination.deliver(items(3), installation);
+    expect(report.needsReconnect).toBe(true);
+    for (const o of report.outcomes) {
+      expect(o).toMatchObject({ status: 'rejected', code: 'AUTH_FAILED' });
+      expect(o.status === 'rejected' && o.message).toContain('Reconnect the integration');
+    }
+  });
+
+  test('401 without refresh credentials: rejected with the 401 troubleshooting words', async () => {
+    await setup(
+      {},
+      {
+        advertiser_id: 'ENTITY1234ABCD',
+        profile_id: '1234567890',
+        access_token: DEMO_ACCOUNT.staticAccessTokens[0]!,
+      },
+    );
+    h.sandbox.faults.add({ route: 'events', status: 401 });
+    const report = await h.destination.deliver(items(2), installation);
+    expect(report.needsReconnect).toBe(true);
+    expect(report.outcomes[0]).toEqual({
+      id: 'host-0',
+      status: 'rejected',
+      code: 'AUTH_FAILED',
+      message: words('401'),
+    });
+  });
+});
+
+describe('deliver: whole-request answers', () => {
+  test.each<[number, string, string]>([
+    [403, 'ACCESS_DENIED', '403'],
+    [404, 'NOT_FOUND', '404'],
+  ])('%s → permanent, with the troubleshooting words', async (status, code, key) => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status });
+    const report = await h.destination.deliver(items(2), installation);
+    for (const o of report.outcomes) {
+      expect(o).toMatchObject({ status: 'rejected', code });
+      expect(o.status === 'rejected' && o.message).toContain(words(key));
+    }
+    expect(eventRequests()).toHaveLength(1);
+  });
+
+  test('429 with Retry-After: 1 waits at least a second, then delivers', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 429, retryAfter: '1' });
+    const started = Date.now();
+    const report = await h.destination.deliver(items(2), installation);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(statuses(report)).toEqual(['delivered', 'delivered']);
+    expect(report.requests.map((r) => r.status)).toEqual([429, 207]);
+  });
+
+  test('429 with Retry-After as an HTTP date is honoured too', async () => {
+    await setup();
+    h.sandbox.faults.add({
+      route: 'events',
+      status: 429,
+      retryAfter: new Date(Date.now() + 1500).toUTCString(),
+    });
+    const started = Date.now();
+    await h.destination.deliver(items(1), installation);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
+
+  test('429 without Retry-After backs off and retries', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 429, times: 2 });
+    const report = await h.destination.deliver(items(1), installation);
+    expect(report.requests.map((r) => r.status)).toEqual([429, 429, 207]);
+    expect(statuses(report)).toEqual(['delivered']);
+  });
+
+  test('a Retry-After longer than the budget hands the events back at once, with that hint', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 429, retryAfter: '30' });
+    const started = Date.now();
+    const report = await h.destination.deliver(items(1), installation);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(report.outcomes[0]).toMatchObject({ status: 'retry', code: 'RATE_LIMITED', retryAfterMs: 30_000 });
+  });
+
+  test('5xx are retried with backoff, then delivered', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 503 });
+    h.sandbox.faults.add({ route: 'events', status: 500 });
+    const report = await h.destination.deliver(items(2), installation);
+    expect(report.requests.map((r) => r.status)).toEqual([503, 500, 207]);
+    expect(statuses(report)).toEqual(['delivered', 'delivered']);
+  });
+
+  test('5xx until the attempts are spent: handed back as retry with a hint, nothing dropped', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 502, times: 10 });
+    const report = await h.destination.deliver(items(3), installation);
+    expect(eventRequests()).toHaveLength(FAST.maxAttempts!);
+    for (const o of report.outcomes)
+      expect(o).toMatchObject({
+        status: 'retry',
+        code: 'AMAZON_UNAVAILABLE',
+        retryAfterMs: expect.any(Number),
+      });
+  });
+
+  test('a stalled connection times out and is retried', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', stall: true });
+    const report = await h.destination.deliver(items(2), installation);
+    expect(statuses(report)).toEqual(['delivered', 'delivered']);
+    expect(report.requests[0]).toMatchObject({ status: null, retry: 2 });
+    expect(report.requests[0]!.error).toContain('timed out');
+  });
+
+  test('stalled every time: handed back as retry once the budget is spent', async () => {
+    await setup({ delivery: { ...FAST, maxAttempts: 2 } });
+    h.sandbox.faults.add({ route: 'events', stall: true, times: 5 });
+    const report = await h.destination.deliver(items(2), installation);
+    expect(statuses(report)).toEqual(['retry', 'retry']);
+  });
+
+  test('Amazon unreachable: every event comes back as retry', async () => {
+    await setup();
+    await h.sandbox.close();
+    const report = await h.destination.deliver(items(2), installation);
+    expect(statuses(report)).toEqual(['retry', 'retry']);
+  });
+});
+
+describe('deliver: logs', () => {
+  test('one JSON record per request with counts, and no secret or raw email at debug level', async () => {
+    await setup();
+    h.sandbox.expireTokens(true);
+    await h.destination.deliver([{ id: 'x', event: amazonEvent(1) }], installation);
+    const records = h.logs.map((l) => JSON.parse(l)).filter((r) => r.event === 'amazon_request');
+    expect(records).toEqual([
+      expect.objectContaining({
+        integration: installation.id,
+        batch_size: 1,
+        attempt: 1,
+        status: 401,
+        retry: 1,
+      }),
+      expect.objectContaining({
+        integration: installation.id,
+        batch_size: 1,
+        attempt: 2,
+        status: 207,
+        delivered: 1,
+        rejected: 0,
+        retry: 0,
+        amazon_request_id: expect.any(String),
+        duration_ms: expect.any(Number),
+      }),
+    ]);
+    const all = h.logs.join('\n');
+    for (const secret of [
+      TEST_ACCOUNT.clientSecret,
+      TEST_ACCOUNT.refreshToken,
+      TEST_ACCOUNT.staticAccessTokens[0]!,
+      'Atza|sbx',
+      'user1@example.com',
+    ]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
