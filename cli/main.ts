@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { sandboxCommand } from './commands/sandbox.js';
 import { installCommand } from './commands/install.js';
 import { transformCommand } from './commands/transform.js';
+import { sendCommand } from './commands/send.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
@@ -13,6 +14,10 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
     run: transformCommand,
     usage:
       'transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [EVENTS_FILE]   dry run',
+  },
+  send: {
+    run: sendCommand,
+    usage: 'send --config FILE [--variant KEY] [EVENTS_FILE]   transform and deliver NDJSON events to Amazon',
   },
   install: {
     run: installCommand,

@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createDestination } from '../../plugin/di/container.js';
-import { hostSettingsFromEnv } from '../../plugin/host-settings.js';
-import { createLogger } from '../../plugin/logging/logger.js';
-import { SecretRegistry } from '../../plugin/logging/secret-registry.js';
+import { Destination } from '../../plugin/destination.js';
+import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
 import { maskInstallation } from '../../plugin/installation.js';
-import { ConfigError, PluginError } from '../../plugin/errors.js';
 import { writeLine, UsageError, type CliIo } from '../io.js';
 
 /**
@@ -24,30 +21,13 @@ export async function installCommand(args: string[], io: CliIo): Promise<number>
   });
   if (!values.config) throw new UsageError('install needs --config FILE (the install config as JSON)');
   const config = await readJsonFile(values.config);
-  const secrets = new SecretRegistry();
-  const destination = createDestination({
-    hostSettings: hostSettingsFromEnv(io.env),
-    secrets,
-    logger: createLogger({ level: io.env.LOG_LEVEL ?? 'warn', secrets, stream: io.stderr }),
-  });
+  const destination = cliContainer(io).resolve(Destination);
   try {
     const installation = await destination.install({ name: values.name, variant: values.variant, config });
     writeLine(io.stdout, JSON.stringify(maskInstallation(installation), null, 2));
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      writeLine(io.stderr, 'Invalid configuration:');
-      for (const f of error.fields) writeLine(io.stderr, `  ${f.field}: ${f.message}`);
-      return 2;
-    }
-    if (error instanceof PluginError) {
-      writeLine(
-        io.stderr,
-        `Install failed (${error.code}${error.retryable ? ', retryable' : ''}): ${error.message}`,
-      );
-      return 1;
-    }
-    throw error;
+    return reportInstallError(error, io);
   }
 }
 
