@@ -55,13 +55,14 @@ const invalid = (code: InvalidCode, message: string, field?: string): TransformR
   error: { code, message, ...(field ? { field } : {}) },
 });
 
-/** The blueprint entry for an event: page and screen events by their type, track events by their name. */
+/** The blueprint entry for an event: page, screen, identify and group events by their type, track events by name. */
 export function findEntry(
   event: Record<string, unknown>,
   blueprint: CompiledBlueprint,
 ): { entry?: CompiledEntry; name?: string } {
   const type = event.type;
-  const name = type === 'page' || type === 'screen' ? type : event.event;
+  const byType = type === 'page' || type === 'screen' || type === 'identify' || type === 'group';
+  const name = byType ? type : event.event;
   if (typeof name !== 'string' || name.trim() === '') return {};
   return { entry: blueprint.lookup.get(eventKey(name)), name };
 }

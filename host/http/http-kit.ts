@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+
+/** A request as a route handler sees it. */
+export interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: () => Promise<unknown>;
+  raw: IncomingMessage;
+}
+
+export type Handler = (req: Request, res: ServerResponse) => Promise<void> | void;
+
+/** An error with an HTTP status and a stable code, answered as `{"error":{"code","message","fields"?}}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Array<{ field: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+  sendJson(res, error.status, {
+    error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+  });
+}
+
+/** Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 when it is not JSON. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit)
+      throw new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
+  }
+}
+
+/** Constant-time check of `Authorization: Bearer <token>` (or `?token=` for EventSource streams). */
+export function checkBearer(req: Request, token: string, allowQuery = false): void {
+  const header = req.headers.authorization;
+  const given =
+    typeof header === 'string' && /^Bearer\s+/i.test(header)
+      ? header.replace(/^Bearer\s+/i, '').trim()
+      : allowQuery
+        ? (req.query.get('token') ?? '')
+        : '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  if (!given) throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <token>.');
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    throw new HttpError(401, 'unauthorized', 'The token is not valid.');
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+/** A small router: `GET /v1/admin/integrations/:id`. */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  on(method: string, path: string, handler: Handler): this {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/:([a-z_]+)/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`,
+    );
+    this.routes.push({ method, pattern, names, handler });
+    return this;
+  }
+
+  /** The node `request` listener: routes, answers 404 / 405, and turns thrown errors into JSON errors. */
+  listener(bodyLimit: number): (req: IncomingMessage, res: ServerResponse) => void {
+    return (raw, res) => {
+      const url = new URL(raw.url ?? '/', 'http://host');
+      const method = raw.method ?? 'GET';
+      const matches = this.routes.filter((r) => r.pattern.test(url.pathname));
+      const route = matches.find((r) => r.method === method);
+      const handle = async (): Promise<void> => {
+        if (!route) {
+          throw matches.length > 0
+            ? new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}.`)
+            : new HttpError(404, 'not_found', `No route ${method} ${url.pathname}.`);
+        }
+        const m = route.pattern.exec(url.pathname)!;
+        let parsed: Promise<unknown> | undefined;
+        await route.handler(
+          {
+            method,
+            path: url.pathname,
+            query: url.searchParams,
+            params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])),
+            headers: raw.headers,
+            body: () => (parsed ??= readJson(raw, bodyLimit)),
+            raw,
+          },
+          res,
+        );
+      };
+      handle().catch((error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        if (error instanceof HttpError) return sendError(res, error);
+        sendError(res, new HttpError(500, 'internal_error', 'The host failed to handle the request.'));
+      });
+    };
+  }
+}
+
+/** `?limit=` within 1..max (default `fallback`); a 400 otherwise. */
+export function limitParam(query: URLSearchParams, fallback = 50, max = 500): number {
+  const raw = query.get('limit');
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new HttpError(400, 'invalid_request', `limit must be a whole number from 1 to ${max}.`, [
+      { field: 'limit', message: `must be 1 to ${max}` },
+    ]);
+  return n;
+}

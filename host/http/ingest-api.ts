@@ -1,0 +1,33 @@
+import type { Intake } from '../pipeline/intake.js';
+import { checkBearer, Router, sendJson, type Request } from './http-kit.js';
+import { eventsOf } from './canonical-event.js';
+import type { ServerResponse } from 'node:http';
+
+export const INGEST_BODY_LIMIT = 512 * 1024;
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-allow-methods': 'POST, OPTIONS',
+};
+
+/** The ingestion gateway: track, page and batch endpoints. An event is stored before the 200 answers. */
+export function ingestRouter(pipelineKey: string, intake: Intake, now: () => number): Router {
+  const accept = (endpoint: 't' | 'p' | 'batch') => async (req: Request, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    checkBearer(req, pipelineKey);
+    const events = eventsOf(await req.body(), endpoint, now());
+    const ids = intake.accept(events);
+    sendJson(res, 200, { accepted: ids.length, ids });
+  };
+  const preflight = (_req: Request, res: ServerResponse) => {
+    res.writeHead(204, CORS).end();
+  };
+  return new Router()
+    .on('POST', '/v1/t', accept('t'))
+    .on('POST', '/v1/p', accept('p'))
+    .on('POST', '/v1/batch', accept('batch'))
+    .on('OPTIONS', '/v1/t', preflight)
+    .on('OPTIONS', '/v1/p', preflight)
+    .on('OPTIONS', '/v1/batch', preflight);
+}

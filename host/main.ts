@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import {
+  createLogger,
+  hostSettingsFromEnv,
+  regionHostsFromBase,
+  type HostSettings,
+} from '../plugin/index.js';
+import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
+import { SignalHost } from './signal-host.js';
+import { banner } from './banner.js';
+
+/**
+ * `npm start`: the reference host on the embedded default. Management API on 8084, ingestion on 8080 and,
+ * unless `SIGNAL_AMAZON=live`, the project's Amazon Ads API sandbox standing in for Amazon.
+ */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const dataDir = resolve(env.SIGNAL_DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const tokens = storedTokens(dataDir, env);
+  const live = env.SIGNAL_AMAZON === 'live';
+  let sandbox: Sandbox | undefined;
+  let amazon: HostSettings;
+  if (live) {
+    amazon = hostSettingsFromEnv(env);
+  } else {
+    sandbox = await startSandbox({ port: Number(env.SIGNAL_SANDBOX_PORT ?? 0) });
+    amazon = {
+      regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
+      lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
+      platformClientId: DEMO_ACCOUNT.clientId,
+      requestTimeoutMs: Number(env.AMAZON_REQUEST_TIMEOUT_MS ?? 10_000),
+    };
+  }
+  const retryBase = Number(env.SIGNAL_RETRY_BASE_MS);
+  const host = await new SignalHost({
+    dataDir,
+    adminPort: Number(env.SIGNAL_ADMIN_PORT ?? 8084),
+    ingestPort: Number(env.SIGNAL_INGEST_PORT ?? 8080),
+    host: env.SIGNAL_BIND ?? '127.0.0.1',
+    adminToken: tokens.admin,
+    pipelineKey: tokens.pipeline,
+    amazon,
+    logger: createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
+    worker: {
+      ...(Number.isFinite(retryBase) && retryBase > 0
+        ? { retry: { maxAttempts: Number(env.SIGNAL_MAX_ATTEMPTS ?? 5), baseMs: retryBase } }
+        : {}),
+      ...(env.SIGNAL_POLL_MS ? { pollMs: Number(env.SIGNAL_POLL_MS) } : {}),
+    },
+  }).start();
+
+  process.stdout.write(
+    banner({ adminUrl: host.adminUrl, ingestUrl: host.ingestUrl, sandboxUrl: sandbox?.url, tokens, dataDir }),
+  );
+  const stop = async () => {
+    await host.stop();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Tokens from the environment, else the ones stored in the data directory, else new ones (then stored). */
+function storedTokens(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): { admin: string; pipeline: string; generated: string[] } {
+  const file = join(dataDir, 'tokens.json');
+  const stored = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { admin?: string; pipeline?: string })
+    : {};
+  const fresh = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
+  const admin = env.SIGNAL_ADMIN_TOKEN || stored.admin || fresh('adm');
+  const pipeline = env.SIGNAL_PIPELINE_KEY || stored.pipeline || fresh('pk');
+  const generated = [
+    ...(!env.SIGNAL_ADMIN_TOKEN && !stored.admin ? ['SIGNAL_ADMIN_TOKEN'] : []),
+    ...(!env.SIGNAL_PIPELINE_KEY && !stored.pipeline ? ['SIGNAL_PIPELINE_KEY'] : []),
+  ];
+  if (generated.length > 0) {
+    const keep = {
+      ...stored,
+      ...(!env.SIGNAL_ADMIN_TOKEN && { admin }),
+      ...(!env.SIGNAL_PIPELINE_KEY && { pipeline }),
+    };
+    writeFileSync(file, JSON.stringify(keep), { mode: 0o600 });
+  }
+  return { admin, pipeline, generated };
+}
+
+main(process.env).catch((error: unknown) => {
+  process.stderr.write(
+    `The host could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

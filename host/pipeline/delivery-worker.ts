@@ -1,0 +1,149 @@
+import type { Destination, DeliveryReport } from '../../plugin/index.js';
+import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
+import type { IntegrationsRepo } from '../store/integrations-repo.js';
+import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
+import type { LiveHub } from './live-hub.js';
+import type { Intake } from './intake.js';
+import { liveEntry } from './live-view.js';
+import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
+
+/** Rejections that are about the installation, not the event: dead-lettered so they can be replayed after a fix. */
+const REPLAYABLE_REJECTIONS = new Set(['AUTH_FAILED', 'ACCESS_DENIED', 'NOT_FOUND', 'REQUEST_REJECTED']);
+
+export interface WorkerSettings {
+  pollMs: number;
+  batchSize: number;
+  /** deliver calls in flight at once per integration. */
+  concurrency: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * The delivery workers: polls the durable queue, hands due events to the plugin's `deliver` in batches, and
+ * stores every outcome. `retry` outcomes are rescheduled (Signal's policy) and dead-lettered after the last
+ * attempt; rows in flight when the process died go back on the queue at start, with the same Amazon eventId.
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Map<string, Set<Promise<void>>>();
+
+  constructor(
+    private readonly destination: Destination,
+    private readonly intake: Intake,
+    private readonly integrations: IntegrationsRepo,
+    private readonly deliveries: DeliveriesRepo,
+    private readonly log: DeliveryLogRepo,
+    private readonly live: LiveHub,
+    private readonly settings: WorkerSettings,
+    private readonly now: () => number,
+  ) {}
+
+  start(): void {
+    this.deliveries.requeueInFlight(this.iso());
+    this.timer = setInterval(() => this.tick(), this.settings.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.inFlight.values()].flatMap((s) => [...s]));
+  }
+
+  /** Starts a deliver call for every integration with due events and a free slot. */
+  tick(): void {
+    for (const id of this.deliveries.dueIntegrations(this.now())) {
+      const running = this.inFlight.get(id) ?? new Set<Promise<void>>();
+      this.inFlight.set(id, running);
+      if (running.size >= this.settings.concurrency) continue;
+      const job = this.runOnce(id).finally(() => running.delete(job));
+      running.add(job);
+    }
+  }
+
+  private async runOnce(integrationId: string): Promise<void> {
+    const rows = this.deliveries.claim(integrationId, this.now(), this.settings.batchSize, this.iso());
+    if (rows.length === 0) return;
+    const integration = this.integrations.get(integrationId);
+    if (!integration || !integration.enabled) {
+      const reason = integration ? 'integration disabled' : 'integration deleted';
+      this.settle(
+        rows.map((r) => ({
+          id: r.id,
+          status: 'filtered',
+          attempts: r.attempts,
+          nextAttemptAt: 0,
+          code: 'INTEGRATION_DISABLED',
+          message: reason,
+        })),
+      );
+      return;
+    }
+    let report: DeliveryReport;
+    try {
+      report = await this.destination.deliver(
+        rows.map((r) => ({ id: String(r.id), event: JSON.parse(r.amazon_event!) })),
+        this.intake.installation(integration),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      report = {
+        outcomes: rows.map((r) => ({
+          id: String(r.id),
+          status: 'retry',
+          code: 'HOST_ERROR',
+          message,
+          retryAfterMs: 0,
+        })),
+        requests: [],
+        needsReconnect: false,
+      };
+    }
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    this.settle(report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)));
+    for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
+    if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
+  }
+
+  private settlement(row: DeliveryRow, o: DeliveryReport['outcomes'][number]): Settlement {
+    const attempts = row.attempts + 1;
+    if (o.status === 'delivered') return { id: row.id, status: 'delivered', attempts, nextAttemptAt: 0 };
+    if (o.status === 'rejected') {
+      const message = o.fieldLocation ? `${o.message} (${o.fieldLocation})` : o.message;
+      return {
+        id: row.id,
+        status: REPLAYABLE_REJECTIONS.has(o.code) ? 'dead' : 'rejected',
+        attempts,
+        nextAttemptAt: 0,
+        code: o.code,
+        message,
+      };
+    }
+    if (attempts >= this.settings.retry.maxAttempts) {
+      return {
+        id: row.id,
+        status: 'dead',
+        attempts,
+        nextAttemptAt: 0,
+        code: o.code,
+        message: `${o.message} (gave up after ${attempts} attempts)`,
+      };
+    }
+    return {
+      id: row.id,
+      status: 'queued',
+      attempts,
+      nextAttemptAt: this.now() + nextAttemptDelay(this.settings.retry, attempts, o.retryAfterMs),
+      code: o.code,
+      message: o.message,
+    };
+  }
+
+  private settle(settlements: Settlement[]): void {
+    this.deliveries.settle(settlements, this.iso());
+    for (const row of this.deliveries.recentByIds(settlements.map((s) => s.id)))
+      this.live.publish('event', liveEntry(row));
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}

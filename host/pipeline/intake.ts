@@ -1,0 +1,69 @@
+import type { Destination, Installation } from '../../plugin/index.js';
+import type { DeliveriesRepo, NewDelivery } from '../store/deliveries-repo.js';
+import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
+import type { LiveHub } from './live-hub.js';
+import { liveEntry } from './live-view.js';
+import { newId } from '../ids.js';
+
+/**
+ * The processor stage: each accepted event goes to every installed integration. A disabled integration
+ * records it as filtered ("integration disabled"), never drops it silently; an enabled one transforms it and
+ * queues the Amazon event. Everything is stored in one transaction before the ingestion API answers.
+ */
+export class Intake {
+  private readonly installations = new Map<string, { updatedAt: string; installation: Installation }>();
+
+  constructor(
+    private readonly destination: Destination,
+    private readonly integrations: IntegrationsRepo,
+    private readonly deliveries: DeliveriesRepo,
+    private readonly live: LiveHub,
+    private readonly now: () => number,
+  ) {}
+
+  accept(events: Array<Record<string, unknown>>): string[] {
+    const integrations = this.integrations.all();
+    const stored = events.map((event) => {
+      const id = newId('evt');
+      return {
+        id,
+        payload: JSON.stringify(event),
+        deliveries: integrations.map((i) => this.route(id, event, i)),
+      };
+    });
+    const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString());
+    for (const row of this.deliveries.recentByIds(rowIds)) this.live.publish('event', liveEntry(row));
+    return stored.map((s) => s.id);
+  }
+
+  private route(eventId: string, event: Record<string, unknown>, integration: IntegrationRow): NewDelivery {
+    const base = { eventId, integrationId: integration.id };
+    if (!integration.enabled)
+      return { ...base, status: 'filtered', code: 'INTEGRATION_DISABLED', message: 'integration disabled' };
+    const result = this.destination.transform(event, this.installation(integration));
+    if (result.status === 'ok') {
+      return {
+        ...base,
+        status: 'queued',
+        amazonEvent: JSON.stringify(result.event),
+        amazonEventId: result.event.eventId,
+      };
+    }
+    if (result.status === 'filtered')
+      return { ...base, status: 'filtered', code: result.reason.code, message: result.reason.message };
+    return {
+      ...base,
+      status: 'invalid',
+      code: result.error.code,
+      message: result.error.field ? `${result.error.message} (${result.error.field})` : result.error.message,
+    };
+  }
+
+  installation(integration: IntegrationRow): Installation {
+    const cached = this.installations.get(integration.id);
+    if (cached && cached.updatedAt === integration.updated_at) return cached.installation;
+    const installation = JSON.parse(integration.installation) as Installation;
+    this.installations.set(integration.id, { updatedAt: integration.updated_at, installation });
+    return installation;
+  }
+}

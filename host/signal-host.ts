@@ -1,0 +1,112 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDestination, type DeliverySettings, type HostSettings, type Logger } from '../plugin/index.js';
+import { openDatabase, type Db } from './store/database.js';
+import { IntegrationsRepo } from './store/integrations-repo.js';
+import { DeliveriesRepo } from './store/deliveries-repo.js';
+import { DeliveryLogRepo } from './store/delivery-log-repo.js';
+import { LiveHub } from './pipeline/live-hub.js';
+import { Intake } from './pipeline/intake.js';
+import { DeliveryWorker, type WorkerSettings } from './pipeline/delivery-worker.js';
+import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
+import { adminRouter } from './http/admin-api.js';
+import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
+import type { Router } from './http/http-kit.js';
+
+export interface SignalHostOptions {
+  dataDir: string;
+  adminPort: number;
+  ingestPort: number;
+  host?: string;
+  adminToken: string;
+  pipelineKey: string;
+  /** Where Amazon is: the plugin's host settings. */
+  amazon: HostSettings;
+  delivery?: Partial<DeliverySettings>;
+  worker?: Partial<WorkerSettings>;
+  logger?: Logger;
+  /** Extra admin routes (the web page is mounted here). */
+  extraAdmin?: (router: Router) => void;
+}
+
+/**
+ * The reference host: the smallest Signal that exercises every lifecycle hook of the plugin the way Signal
+ * does. Management API, ingestion gateway, durable SQLite queue, delivery workers, Live Events, Delivery Log
+ * and dead letters, in one process.
+ */
+export class SignalHost {
+  private db!: Db;
+  private adminServer!: Server;
+  private ingestServer!: Server;
+  private worker!: DeliveryWorker;
+  private readonly live = new LiveHub();
+  adminUrl = '';
+  ingestUrl = '';
+
+  constructor(private readonly options: SignalHostOptions) {}
+
+  async start(): Promise<this> {
+    const o = this.options;
+    const now = () => Date.now();
+    this.db = openDatabase(o.dataDir);
+    const destination = createDestination({ hostSettings: o.amazon, delivery: o.delivery, logger: o.logger });
+    const integrations = new IntegrationsRepo(this.db);
+    const deliveries = new DeliveriesRepo(this.db);
+    const deliveryLog = new DeliveryLogRepo(this.db);
+    const intake = new Intake(destination, integrations, deliveries, this.live, now);
+    const settings: WorkerSettings = {
+      pollMs: 200,
+      batchSize: 500,
+      concurrency: 2,
+      retry: DEFAULT_RETRY_POLICY,
+      ...o.worker,
+    };
+    this.worker = new DeliveryWorker(
+      destination,
+      intake,
+      integrations,
+      deliveries,
+      deliveryLog,
+      this.live,
+      settings,
+      now,
+    );
+
+    const admin = adminRouter({
+      token: o.adminToken,
+      destination,
+      integrations,
+      deliveries,
+      deliveryLog,
+      live: this.live,
+      now,
+    });
+    o.extraAdmin?.(admin);
+    this.adminServer = createServer(admin.listener(1024 * 1024));
+    this.ingestServer = createServer(ingestRouter(o.pipelineKey, intake, now).listener(INGEST_BODY_LIMIT));
+    const host = o.host ?? '127.0.0.1';
+    this.adminUrl = await listen(this.adminServer, o.adminPort, host);
+    this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
+    this.worker.start();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.live.close();
+    await Promise.all([close(this.adminServer), close(this.ingestServer)]);
+    this.db.close();
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

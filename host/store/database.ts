@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS integrations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  vendor TEXT NOT NULL,
+  catalog_vendor_key TEXT NOT NULL,
+  catalog_variant_key TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  needs_reconnect INTEGER NOT NULL DEFAULT 0,
+  current_revision_id TEXT NOT NULL,
+  installation TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS revisions (
+  id TEXT PRIMARY KEY,
+  integration_id TEXT NOT NULL,
+  revision_number INTEGER NOT NULL,
+  config TEXT NOT NULL,
+  delivery_mode TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  received_at TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  integration_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  amazon_event TEXT,
+  event_id_amazon TEXT,
+  outcome_code TEXT,
+  outcome_message TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (integration_id, status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS delivery_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  integration_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  http_status INTEGER,
+  attempt INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  delivered INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  retried INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  request_id TEXT,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integration_id, id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** Opens (and creates) the host's SQLite database in the data directory, in WAL mode. */
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'signal-host.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,179 @@
+import type { Db } from './database.js';
+
+export type DeliveryStatus =
+  'queued' | 'in_flight' | 'delivered' | 'rejected' | 'filtered' | 'invalid' | 'dead';
+
+export interface DeliveryRow {
+  id: number;
+  event_id: string;
+  integration_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  amazon_event: string | null;
+  event_id_amazon: string | null;
+  outcome_code: string | null;
+  outcome_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewDelivery {
+  eventId: string;
+  integrationId: string;
+  status: DeliveryStatus;
+  amazonEvent?: string;
+  amazonEventId?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface Settlement {
+  id: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  code?: string;
+  message?: string;
+}
+
+/** Accepted events and one delivery row per (event, integration): the durable queue, its outcomes, dead letters. */
+export class DeliveriesRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Stores an event and its deliveries in one transaction: after it returns, nothing accepted can be lost. */
+  accept(events: Array<{ id: string; payload: string; deliveries: NewDelivery[] }>, now: string): number[] {
+    const insertEvent = this.db.prepare('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
+    const insertDelivery = this.db.prepare(
+      `INSERT INTO deliveries (event_id, integration_id, status, amazon_event, event_id_amazon, outcome_code, outcome_message, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ids: number[] = [];
+    this.db.transaction(() => {
+      for (const e of events) {
+        insertEvent.run(e.id, now, e.payload);
+        for (const d of e.deliveries) {
+          const r = insertDelivery.run(
+            d.eventId,
+            d.integrationId,
+            d.status,
+            d.amazonEvent ?? null,
+            d.amazonEventId ?? null,
+            d.code ?? null,
+            d.message ?? null,
+            now,
+            now,
+          );
+          ids.push(Number(r.lastInsertRowid));
+        }
+      }
+    })();
+    return ids;
+  }
+
+  /** Takes up to `limit` due rows of an integration off the queue (marks them in flight). */
+  claim(integrationId: string, now: number, limit: number, at: string): DeliveryRow[] {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          "SELECT * FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        )
+        .all(integrationId, now, limit) as DeliveryRow[];
+      const mark = this.db.prepare("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id = ?");
+      for (const r of rows) mark.run(at, r.id);
+      return rows;
+    })();
+  }
+
+  settle(settlements: Settlement[], at: string): void {
+    const update = this.db.prepare(
+      'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, outcome_code = ?, outcome_message = ?, updated_at = ? WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const s of settlements)
+        update.run(s.status, s.attempts, s.nextAttemptAt, s.code ?? null, s.message ?? null, at, s.id);
+    })();
+  }
+
+  /** After a crash, rows left in flight go back on the queue (they keep their Amazon eventId). */
+  requeueInFlight(at: string): number {
+    return this.db
+      .prepare("UPDATE deliveries SET status = 'queued', updated_at = ? WHERE status = 'in_flight'")
+      .run(at).changes;
+  }
+
+  /** Integrations with rows due now. */
+  dueIntegrations(now: number): string[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT DISTINCT integration_id AS id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ?",
+        )
+        .all(now) as Array<{ id: string }>
+    ).map((r) => r.id);
+  }
+
+  /** The rows with their event, for live updates after a change. */
+  recentByIds(ids: number[]): Array<DeliveryRow & { payload: string; received_at: string }> {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT d.*, e.payload, e.received_at FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
+      )
+      .all(...ids) as Array<DeliveryRow & { payload: string; received_at: string }>;
+  }
+
+  /** Rows with their event, newest first, before the row `before` (for Live Events). */
+  recent(
+    before: number,
+    limit: number,
+    integrationId?: string,
+  ): Array<DeliveryRow & { payload: string; received_at: string }> {
+    return this.db
+      .prepare(
+        `SELECT d.*, e.payload, e.received_at FROM deliveries d JOIN events e ON e.id = d.event_id
+         WHERE d.id < ? AND (? IS NULL OR d.integration_id = ?) ORDER BY d.id DESC LIMIT ?`,
+      )
+      .all(before, integrationId ?? null, integrationId ?? null, limit) as Array<
+      DeliveryRow & { payload: string; received_at: string }
+    >;
+  }
+
+  deadLetters(integrationId: string, after: number, limit: number): DeliveryRow[] {
+    return this.db
+      .prepare(
+        "SELECT * FROM deliveries WHERE integration_id = ? AND status = 'dead' AND id > ? ORDER BY id LIMIT ?",
+      )
+      .all(integrationId, after, limit) as DeliveryRow[];
+  }
+
+  /** Puts dead letters back on the queue with a fresh attempt count; all of them when `ids` is absent. */
+  replay(integrationId: string, ids: number[] | undefined, at: string): number[] {
+    return this.db.transaction(() => {
+      const rows = (
+        this.db
+          .prepare("SELECT id FROM deliveries WHERE integration_id = ? AND status = 'dead'")
+          .all(integrationId) as Array<{ id: number }>
+      )
+        .map((r) => r.id)
+        .filter((id) => !ids || ids.includes(id));
+      const update = this.db.prepare(
+        "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = 0, updated_at = ? WHERE id = ?",
+      );
+      for (const id of rows) update.run(at, id);
+      return rows;
+    })();
+  }
+
+  /** Rows per status, for the accounting of soak runs and the stats endpoint. */
+  counts(): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')
+      .all() as Array<{ status: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  eventCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+}
