@@ -20,7 +20,8 @@ export function canonicalEvent(
     return { errors: [{ field: prefix || '(body)', message: 'must be a JSON object' }] };
   const event = { ...(input as Record<string, unknown>) };
   const errors: Field[] = [];
-  const type = event.type ?? (kind === 'any' ? undefined : kind);
+  // In a batch, an item with an event name and no type is a track event.
+  const type = event.type ?? (kind !== 'any' ? kind : typeof event.event === 'string' ? 'track' : undefined);
   if (typeof type !== 'string' || !TYPES.has(type))
     errors.push({ field: at('type'), message: `must be one of ${[...TYPES].join(', ')}` });
   else if (kind !== 'any' && type !== kind)

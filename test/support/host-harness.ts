@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
+import { SignalHost, type SignalHostOptions } from '../../host/signal-host.js';
+import { createLogger, regionHostsFromBase } from '../../plugin/index.js';
+
+export const ADMIN_TOKEN = 'YOUR_TOKEN';
+export const PIPELINE_KEY = 'test-pipeline-key';
+
+export interface HostHarness {
+  host: SignalHost;
+  sandbox: Sandbox;
+  admin(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string | null },
+  ): Promise<{ status: number; body: any }>;
+  ingest(path: string, body: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+  waitFor<T>(
+    probe: () => Promise<T | undefined> | T | undefined,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A reference host on random ports with a fresh data directory, and the sandbox as Amazon. */
+export async function startHost(options: Partial<SignalHostOptions> = {}): Promise<HostHarness> {
+  const sandbox = await startSandbox();
+  const host = await new SignalHost({
+    dataDir: mkdtempSync(join(tmpdir(), 'signal-host-')),
+    adminPort: 0,
+    ingestPort: 0,
+    adminToken: ADMIN_TOKEN,
+    pipelineKey: PIPELINE_KEY,
+    amazon: {
+      regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
+      lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
+      platformClientId: DEMO_ACCOUNT.clientId,
+      requestTimeoutMs: 1_000,
+    },
+    delivery: { baseBackoffMs: 10, maxBackoffMs: 50, budgetMs: 2_000, maxAttempts: 2 },
+    worker: { pollMs: 30, retry: { maxAttempts: 3, baseMs: 30 } },
+    logger: createLogger({ stream: new Writable({ write: (_c, _e, done) => done() }) }),
+    ...options,
+  }).start();
+  const call = async (base: string, path: string, method: string, body: unknown, token: string | null) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    host,
+    sandbox,
+    admin: (path, init = {}) =>
+      call(
+        host.adminUrl,
+        path,
+        init.method ?? 'GET',
+        init.body,
+        init.token === undefined ? ADMIN_TOKEN : init.token,
+      ),
+    ingest: (path, body, token = PIPELINE_KEY) => call(host.ingestUrl, path, 'POST', body, token),
+    async waitFor(probe, what, timeoutMs = 8_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      await host.stop();
+      await sandbox.close();
+    },
+  };
+}
+
+/** The seed's install body, verbatim. */
+export const SEED_INSTALL = {
+  name: 'Amazon DSP Events',
+  variant: 'default',
+  config: { advertiser_id: 'ENTITY1234ABCD', profile_id: '1234567890', access_token: 'Atza|IwEBIA...' },
+  delivery_mode: 'server_side',
+};
+
+/** A purchase as Datafly.js would send it to /v1/t. */
+export function purchase(transactionId: string): Record<string, unknown> {
+  return {
+    event: 'purchase',
+    properties: {
+      transaction_id: transactionId,
+      value: 49.99,
+      currency: 'USD',
+      items: [{ item_id: 'SKU-1', quantity: 1 }],
+    },
+    traits: { email: 'jane.doe@example.com' },
+    context: { locale: 'en-US', ip: '203.0.113.42', consent: { canonical: { marketing: true } } },
+  };
+}
