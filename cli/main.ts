@@ -8,7 +8,7 @@ import { UsageError, writeLine, type CliIo } from './io.js';
 const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   sandbox: {
     run: sandboxCommand,
-    usage: 'sandbox [--port N]            serve the Amazon Ads API sandbox on loopback',
+    usage: 'sandbox [--port N] [--record full|ids] [--keep-requests N]   serve the Amazon Ads API sandbox',
   },
   transform: {
     run: transformCommand,

@@ -1,12 +1,34 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { CliIo } from './io.js';
 
-/** Input lines of an NDJSON file (or stdin), one at a time, with bounded memory. */
-export function readLines(file: string | undefined, io: CliIo): AsyncIterable<string> {
-  const input = file ? createReadStream(file, { encoding: 'utf8' }) : io.stdin;
-  return createInterface({ input, crlfDelay: Infinity });
+/**
+ * Input lines of an NDJSON file (or stdin), one at a time. The stream is read only as fast as lines are
+ * consumed, so memory stays bounded however large the input (readline's async iterator buffers every line
+ * the stream produces while the consumer is busy).
+ */
+export async function* readLines(file: string | undefined, io: CliIo): AsyncGenerator<string> {
+  const input = file ? createReadStream(file, { highWaterMark: 256 * 1024 }) : io.stdin;
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of input) {
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    let newline = rest.indexOf('\n');
+    let start = 0;
+    while (newline >= 0) {
+      yield stripCr(rest.slice(start, newline));
+      start = newline + 1;
+      newline = rest.indexOf('\n', start);
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.end();
+  if (rest.length > 0) yield stripCr(rest);
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
 /** Writes one line, waiting for the stream to drain when its buffer is full. */

@@ -91,6 +91,16 @@ export class SignalHost {
     return this;
   }
 
+  /** Deliveries per status and the Amazon eventIds delivered, for soak accounting. */
+  accounting(): { events: number; deliveries: Record<string, number>; deliveredEventIds: string[] } {
+    const deliveries = new DeliveriesRepo(this.db);
+    return {
+      events: deliveries.eventCount(),
+      deliveries: deliveries.counts(),
+      deliveredEventIds: deliveries.deliveredEventIds(),
+    };
+  }
+
   async stop(): Promise<void> {
     await this.worker.stop();
     this.live.close();

@@ -41,7 +41,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     return reportInstallError(error, io);
   }
 
-  const windowSize = (installation.config.batch_size ?? LIMITS.eventsPerRequest) * 4;
+  const windowSize = installation.config.batch_size ?? LIMITS.eventsPerRequest;
   const counts = emptyCounts();
   const progress = new Progress(io.stderr);
   const inFlight: Array<Promise<Line[]>> = [];

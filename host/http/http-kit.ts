@@ -53,11 +53,31 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
   }
+  if (deeperThan(value, MAX_DEPTH))
+    throw new HttpError(400, 'too_deep', `The body nests deeper than ${MAX_DEPTH} levels.`);
+  return value;
+}
+
+/** Nesting allowed in a request body; deeper JSON would only serve to exhaust the stack of whatever walks it. */
+export const MAX_DEPTH = 64;
+
+/** True when `value` nests objects or arrays deeper than `limit` (checked without recursion). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Constant-time check of `Authorization: Bearer <token>` (or `?token=` for EventSource streams). */

@@ -173,6 +173,14 @@ export class DeliveriesRepo {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
+  deliveredEventIds(): string[] {
+    return (
+      this.db
+        .prepare("SELECT event_id_amazon AS id FROM deliveries WHERE status = 'delivered'")
+        .all() as Array<{ id: string }>
+    ).map((r) => r.id);
+  }
+
   eventCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }

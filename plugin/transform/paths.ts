@@ -31,5 +31,8 @@ function walk(value: unknown, segments: string[], from: number): unknown {
 
 /** True for the values a blueprint treats as absent: undefined, null, '' and whitespace-only strings. */
 export function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'string') return false;
+  // Only a string that starts with white space can be blank: most are decided without trimming.
+  return value.length === 0 || (value.charCodeAt(0) <= 32 && value.trim() === '');
 }

@@ -11,158 +11,165 @@ const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const CUSTOM_DATA = /^[A-Za-z0-9_]+$/;
 
 type Field = { value: unknown; badSource?: string };
+type Fields = Map<string, Field>;
+type Problem = [InvalidCode, string, string] | undefined;
+type Rule = (event: AmazonEvent, fields: Fields, now: number, purchase: boolean) => Problem;
+
+const source = (fields: Fields, target: string, fallback: string): string =>
+  fields.get(target)?.badSource ?? fallback;
 
 /**
  * Amazon's per-event rules, checked before anything is sent, in one table. Each row returns a problem
  * (code, message saying what to fix, field) or nothing. Values are never echoed: they may be personal data.
  * Money with floating-point noise (59.970000000000006) is rounded to cents; a genuine third decimal is an error.
  */
+const RULES: readonly Rule[] = [
+  (event, fields) =>
+    event.eventDescription.eventSource
+      ? undefined
+      : [
+          'EVENT_SOURCE_MISSING',
+          'Amazon needs an event source: for app events send context.os.name (Android, iOS or Fire OS).',
+          source(fields, 'eventDescription.eventSource', 'eventDescription.eventSource'),
+        ],
+  (event) => {
+    const name = event.eventDescription.name;
+    return name.length >= 1 && name.length <= LIMITS.eventNameChars && !NAME_FORBIDDEN.test(name)
+      ? undefined
+      : [
+          'EVENT_NAME_INVALID',
+          'The Amazon event name must be 1 to 256 characters without !@#$%^&*|+=(){}[]<>?\\/~;',
+          'eventDescription.name',
+        ];
+  },
+  (event) => {
+    const dsn = event.eventDescription.dataSetName;
+    return dsn === undefined || DATA_SET_NAME.test(dsn)
+      ? undefined
+      : [
+          'DATA_SET_NAME_INVALID',
+          'dataSetName must start with a letter and hold only letters, digits, _ and -.',
+          'eventDescription.dataSetName',
+        ];
+  },
+  (event) =>
+    COUNTRY_CODES.has(event.countryCode)
+      ? undefined
+      : [
+          'COUNTRY_MISSING',
+          'countryCode must be an ISO 3166-1 alpha-2 code Amazon knows; fix default_country in the config.',
+          'countryCode',
+        ],
+  (event, fields, now) => {
+    if (typeof event.eventTime !== 'string') {
+      const bad = fields.get('eventTime')?.badSource;
+      return [
+        'EVENT_TIME_INVALID',
+        bad ? `${bad} is not an RFC 3339 date-time or epoch milliseconds.` : 'The event has no timestamp.',
+        bad ?? 'timestamp',
+      ];
+    }
+    const t = Date.parse(event.eventTime);
+    if (now - t > LIMITS.maxEventAgeDays * DAY_MS)
+      return [
+        'EVENT_TOO_OLD',
+        `The event is older than ${LIMITS.maxEventAgeDays} days; Amazon refuses older events.`,
+        'eventTime',
+      ];
+    if (t - now > FUTURE_SKEW_MS)
+      return [
+        'EVENT_IN_FUTURE',
+        'The event time is more than 5 minutes in the future; check the sending clock.',
+        'eventTime',
+      ];
+    return undefined;
+  },
+  (event) =>
+    event.matchKeys.length > 0
+      ? undefined
+      : [
+          'NO_MATCH_KEYS',
+          'The event has no match key: Amazon needs at least one of email, phone, name and address, advertising id, IP or a partner id.',
+          'matchKeys',
+        ],
+  (event, fields, _now, purchase) => {
+    const bad = fields.get('value')?.badSource;
+    if (bad) return ['VALUE_INVALID', `${bad} is not a number.`, bad];
+    if (event.value === undefined) return undefined;
+    const cents = event.value * 100;
+    if (Math.abs(cents - Math.round(cents)) > 1e-6)
+      return ['VALUE_INVALID', 'value may have at most 2 decimals.', 'value'];
+    event.value = Math.round(cents) / 100;
+    return purchase && event.value < 0
+      ? ['VALUE_INVALID', 'A purchase value must not be negative.', 'value']
+      : undefined;
+  },
+  (event, fields, _now, purchase) => {
+    const c = event.currencyCode;
+    if (c !== undefined && !purchase)
+      return [
+        'CURRENCY_INVALID',
+        'currencyCode applies to OFF_AMAZON_PURCHASES only; remove its mapping from this event.',
+        'currencyCode',
+      ];
+    if (c !== undefined && !CURRENCY_CODES.has(c))
+      return [
+        'CURRENCY_INVALID',
+        'currencyCode must be an ISO 4217 code such as USD.',
+        source(fields, 'currencyCode', 'currencyCode'),
+      ];
+    if (purchase && event.value !== undefined && c === undefined)
+      return [
+        'CURRENCY_INVALID',
+        'A purchase with a value needs a currency (properties.currency).',
+        'currencyCode',
+      ];
+    return undefined;
+  },
+  (event, fields, _now, purchase) => {
+    const bad = fields.get('unitsSold')?.badSource;
+    const u = event.unitsSold;
+    if (bad) return ['UNITS_INVALID', `${bad} is not a number.`, bad];
+    if (u === undefined) return undefined;
+    if (!purchase) return ['UNITS_INVALID', 'unitsSold applies to OFF_AMAZON_PURCHASES only.', 'unitsSold'];
+    return Number.isInteger(u) && u >= 1 && u <= 2_147_483_647
+      ? undefined
+      : ['UNITS_INVALID', 'unitsSold must be a positive whole number.', 'unitsSold'];
+  },
+  (event, fields) => {
+    const id = event.eventId;
+    return id === undefined || (id.length >= 1 && id.length <= 256)
+      ? undefined
+      : ['EVENT_ID_INVALID', 'eventId must be 1 to 256 characters.', source(fields, 'eventId', 'eventId')];
+  },
+  (event) => {
+    const data = event.customData ?? [];
+    if (data.length > LIMITS.customDataPerEvent)
+      return [
+        'CUSTOM_DATA_INVALID',
+        `At most ${LIMITS.customDataPerEvent} customData entries are allowed.`,
+        'customData',
+      ];
+    const bad = data.findIndex((d) => !CUSTOM_DATA.test(d.name) || !CUSTOM_DATA.test(d.value));
+    return bad < 0
+      ? undefined
+      : [
+          'CUSTOM_DATA_INVALID',
+          'customData names and values allow letters, digits and _ only.',
+          `customData[${bad}]`,
+        ];
+  },
+];
+
+/** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
 export function validateAmazonEvent(
   event: AmazonEvent,
-  fields: Map<string, Field>,
+  fields: Fields,
   now: number,
 ): TransformResult | undefined {
-  const source = (target: string, fallback: string): string => fields.get(target)?.badSource ?? fallback;
   const purchase = event.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES';
-  const rules: Array<() => [InvalidCode, string, string] | undefined> = [
-    () =>
-      event.eventDescription.eventSource
-        ? undefined
-        : [
-            'EVENT_SOURCE_MISSING',
-            'Amazon needs an event source: for app events send context.os.name (Android, iOS or Fire OS).',
-            source('eventDescription.eventSource', 'eventDescription.eventSource'),
-          ],
-    () => {
-      const name = event.eventDescription.name;
-      return name.length >= 1 && name.length <= LIMITS.eventNameChars && !NAME_FORBIDDEN.test(name)
-        ? undefined
-        : [
-            'EVENT_NAME_INVALID',
-            'The Amazon event name must be 1 to 256 characters without !@#$%^&*|+=(){}[]<>?\\/~;',
-            'eventDescription.name',
-          ];
-    },
-    () => {
-      const dsn = event.eventDescription.dataSetName;
-      return dsn === undefined || DATA_SET_NAME.test(dsn)
-        ? undefined
-        : [
-            'DATA_SET_NAME_INVALID',
-            'dataSetName must start with a letter and hold only letters, digits, _ and -.',
-            'eventDescription.dataSetName',
-          ];
-    },
-    () =>
-      COUNTRY_CODES.has(event.countryCode)
-        ? undefined
-        : [
-            'COUNTRY_MISSING',
-            'countryCode must be an ISO 3166-1 alpha-2 code Amazon knows; fix default_country in the config.',
-            'countryCode',
-          ],
-    () => {
-      if (typeof event.eventTime !== 'string') {
-        const bad = fields.get('eventTime')?.badSource;
-        return [
-          'EVENT_TIME_INVALID',
-          bad ? `${bad} is not an RFC 3339 date-time or epoch milliseconds.` : 'The event has no timestamp.',
-          bad ?? 'timestamp',
-        ];
-      }
-      const t = Date.parse(event.eventTime);
-      if (now - t > LIMITS.maxEventAgeDays * DAY_MS)
-        return [
-          'EVENT_TOO_OLD',
-          `The event is older than ${LIMITS.maxEventAgeDays} days; Amazon refuses older events.`,
-          'eventTime',
-        ];
-      if (t - now > FUTURE_SKEW_MS)
-        return [
-          'EVENT_IN_FUTURE',
-          'The event time is more than 5 minutes in the future; check the sending clock.',
-          'eventTime',
-        ];
-      return undefined;
-    },
-    () =>
-      event.matchKeys.length > 0
-        ? undefined
-        : [
-            'NO_MATCH_KEYS',
-            'The event has no match key: Amazon needs at least one of email, phone, name and address, advertising id, IP or a partner id.',
-            'matchKeys',
-          ],
-    () => {
-      const bad = fields.get('value')?.badSource;
-      if (bad) return ['VALUE_INVALID', `${bad} is not a number.`, bad];
-      if (event.value === undefined) return undefined;
-      const cents = event.value * 100;
-      if (Math.abs(cents - Math.round(cents)) > 1e-6)
-        return ['VALUE_INVALID', 'value may have at most 2 decimals.', 'value'];
-      event.value = Math.round(cents) / 100;
-      return purchase && event.value < 0
-        ? ['VALUE_INVALID', 'A purchase value must not be negative.', 'value']
-        : undefined;
-    },
-    () => {
-      const c = event.currencyCode;
-      if (c !== undefined && !purchase)
-        return [
-          'CURRENCY_INVALID',
-          'currencyCode applies to OFF_AMAZON_PURCHASES only; remove its mapping from this event.',
-          'currencyCode',
-        ];
-      if (c !== undefined && !CURRENCY_CODES.has(c))
-        return [
-          'CURRENCY_INVALID',
-          'currencyCode must be an ISO 4217 code such as USD.',
-          source('currencyCode', 'currencyCode'),
-        ];
-      if (purchase && event.value !== undefined && c === undefined)
-        return [
-          'CURRENCY_INVALID',
-          'A purchase with a value needs a currency (properties.currency).',
-          'currencyCode',
-        ];
-      return undefined;
-    },
-    () => {
-      const bad = fields.get('unitsSold')?.badSource;
-      const u = event.unitsSold;
-      if (bad) return ['UNITS_INVALID', `${bad} is not a number.`, bad];
-      if (u === undefined) return undefined;
-      if (!purchase) return ['UNITS_INVALID', 'unitsSold applies to OFF_AMAZON_PURCHASES only.', 'unitsSold'];
-      return Number.isInteger(u) && u >= 1 && u <= 2_147_483_647
-        ? undefined
-        : ['UNITS_INVALID', 'unitsSold must be a positive whole number.', 'unitsSold'];
-    },
-    () => {
-      const id = event.eventId;
-      return id === undefined || (id.length >= 1 && id.length <= 256)
-        ? undefined
-        : ['EVENT_ID_INVALID', 'eventId must be 1 to 256 characters.', source('eventId', 'eventId')];
-    },
-    () => {
-      const data = event.customData ?? [];
-      if (data.length > LIMITS.customDataPerEvent)
-        return [
-          'CUSTOM_DATA_INVALID',
-          `At most ${LIMITS.customDataPerEvent} customData entries are allowed.`,
-          'customData',
-        ];
-      const bad = data.findIndex((d) => !CUSTOM_DATA.test(d.name) || !CUSTOM_DATA.test(d.value));
-      return bad < 0
-        ? undefined
-        : [
-            'CUSTOM_DATA_INVALID',
-            'customData names and values allow letters, digits and _ only.',
-            `customData[${bad}]`,
-          ];
-    },
-  ];
-  for (const rule of rules) {
-    const problem = rule();
+  for (const rule of RULES) {
+    const problem = rule(event, fields, now, purchase);
     if (problem)
       return { status: 'invalid', error: { code: problem[0], message: problem[1], field: problem[2] } };
   }

@@ -25,6 +25,8 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** Already the form `toISOString` gives: nothing to convert. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -75,6 +77,7 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   },
   /** RFC 3339 text or epoch milliseconds → ISO 8601 UTC. */
   iso_datetime: (v) => {
+    if (typeof v === 'string' && ISO_UTC.test(v) && Number.isFinite(Date.parse(v))) return v;
     const ms =
       typeof v === 'number'
         ? v

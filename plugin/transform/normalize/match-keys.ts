@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { isIP } from 'node:net';
 import type { MatchKeyType } from '../../amazon/event-types.js';
 import { RULES, tagNormalizer, type Normalizer } from './tag-rules.js';
@@ -35,9 +35,12 @@ const ROWS = new Map(MATCH_KEY_TABLE.map(([type, kind, normalize]) => [type, { k
 
 export const MATCH_KEY_TYPES: readonly MatchKeyType[] = MATCH_KEY_TABLE.map(([type]) => type);
 
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
+/** One-shot `crypto.hash` (Node ≥ 20.12) where it exists: no Hash object per value. */
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+
+export const sha256Hex: (value: string) => string = oneShot
+  ? (value) => oneShot('sha256', value, 'hex')
+  : (value) => crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 
 /**
  * The value Amazon receives for one match key, or undefined when there is none worth sending: a value that

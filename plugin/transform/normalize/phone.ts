@@ -11,10 +11,35 @@ const MIN_DIGITS = 7;
  * cannot read falls back to the tag's rule. Fewer than 7 digits: no match key.
  */
 export function normalizePhone(raw: string, country: string): string {
+  const nanp =
+    country === 'US' || country === 'CA' || raw.trimStart().startsWith('+1') ? northAmerican(raw) : undefined;
+  if (nanp) return nanp;
   const parsed = parsePhoneNumberFromString(raw, (country || undefined) as CountryCode | undefined);
   if (parsed?.isPossible()) return parsed.number.slice(1);
   const digits = raw.replace(/\D/g, '').replace(/^0+/, '');
   if (digits.length < MIN_DIGITS) return '';
   const code = RULES.tables.phonePrefixMap.map[country.toLowerCase()];
   return code && !digits.startsWith(code) ? code + digits : digits;
+}
+
+const NANP_SHAPE = /^\+?[\d\s().-]+$/;
+
+/**
+ * The common case without the library's full parse: a North American number written with digits and the
+ * usual separators only. `+1` or a leading `1`, then 10 digits whose area code starts with 2–9, is what
+ * libphonenumber-js reads as a possible NANP number; a test checks both agree. Anything else: undefined.
+ */
+function northAmerican(raw: string): string | undefined {
+  if (!NANP_SHAPE.test(raw)) return undefined;
+  const digits = raw.replace(/\D/g, '');
+  const plus = raw.trimStart().startsWith('+');
+  const national =
+    digits.length === 11 && digits[0] === '1'
+      ? digits.slice(1)
+      : !plus && digits.length === 10
+        ? digits
+        : undefined;
+  if (!national || national[0]! < '2') return undefined;
+  if (plus && digits[0] !== '1') return undefined;
+  return `1${national}`;
 }

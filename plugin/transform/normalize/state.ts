@@ -6,10 +6,8 @@ function fold(value: string): string {
   for (const [from, to] of Object.entries(RULES.tables.specialCharacterMap as Record<string, string>)) {
     if (s.includes(from)) s = s.split(from).join(to);
   }
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]/g, '');
+  const ascii = !/[^ -~]/.test(s) ? s : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return ascii.replace(/[^a-z0-9]/g, '');
 }
 
 const BY_COUNTRY = new Map<string, Map<string, string>>(

@@ -9,7 +9,8 @@ import { readPackageJson } from '../../project-files.js';
 type Step =
   | { op: 'trim' | 'lowercase' }
   | { op: 'keep'; chars: string }
-  | { op: 'replaceSubstrings' | 'replaceWords' | 'replaceWordsPerCountry'; table: string }
+  | { op: 'replaceSubstrings'; table: string }
+  | { op: 'replaceWords' | 'replaceWordsPerCountry'; table: string }
   | { op: 'stripLeadingZeros'; emptyBecomes: string }
   | { op: 'prefixCountryCallingCode'; table: string }
   | { op: 'truncate'; length: number }
@@ -119,11 +120,79 @@ function compileStep(step: Step): Normalizer {
   }
 }
 
+type WordStep = Extract<Step, { op: 'replaceWords' | 'replaceWordsPerCountry' }>;
+const isWordStep = (step: Step): step is WordStep =>
+  step.op === 'replaceWords' || step.op === 'replaceWordsPerCountry';
+
+/**
+ * Consecutive word-replacement steps act word by word, so when no replacement holds a space they compose
+ * into one pass: each word's final form, per country, computed once and remembered. Same output, one split.
+ */
+function composedWordSteps(steps: WordStep[]): Normalizer {
+  const tables = steps.map((step) => ({
+    step,
+    global: step.op === 'replaceWords' ? tableEntries(step.table) : [],
+    byCountry: step.op === 'replaceWordsPerCountry' ? RULES.tables.addressMap : undefined,
+  }));
+  const memo = new Map<string, Map<string, string>>();
+  const finalWord = (word: string, country: string): string => {
+    let w = word;
+    for (const t of tables) {
+      const sub = t.byCountry?.[country];
+      const entries = t.byCountry ? (typeof sub === 'object' ? Object.entries(sub) : []) : t.global;
+      for (const [k, v] of entries) if (w === k) w = v;
+    }
+    return w;
+  };
+  return (text, country) => {
+    const key = country.toLowerCase();
+    let words = memo.get(key);
+    if (!words) memo.set(key, (words = new Map()));
+    const parts = text.split(' ');
+    for (let i = 0; i < parts.length; i++) {
+      const word = parts[i]!;
+      let out = words.get(word);
+      if (out === undefined) {
+        out = finalWord(word, key);
+        if (words.size < 50_000) words.set(word, out);
+      }
+      parts[i] = out;
+    }
+    return parts.join(' ');
+  };
+}
+
+function hasSpacedReplacement(step: WordStep): boolean {
+  const tables =
+    step.op === 'replaceWords'
+      ? [Object.fromEntries(tableEntries(step.table))]
+      : Object.values(RULES.tables.addressMap).filter((t) => typeof t === 'object');
+  return tables.some((t) => Object.values(t as Record<string, string>).some((v) => v.includes(' ')));
+}
+
+/** The steps of a rule compiled to functions, with runs of composable word steps merged. */
+function compileSteps(steps: Step[]): Normalizer[] {
+  const out: Normalizer[] = [];
+  for (let i = 0; i < steps.length;) {
+    const run: WordStep[] = [];
+    while (i + run.length < steps.length && isWordStep(steps[i + run.length]!))
+      run.push(steps[i + run.length] as WordStep);
+    if (run.length > 1 && !run.some(hasSpacedReplacement)) {
+      out.push(composedWordSteps(run));
+      i += run.length;
+    } else {
+      out.push(compileStep(steps[i]!));
+      i++;
+    }
+  }
+  return out;
+}
+
 /** The tag's normaliser for a match key type, compiled from its steps. */
 export function tagNormalizer(type: string): Normalizer {
   const rule = RULES.matchKeys[type];
   if (!rule) throw new Error(`normalization-rules.json has no rule for ${type}`);
-  const steps = rule.steps.map(compileStep);
+  const steps = compileSteps(rule.steps);
   return (raw, country) => {
     let s = raw;
     for (const step of steps) s = step(s, country);

@@ -1,0 +1,91 @@
+import { benchTransform } from './transform-bench.js';
+import { benchSend } from './send-bench.js';
+import { benchSendRss } from './rss-bench.js';
+import { benchTokenRefresh } from './token-bench.js';
+import { startSandboxProcess } from './sandbox-process.js';
+
+/**
+ * `npm run bench`: every figure next to the floor of the same work, measured in the same run on the same
+ * machine. Prints a table, then one JSON object as the last line. `BENCH_RSS_EVENTS` overrides the 1,000,000.
+ */
+async function main(): Promise<void> {
+  const big = Number(process.env.BENCH_RSS_EVENTS ?? 1_000_000);
+  const rows: Array<[string, string | number, string]> = [];
+  const transform = benchTransform();
+  rows.push([
+    'transform_events_per_s',
+    transform.transform_events_per_s,
+    `transform + JSON.stringify, ${transform.events} events (${transform.filtered} filtered), one core`,
+  ]);
+  rows.push([
+    'transform_floor_events_per_s',
+    transform.transform_floor_events_per_s,
+    'SHA-256 of the same normalised strings + JSON.stringify of the same outputs',
+  ]);
+  rows.push(['transform_vs_floor', transform.transform_vs_floor, 'target >= 0.7']);
+
+  const sandbox = await startSandboxProcess();
+  try {
+    const send = await benchSend(sandbox);
+    rows.push([
+      'send_events_per_s',
+      send.send_events_per_s,
+      `deliver, ${send.send_events} events in ${send.send_requests} requests of <= 500, sandbox in its own process`,
+    ]);
+    rows.push(['send_p50_ms', send.send_p50_ms, 'per request']);
+    rows.push(['send_p99_ms', send.send_p99_ms, 'per request']);
+    rows.push([
+      'send_floor_events_per_s',
+      send.send_floor_events_per_s,
+      'bare got POSTs of the same bodies, same concurrency',
+    ]);
+    rows.push(['send_vs_floor', send.send_vs_floor, 'target >= 0.8']);
+
+    const small = await benchSendRss(sandbox, Math.max(1, Math.round(big / 10)));
+    const large = await benchSendRss(sandbox, big);
+    rows.push([
+      'peak_rss_mb_100k',
+      small.peak_rss_mb,
+      `send CLI, ${small.events} events, ${small.seconds} s, exit ${small.exit_code}`,
+    ]);
+    rows.push([
+      'peak_rss_mb_1m',
+      large.peak_rss_mb,
+      `send CLI, ${large.events} events, ${large.seconds} s, exit ${large.exit_code}; target <= 150`,
+    ]);
+
+    const token = await benchTokenRefresh(sandbox);
+    rows.push([
+      'token_requests_per_expiry',
+      token.token_requests_per_expiry,
+      '64 concurrent deliveries meet an expired token; target 1',
+    ]);
+
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log(`${'figure'.padEnd(width)}  ${'value'.padStart(10)}  notes`);
+    for (const [k, v, note] of rows) console.log(`${k.padEnd(width)}  ${String(v).padStart(10)}  ${note}`);
+    console.log(`send summaries: 100k: ${small.summary} | 1M: ${large.summary}`);
+    console.log(
+      JSON.stringify({
+        transform_events_per_s: transform.transform_events_per_s,
+        transform_floor_events_per_s: transform.transform_floor_events_per_s,
+        transform_vs_floor: transform.transform_vs_floor,
+        send_events_per_s: send.send_events_per_s,
+        send_p50_ms: send.send_p50_ms,
+        send_p99_ms: send.send_p99_ms,
+        send_floor_events_per_s: send.send_floor_events_per_s,
+        send_vs_floor: send.send_vs_floor,
+        peak_rss_mb_100k: small.peak_rss_mb,
+        peak_rss_mb_1m: large.peak_rss_mb,
+        token_requests_per_expiry: token.token_requests_per_expiry,
+      }),
+    );
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { normalizePhone } from '../plugin/transform/normalize/phone.js';
+
+/** What libphonenumber-js alone gives: E.164 digits without `+` for a possible number. */
+function library(raw: string, country: 'US' | 'CA' | 'GB'): string | undefined {
+  const parsed = parsePhoneNumberFromString(raw, country);
+  return parsed?.isPossible() ? parsed.number.slice(1) : undefined;
+}
+
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const separator = fc.constantFrom('', ' ', '-', '.', ' - ');
+
+describe('the North American fast path of phone normalisation agrees with libphonenumber-js', () => {
+  test('for numbers written with digits and the usual separators, with or without +1 or a leading 1', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 9 }),
+        digits(2),
+        digits(3),
+        digits(4),
+        fc.constantFrom('', '+1 ', '1 ', '+1', '1-'),
+        separator,
+        fc.boolean(),
+        fc.constantFrom('US', 'CA', 'GB') as fc.Arbitrary<'US' | 'CA' | 'GB'>,
+        (a, area, exchange, line, prefix, sep, parens, country) => {
+          const areaCode = `${a}${area}`;
+          const raw = `${prefix}${parens ? `(${areaCode})` : areaCode}${sep}${exchange}${sep}${line}`;
+          const expected = library(raw, country);
+          if (expected !== undefined && (country !== 'GB' || raw.startsWith('+1')))
+            expect(normalizePhone(raw, country)).toBe(expected);
+        },
+      ),
+      { numRuns: 500, seed: 11 },
+    );
+  });
+});

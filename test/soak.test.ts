@@ -1,0 +1,16 @@
+import { soak } from '../bench/soak-run.js';
+
+test('a quick soak: 2,000 events through the host under 429s, 5xx, stalls, expiring tokens and per-event errors balance with 0 lost', async () => {
+  const result = await soak({ events: 2_000, timeoutMs: 60_000, seed: 3 });
+  expect(result.accepted).toBe(2_000);
+  expect(result.delivered + result.rejected + result.dead_lettered + result.filtered + result.invalid).toBe(
+    result.accepted,
+  );
+  expect(result.lost).toBe(0);
+  expect(result.duplicates).toBe(0);
+  expect(result.missing_at_amazon).toBe(0);
+  expect(result.delivered).toBeGreaterThan(1_900);
+  expect(result.rejected).toBeGreaterThan(0); // the sandbox rejects about 1% of events on purpose
+  expect(result.statuses['429']).toBeGreaterThan(0);
+  expect(result.token_requests).toBeGreaterThan(1);
+}, 90_000);
