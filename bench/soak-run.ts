@@ -48,11 +48,11 @@ export async function soak(options: SoakOptions): Promise<SoakAccounting> {
     amazon: {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
-      requestTimeoutMs: 1_000,
+      requestTimeoutMs: 5_000,
     },
     delivery: {
       maxAttempts: 3,
-      budgetMs: 4_000,
+      budgetMs: 8_000,
       baseBackoffMs: 50,
       maxBackoffMs: 400,
       maxRetryAfterMs: 1_000,

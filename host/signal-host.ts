@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
 import { adminRouter } from './http/admin-api.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
+import { mountWebPage } from './http/web-page.js';
 
 export interface SignalHostOptions {
   dataDir: string;
@@ -81,6 +82,7 @@ export class SignalHost {
       live: this.live,
       now,
     });
+    mountWebPage(admin);
     o.extraAdmin?.(admin);
     this.adminServer = createServer(admin.listener(1024 * 1024));
     this.ingestServer = createServer(ingestRouter(o.pipelineKey, intake, now).listener(INGEST_BODY_LIMIT));
