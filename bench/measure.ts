@@ -1,18 +1,24 @@
 import { createLogger, type Logger } from '../plugin/index.js';
 import { performance } from 'node:perf_hooks';
 
-/** Runs `pass` (one pass over the workload, `items` items) repeatedly for at least `minMs`; items per second. */
-export function throughput(items: number, pass: () => void, minMs = 2_000): number {
-  pass(); // warm up
-  let n = 0;
+/**
+ * Items per second of each pass, measured in turns (A, B, A, B, …) until `minMs` has passed in all, so that a
+ * machine whose speed drifts (shared cores, frequency scaling) affects every pass alike.
+ */
+export function interleaved(items: number, passes: Array<() => void>, minMs = 2_000): number[] {
+  for (const pass of passes) pass(); // warm up
+  const spent = passes.map(() => 0);
+  const runs = passes.map(() => 0);
   const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < minMs) {
-    pass();
-    n += items;
-    elapsed = performance.now() - started;
+  while (performance.now() - started < minMs) {
+    passes.forEach((pass, i) => {
+      const t = performance.now();
+      pass();
+      spent[i]! += performance.now() - t;
+      runs[i]!++;
+    });
   }
-  return (n * 1000) / elapsed;
+  return passes.map((_, i) => (runs[i]! * items * 1000) / spent[i]!);
 }
 
 export function percentile(values: number[], p: number): number {

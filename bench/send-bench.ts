@@ -22,7 +22,7 @@ const CONCURRENCY = 4;
  * `deliver` end to end against the sandbox (its own process, loopback) in 500-event batches, against the floor:
  * got POSTs of the same pre-serialised bodies to the same sandbox, with the same concurrency. Best of `runs`.
  */
-export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 3): Promise<SendFigures> {
+export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 4): Promise<SendFigures> {
   const { destination, installation } = await benchDestination(sandbox, CONCURRENCY, 30_000);
   const events = eventMix(count, 7);
   const items: DeliveryItem[] = [];
@@ -30,11 +30,6 @@ export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 
     const r = destination.transform(e, installation);
     if (r.status === 'ok') items.push({ id: String(items.length), event: r.event });
   }
-  const prepared: PreparedEvent[] = items.map((i, index) => {
-    const json = JSON.stringify(i.event);
-    return { index, id: i.id, json, bytes: Buffer.byteLength(json) };
-  });
-  const bodies = makeBatches(prepared).map(batchBody);
   const headers = {
     authorization: `Bearer ${installation.config.access_token}`,
     'Amazon-Ads-ClientId': installation.clientId,
@@ -44,21 +39,31 @@ export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 
   };
   const http = got.extend({ retry: { limit: 0 }, throwHttpErrors: false });
 
-  let best = { rate: 0, durations: [] as number[], requests: 0 };
-  let floor = 0;
-  for (let run = 0; run < runs; run++) {
-    const fresh = items.map((i) => ({ ...i, event: { ...i.event, eventId: `${i.event.eventId}-r${run}` } }));
+  const withIds = (suffix: string) =>
+    items.map((i) => ({ ...i, event: { ...i.event, eventId: `${i.event.eventId}-${suffix}` } }));
+  const measureDeliver = async (run: number) => {
+    const fresh = withIds(`d${run}`);
     const started = performance.now();
     const report = await destination.deliver(fresh, installation);
     const elapsed = performance.now() - started;
     const delivered = report.outcomes.filter((o) => o.status === 'delivered').length;
     if (delivered !== items.length)
       throw new Error(`send bench: only ${delivered} of ${items.length} delivered`);
-    const rate = (items.length * 1000) / elapsed;
-    if (rate > best.rate)
-      best = { rate, durations: report.requests.map((r) => r.durationMs), requests: report.requests.length };
-
-    const floorStarted = performance.now();
+    return {
+      rate: (items.length * 1000) / elapsed,
+      durations: report.requests.map((r) => r.durationMs),
+      requests: report.requests.length,
+    };
+  };
+  const measureFloor = async (run: number) => {
+    // The same events, new ids (so Amazon's side does the same work), serialised before the clock starts.
+    const bodies = makeBatches(
+      withIds(`f${run}`).map((i, index) => {
+        const json = JSON.stringify(i.event);
+        return { index, id: i.id, json, bytes: Buffer.byteLength(json) } satisfies PreparedEvent;
+      }),
+    ).map(batchBody);
+    const started = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -69,7 +74,21 @@ export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 
         }
       }),
     );
-    floor = Math.max(floor, (items.length * 1000) / (performance.now() - floorStarted));
+    return (items.length * 1000) / (performance.now() - started);
+  };
+
+  let best = { rate: 0, durations: [] as number[], requests: 0 };
+  let floor = 0;
+  for (let run = 0; run < runs; run++) {
+    // Alternate which goes first, so neither profits from the other warming Amazon's side up.
+    const first = run % 2 === 0 ? 'deliver' : 'floor';
+    for (const which of first === 'deliver' ? ['deliver', 'floor'] : ['floor', 'deliver']) {
+      if (which === 'floor') floor = Math.max(floor, await measureFloor(run));
+      else {
+        const d = await measureDeliver(run);
+        if (d.rate > best.rate) best = d;
+      }
+    }
   }
   return {
     send_events_per_s: Math.round(best.rate),

@@ -14,7 +14,7 @@ import { LIMITS, HEADERS } from '../constants.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import { AdvertiserLimiter } from './advertiser-limiter.js';
 import { backoffMs } from './backoff.js';
-import { batchBody, makeBatches, type PreparedEvent } from './batching.js';
+import { batchBody, Batcher, type PreparedEvent } from './batching.js';
 import type { DeliverySettings } from './delivery-settings.js';
 
 /** One deliver call's shared state: outcomes by input position, requests made, the retry budget. */
@@ -49,8 +49,19 @@ export class Deliverer {
       deadline: this.clock.now() + this.delivery.budgetMs,
       needsReconnect: false,
     };
-    const prepared: PreparedEvent[] = [];
-    items.forEach((item, index) => {
+    // Each batch is sent as soon as it is full, while the next one is still being serialised.
+    const batcher = new Batcher(
+      this.installation.config.batch_size ?? LIMITS.eventsPerRequest,
+      LIMITS.requestBodyBytes,
+    );
+    const sending: Array<Promise<void>> = [];
+    const send = async (batch: PreparedEvent[] | undefined): Promise<void> => {
+      if (!batch) return;
+      sending.push(this.sendBatch(batch, run));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
       const json =
         item && typeof item.event === 'object' && item.event !== null
           ? JSON.stringify(item.event)
@@ -62,22 +73,20 @@ export class Deliverer {
           code: 'INVALID_ITEM',
           message: 'The item carries no Amazon event to send.',
         };
-        return;
+        continue;
       }
-      prepared.push({
-        index,
-        id: item.id,
-        json,
-        bytes: Buffer.byteLength(json),
-        eventId: item.event.eventId,
-      });
-    });
-    const batches = makeBatches(
-      prepared,
-      this.installation.config.batch_size ?? LIMITS.eventsPerRequest,
-      LIMITS.requestBodyBytes,
-    );
-    await Promise.all(batches.map((batch) => this.sendBatch(batch, run)));
+      await send(
+        batcher.add({
+          index,
+          id: item.id,
+          json,
+          bytes: Buffer.byteLength(json),
+          eventId: item.event.eventId,
+        }),
+      );
+    }
+    await send(batcher.flush());
+    await Promise.all(sending);
     const outcomes = run.outcomes.map(
       (o, i) =>
         o ?? {
@@ -240,6 +249,7 @@ export class Deliverer {
       ...(error ? { error } : {}),
     };
     run.requests.push(record);
+    if (!this.logger.isInfoEnabled()) return;
     this.logger.info('amazon request', {
       event: 'amazon_request',
       integration: this.installation.id,
