@@ -10,6 +10,7 @@ import {
 } from '../plugin/index.js';
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { SignalHost } from './signal-host.js';
+import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
 import { banner } from './banner.js';
 
 /**
@@ -26,15 +27,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (live) {
     amazon = hostSettingsFromEnv(env);
   } else {
-    sandbox = await startSandbox({ port: Number(env.SIGNAL_SANDBOX_PORT ?? 0) });
+    sandbox = await startSandbox({ port: positive(env.SIGNAL_SANDBOX_PORT) ?? 0 });
     amazon = {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
       platformClientId: DEMO_ACCOUNT.clientId,
-      requestTimeoutMs: Number(env.AMAZON_REQUEST_TIMEOUT_MS ?? 10_000),
+      requestTimeoutMs: positive(env.AMAZON_REQUEST_TIMEOUT_MS) ?? 10_000,
     };
   }
-  const retryBase = Number(env.SIGNAL_RETRY_BASE_MS);
   const host = await new SignalHost({
     dataDir,
     adminPort: Number(env.SIGNAL_ADMIN_PORT ?? 8084),
@@ -45,10 +45,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     amazon,
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
     worker: {
-      ...(Number.isFinite(retryBase) && retryBase > 0
-        ? { retry: { maxAttempts: Number(env.SIGNAL_MAX_ATTEMPTS ?? 5), baseMs: retryBase } }
-        : {}),
-      ...(env.SIGNAL_POLL_MS ? { pollMs: Number(env.SIGNAL_POLL_MS) } : {}),
+      retry: {
+        maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_RETRY_POLICY.maxAttempts,
+        baseMs: positive(env.SIGNAL_RETRY_BASE_MS) ?? DEFAULT_RETRY_POLICY.baseMs,
+      },
+      pollMs: positive(env.SIGNAL_POLL_MS) ?? 200,
     },
   }).start();
 
@@ -62,6 +63,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** A positive number from the environment, or undefined when unset or not a positive number. */
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** Tokens from the environment, else the ones stored in the data directory, else new ones (then stored). */
