@@ -27,6 +27,8 @@ const COUNTRY_NAMES = new Map(
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 /** Already the form `toISOString` gives: nothing to convert. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Already what Amazon allows in customData: nothing to clean. */
+const CUSTOM_DATA_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$/;
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -35,8 +37,18 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/** Locales and country names repeat endlessly: each distinct one is worked out once (bounded). */
+const countryMemo = new Map<string, string | undefined>();
+
 function countryCode(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (countryMemo.has(value)) return countryMemo.get(value);
+  const code = countryCodeOf(value);
+  if (countryMemo.size < 10_000) countryMemo.set(value, code);
+  return code;
+}
+
+function countryCodeOf(value: string): string | undefined {
   const v = value.trim();
   const code = /^[A-Za-z]{2}$/.test(v)
     ? v.toUpperCase()
@@ -92,7 +104,9 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   /** Amazon allows letters, digits and `_` only: other runs become `_`, at most 256 characters. */
   custom_data_value: (v) => {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
-    const cleaned = String(v)
+    const text = String(v);
+    if (text.length <= 256 && CUSTOM_DATA_SAFE.test(text)) return text;
+    const cleaned = text
       .normalize('NFD')
       .replace(/[\u0300-\u036f]/g, '')
       .replace(/[^A-Za-z0-9_]+/g, '_')
@@ -105,7 +119,7 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
     typeof v === 'string' ? EVENT_SOURCES.find(([re]) => re.test(v))?.[1] : undefined,
   /** The `aref` parameter of a click URL, when it has Amazon's `token.epochMs|…` form. */
   aref_from_url: (v) => {
-    if (typeof v !== 'string') return undefined;
+    if (typeof v !== 'string' || !v.includes('aref=')) return undefined;
     const query = v.includes('?') ? v.slice(v.indexOf('?') + 1) : v;
     const aref = new URLSearchParams(query.split('#')[0]).get('aref');
     return aref && AREF.test(aref) ? aref : undefined;
