@@ -9,6 +9,9 @@ import { AdvertiserLimiter } from '../deliver/advertiser-limiter.js';
 import { Deliverer } from '../deliver/deliverer.js';
 import type { DeliverySettings } from '../deliver/delivery-settings.js';
 
+/** Installations whose scopes are kept; an evicted one is rebuilt on its next use (its token cache is lost). */
+const MAX_SCOPES = 1_000;
+
 /**
  * A child container per installation: its token provider (the token cache it can afford to lose) and its
  * deliverer; and one limiter per advertiser, shared by every installation that sends to that advertiser.
@@ -49,6 +52,8 @@ export class InstallationScopes {
     child.register(AdvertiserLimiter, { useValue: this.limiter(installation.advertiser.accountId) });
     child.registerSingleton(Deliverer);
     this.scopes.set(installation.id, child);
+    // Every config change is a new installation: forget the oldest scopes rather than keep them all.
+    if (this.scopes.size > MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!);
     return child;
   }
 

@@ -47,7 +47,10 @@ export class BlueprintRegistry {
       override ?? this.shippedBlueprint(installation.blueprint),
       installation.config.custom_events,
     );
-    if (key) this.compiled.set(key, compiled);
+    if (key) {
+      this.compiled.set(key, compiled);
+      if (this.compiled.size > 1_000) this.compiled.delete(this.compiled.keys().next().value!);
+    }
     return compiled;
   }
 }
