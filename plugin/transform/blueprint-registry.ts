@@ -14,6 +14,8 @@ import { compileBlueprint, type Blueprint, type CompiledBlueprint } from './blue
 export class BlueprintRegistry {
   private readonly shipped = new Map<string, Blueprint>();
   private readonly compiled = new Map<string, CompiledBlueprint>();
+  /** Blueprints given in place of the variant's (dry runs), compiled once per object and installation. */
+  private readonly overrides = new WeakMap<Blueprint, Map<string, CompiledBlueprint>>();
 
   constructor(@inject(SchemaRegistry) private readonly schemas: SchemaRegistry) {
     for (const variant of MANIFEST.variants) {
@@ -40,17 +42,19 @@ export class BlueprintRegistry {
 
   /** The installation's blueprint, compiled once; `override` replaces the variant's (the dry-run CLI's --blueprint). */
   forInstallation(installation: Installation, override?: Blueprint): CompiledBlueprint {
-    const key = override ? undefined : installation.id;
-    const cached = key ? this.compiled.get(key) : undefined;
+    let cache = this.compiled;
+    if (override) {
+      cache = this.overrides.get(override) ?? new Map<string, CompiledBlueprint>();
+      this.overrides.set(override, cache);
+    }
+    const cached = cache.get(installation.id);
     if (cached) return cached;
     const compiled = compileBlueprint(
       override ?? this.shippedBlueprint(installation.blueprint),
       installation.config.custom_events,
     );
-    if (key) {
-      this.compiled.set(key, compiled);
-      if (this.compiled.size > 1_000) this.compiled.delete(this.compiled.keys().next().value!);
-    }
+    cache.set(installation.id, compiled);
+    if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
     return compiled;
   }
 }
