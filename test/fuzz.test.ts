@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { startHost, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
 import { destination, installationFor } from './support/transform-harness.js';
 import { ConfigError } from '../plugin/errors.js';
+import { CONFIG_SCHEMA } from '../plugin/config.js';
 
 const SECRET = 'Atza|FUZZ-SECRET-0123456789';
 const EMAIL = 'fuzz.person@example.org';
@@ -28,18 +29,7 @@ const nasty = fc.oneof(
     .map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown),
 );
 const configLike = fc.dictionary(
-  fc.constantFrom(
-    'advertiser_id',
-    'profile_id',
-    'access_token',
-    'client_id',
-    'client_secret',
-    'refresh_token',
-    'region',
-    'batch_size',
-    'custom_events',
-    'x',
-  ),
+  fc.constantFrom(...Object.keys(CONFIG_SCHEMA.properties), 'x'),
   fc.oneof(nasty, fc.constant(SECRET)),
 );
 
