@@ -4,15 +4,24 @@ import { hostSettingsFromEnv } from '../plugin/host-settings.js';
 import { createLogger } from '../plugin/logging/logger.js';
 import { SecretRegistry } from '../plugin/logging/secret-registry.js';
 import { ConfigError, PluginError } from '../plugin/errors.js';
+import type { Clock } from '../plugin/clock.js';
 import { writeLine, type CliIo } from './io.js';
 
 /** The plugin as a CLI command wires it: host settings from the environment, redacting logs on stderr. */
-export function cliContainer(io: CliIo, logLevel = io.env.LOG_LEVEL ?? 'warn'): DependencyContainer {
+export function cliContainer(
+  io: CliIo,
+  options: { logLevel?: string; clock?: Clock } = {},
+): DependencyContainer {
   const secrets = new SecretRegistry();
   return createPluginContainer({
     hostSettings: hostSettingsFromEnv(io.env),
     secrets,
-    logger: createLogger({ level: logLevel, secrets, stream: io.stderr }),
+    clock: options.clock,
+    logger: createLogger({
+      level: options.logLevel ?? io.env.LOG_LEVEL ?? 'warn',
+      secrets,
+      stream: io.stderr,
+    }),
   });
 }
 

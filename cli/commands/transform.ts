@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createPluginContainer } from '../../plugin/di/container.js';
 import { Destination } from '../../plugin/destination.js';
-import { hostSettingsFromEnv } from '../../plugin/host-settings.js';
-import { createLogger } from '../../plugin/logging/logger.js';
 import { SchemaRegistry } from '../../plugin/schemas/schema-registry.js';
 import { findVariant, MANIFEST } from '../../plugin/catalog/manifest.js';
 import { localInstallation } from '../../plugin/local-installation.js';
@@ -14,6 +11,7 @@ import type { FieldError } from '../../plugin/errors.js';
 import { readJsonFile } from './install.js';
 import { parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
+import { cliContainer } from '../plugin-for-cli.js';
 
 /**
  * `transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [EVENTS_FILE]`: a dry run. Reads NDJSON
@@ -43,11 +41,7 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
   const file = positionals[0];
   if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
 
-  const container = createPluginContainer({
-    hostSettings: hostSettingsFromEnv(io.env),
-    clock: { now: () => now, sleep: async () => {} },
-    logger: createLogger({ level: 'error', stream: io.stderr }),
-  });
+  const container = cliContainer(io, { logLevel: 'error', clock: { now: () => now, sleep: async () => {} } });
   const schemas = container.resolve(SchemaRegistry);
   const config = await readJsonFile(values.config);
   const errors: FieldError[] = schemas.validate('config', config, 'config');

@@ -1,7 +1,7 @@
 import { troubleshooting } from '../catalog/manifest.js';
 import { redactText } from '../logging/redact.js';
 import { retryAfterMs } from '../deliver/backoff.js';
-import { errorDetail, safeParse } from './classify.js';
+import { said, safeParse } from './error-body.js';
 import type { AmazonResponse } from './http.js';
 
 /** What Amazon's answer means for one event of the batch. */
@@ -50,7 +50,7 @@ const STATUS_TABLE: ReadonlyArray<
     (r, now, cap) => ({
       kind: 'retry',
       code: 'AMAZON_UNAVAILABLE',
-      message: said(`Amazon answered HTTP ${r.status}.`, r),
+      message: said(`Amazon answered HTTP ${r.status}; try again later.`, r),
       retryAfterMs: retryAfterMs(r.headers['retry-after'], now, cap),
       throttled: false,
     }),
@@ -65,9 +65,12 @@ const STATUS_TABLE: ReadonlyArray<
   ],
 ];
 
-function said(message: string, response: AmazonResponse): string {
-  const detail = errorDetail(response.body);
-  return detail ? `${message} (Amazon said: ${detail})` : message;
+/** What a non-2xx answer means, whatever the call: the one table of Amazon's whole-request statuses. */
+export function classifyStatus(response: AmazonResponse, now: number, maxRetryAfterMs: number): BatchVerdict {
+  const row = STATUS_TABLE.find(([match]) => match(response.status));
+  return row
+    ? row[1](response, now, maxRetryAfterMs)
+    : { kind: 'reject', code: 'REQUEST_REJECTED', message: `Unexpected HTTP ${response.status}.` };
 }
 
 /**
@@ -82,12 +85,7 @@ export function classifyEventsResponse(
   now: number,
   maxRetryAfterMs: number,
 ): BatchVerdict {
-  if (response.status < 200 || response.status >= 300) {
-    const row = STATUS_TABLE.find(([match]) => match(response.status));
-    return row
-      ? row[1](response, now, maxRetryAfterMs)
-      : { kind: 'reject', code: 'REQUEST_REJECTED', message: `Unexpected HTTP ${response.status}.` };
-  }
+  if (response.status < 200 || response.status >= 300) return classifyStatus(response, now, maxRetryAfterMs);
   const body = safeParse(response.body) as { success?: unknown; error?: unknown } | undefined;
   if (!body || typeof body !== 'object' || (!Array.isArray(body.success) && !Array.isArray(body.error))) {
     return {

@@ -108,27 +108,24 @@ export class Deliverer {
       const { verdict, token } = await this.post(batch, attempt, run);
       if (verdict.kind === 'per-event') {
         const retry: PreparedEvent[] = [];
+        let reason = { code: 'RETRY', message: '' };
         verdict.events.forEach((v, i) => {
           const event = batch[i]!;
-          if (v.status === 'retry') retry.push(event);
-          else
+          if (v.status === 'retry') {
+            if (retry.length === 0) reason = v;
+            retry.push(event);
+          } else {
             this.settle(
               run,
               event,
               v.status === 'delivered' ? { id: event.id, status: 'delivered' } : { id: event.id, ...v },
             );
+          }
         });
-        const failed = verdict.events.find((v) => v.status === 'retry');
         batch = retry;
         if (batch.length === 0) return;
         if (!(await this.waitToRetry(attempt, run, undefined))) {
-          return this.handBack(
-            batch,
-            run,
-            failed?.status === 'retry' ? failed.code : 'RETRY',
-            failed?.status === 'retry' ? failed.message : '',
-            attempt,
-          );
+          return this.handBack(batch, run, reason.code, reason.message, attempt);
         }
         continue;
       }
