@@ -1,4 +1,5 @@
 import type { ConversionType, MatchKeyType } from '../amazon/event-types.js';
+import { MATCH_KEY_TYPES, matchKeyPreparer, type MatchKeyPreparer } from './normalize/match-keys.js';
 import { compilePath, type Getter } from './paths.js';
 import { VALUE_TRANSFORMS, type ValueTransform } from './value-transforms.js';
 
@@ -34,10 +35,30 @@ export interface Blueprint {
   events: Record<string, EventEntry>;
 }
 
+/** The Amazon fields a row can set besides match keys and customData (the blueprint schema's `target`). */
+export const FIELD_TARGETS = [
+  'eventDescription.eventSource',
+  'eventTime',
+  'countryCode',
+  'eventId',
+  'value',
+  'currencyCode',
+  'unitsSold',
+  'deviceInfo.userAgent',
+  'amazonAdEventKey',
+  'arefMeasurementTokens',
+  'partner',
+] as const;
+export type FieldTarget = (typeof FIELD_TARGETS)[number];
+
 /** A mapping row made ready to run: paths compiled, transform looked up. */
 export interface CompiledMapping {
   target: string;
   matchKey?: MatchKeyType;
+  /** A match key row's normalise-and-hash step (or check, for raw ids). */
+  prepare?: MatchKeyPreparer;
+  /** A match key row's type as one bit, to keep the first value of each type cheaply. */
+  matchKeyBit?: number;
   customData?: string;
   sources: string[];
   getters: Getter[];
@@ -52,8 +73,11 @@ export interface CompiledEntry {
   vendorEventName: string;
   conversionType: ConversionType;
   enabled: boolean;
-  /** Global rows, with rows of the event's own replacing those of the same target. */
-  mappings: CompiledMapping[];
+  /** The row setting each field: the event's own row replaces the global one (and a later row an earlier one). */
+  fields: Record<FieldTarget, CompiledMapping | undefined>;
+  /** Match key rows in blueprint order: the first row giving a type a value wins. */
+  matchKeys: CompiledMapping[];
+  customData: CompiledMapping[];
 }
 
 export interface CompiledBlueprint {
@@ -76,6 +100,8 @@ function compileMapping(row: MappingRow): CompiledMapping {
   return {
     target: row.target,
     matchKey: kind === 'matchKeys' ? (rest as MatchKeyType) : undefined,
+    prepare: kind === 'matchKeys' ? matchKeyPreparer(rest as MatchKeyType) : undefined,
+    matchKeyBit: kind === 'matchKeys' ? 1 << MATCH_KEY_TYPES.indexOf(rest as MatchKeyType) : undefined,
     customData: kind === 'customData' ? rest : undefined,
     sources,
     getters: sources.map(compilePath),
@@ -105,12 +131,17 @@ export function compileBlueprint(
   const register = (name: string, entry: EventEntry): void => {
     const own = (entry.mappings ?? []).map(compileMapping);
     const ownTargets = new Set(own.map((m) => m.target));
+    const mappings = [...global.filter((m) => !ownTargets.has(m.target)), ...own];
+    const fields = Object.fromEntries(FIELD_TARGETS.map((t) => [t, undefined])) as CompiledEntry['fields'];
+    for (const m of mappings) if (m.target in fields) fields[m.target as FieldTarget] = m;
     const compiled: CompiledEntry = {
       key: name,
       vendorEventName: entry.vendor_event_name,
       conversionType: entry.conversion_type,
       enabled: entry.enabled !== false,
-      mappings: [...global.filter((m) => !ownTargets.has(m.target)), ...own],
+      fields,
+      matchKeys: mappings.filter((m) => m.matchKey),
+      customData: mappings.filter((m) => m.customData),
     };
     for (const n of [name, ...(entry.aliases ?? [])]) lookup.set(eventKey(n), compiled);
   };

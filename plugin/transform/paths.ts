@@ -1,32 +1,52 @@
 /** Reads one value from an event by a compiled dotted path; `*` collects a value from every array item. */
 export type Getter = (root: unknown) => unknown;
 
+/** One step of a path: an object key, or an array index when the segment is all digits. */
+interface Segment {
+  key: string;
+  index: number;
+}
+
+const toSegment = (key: string): Segment => ({ key, index: /^\d+$/.test(key) ? Number(key) : -1 });
+
+function step(current: unknown, segment: Segment): unknown {
+  if (current === null || typeof current !== 'object') return undefined;
+  if (Array.isArray(current)) return segment.index >= 0 ? current[segment.index] : undefined;
+  return (current as Record<string, unknown>)[segment.key];
+}
+
+/** Paths are short: those of one to three steps get a getter without a loop (they are most of a blueprint). */
+function compileWalk(segments: Segment[]): Getter {
+  const [a, b, c] = segments;
+  switch (segments.length) {
+    case 1:
+      return (root) => step(root, a!);
+    case 2:
+      return (root) => step(step(root, a!), b!);
+    case 3:
+      return (root) => step(step(step(root, a!), b!), c!);
+    default:
+      return (root) => {
+        let current = root;
+        for (let i = 0; i < segments.length && current !== undefined; i++)
+          current = step(current, segments[i]!);
+        return current;
+      };
+  }
+}
+
 export function compilePath(path: string): Getter {
   const segments = path.split('.');
   const star = segments.indexOf('*');
-  if (star < 0) return (root) => walk(root, segments, 0);
-  const head = segments.slice(0, star);
-  const tail = segments.slice(star + 1);
+  if (star < 0) return compileWalk(segments.map(toSegment));
+  const head = compileWalk(segments.slice(0, star).map(toSegment));
+  const tail = compileWalk(segments.slice(star + 1).map(toSegment));
   return (root) => {
-    const list = walk(root, head, 0);
+    const list = head(root);
     if (!Array.isArray(list)) return undefined;
-    const values = list.map((item) => walk(item, tail, 0)).filter((v) => v !== undefined && v !== null);
+    const values = list.map(tail).filter((v) => v !== undefined && v !== null);
     return values.length > 0 ? values : undefined;
   };
-}
-
-function walk(value: unknown, segments: string[], from: number): unknown {
-  let current = value;
-  for (let i = from; i < segments.length; i++) {
-    if (current === null || typeof current !== 'object') return undefined;
-    const key = segments[i]!;
-    current = Array.isArray(current)
-      ? /^\d+$/.test(key)
-        ? current[Number(key)]
-        : undefined
-      : (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 /** True for the values a blueprint treats as absent: undefined, null, '' and whitespace-only strings. */

@@ -4,7 +4,6 @@ import { LIMITS } from '../constants.js';
 import type { InvalidCode, TransformResult } from '../contracts.js';
 import { eventKey, type CompiledBlueprint, type CompiledEntry, type CompiledMapping } from './blueprint.js';
 import { decideConsent } from './consent.js';
-import { matchKeyValue } from './normalize/match-keys.js';
 import { isAbsent } from './paths.js';
 import { validateAmazonEvent } from './validate-event.js';
 
@@ -25,30 +24,44 @@ export interface Explanation {
   consent?: string;
 }
 
-interface Resolved {
-  value: unknown;
-  /** The first source that was present but could not be converted, for error messages. */
-  badSource?: string;
+/** The row's value for this event: its literal, else its first source that converts, else its default. */
+function resolve(mapping: CompiledMapping | undefined, event: Record<string, unknown>): unknown {
+  if (!mapping) return undefined;
+  if (mapping.literal !== undefined) return mapped(mapping, mapping.literal);
+  const { getters, transform } = mapping;
+  for (let i = 0; i < getters.length; i++) {
+    const raw = getters[i]!(event);
+    if (isAbsent(raw) || (Array.isArray(raw) && raw.length === 0)) continue;
+    const value = mapped(mapping, raw);
+    const converted = transform ? transform(value) : value;
+    if (converted !== undefined) return converted;
+  }
+  return mapping.fallback;
 }
 
-function resolve(mapping: CompiledMapping, event: Record<string, unknown>): Resolved {
-  if (mapping.literal !== undefined) return { value: mapped(mapping, mapping.literal) };
-  let badSource: string | undefined;
+/**
+ * For error messages: the first source of the row that was present but could not be converted, when no source
+ * gave a value. Worked out again only when a rule asks, so the common path carries no bookkeeping.
+ */
+function badSource(mapping: CompiledMapping | undefined, event: Record<string, unknown>): string | undefined {
+  if (!mapping || mapping.literal !== undefined) return undefined;
+  let bad: string | undefined;
   for (let i = 0; i < mapping.getters.length; i++) {
     const raw = mapping.getters[i]!(event);
     if (isAbsent(raw) || (Array.isArray(raw) && raw.length === 0)) continue;
     const value = mapped(mapping, raw);
-    const converted = mapping.transform ? mapping.transform(value) : value;
-    if (converted !== undefined) return { value: converted };
-    badSource ??= mapping.sources[i];
+    if ((mapping.transform ? mapping.transform(value) : value) !== undefined) return undefined;
+    bad ??= mapping.sources[i];
   }
-  return { value: mapping.fallback, badSource };
+  return bad;
 }
 
 function mapped(mapping: CompiledMapping, value: unknown): unknown {
   if (!mapping.valueMap) return value;
   return mapping.valueMap.get(String(value)) ?? mapping.valueMap.get('*') ?? value;
 }
+
+const TEXT_FIELDS = ['amazonAdEventKey', 'arefMeasurementTokens', 'partner'] as const;
 
 const invalid = (code: InvalidCode, message: string, field?: string): TransformResult => ({
   status: 'invalid',
@@ -100,22 +113,8 @@ export function transformEvent(
     };
   }
 
-  const fields = new Map<string, Resolved>();
-  const customData: NonNullable<AmazonEvent['customData']> = [];
-  const keySources: Array<[MatchKeyType, unknown]> = [];
-  for (const mapping of entry.mappings) {
-    if (mapping.matchKey) {
-      keySources.push([mapping.matchKey, resolve(mapping, event).value]);
-    } else if (mapping.customData) {
-      const { value } = resolve(mapping, event);
-      if (value !== undefined)
-        customData.push({ name: mapping.customData, value: String(value), dataType: 'STRING' });
-    } else {
-      fields.set(mapping.target, resolve(mapping, event));
-    }
-  }
-
-  const country = (fields.get('countryCode')?.value as string | undefined) ?? ctx.defaultCountry;
+  const fields = entry.fields;
+  const country = (resolve(fields.countryCode, event) as string | undefined) ?? ctx.defaultCountry;
   if (!country) {
     return invalid(
       'COUNTRY_MISSING',
@@ -130,48 +129,57 @@ export function transformEvent(
   if (explain) explain.consent = consent.signal;
 
   const matchKeys: AmazonEvent['matchKeys'] = [];
-  for (const [type, raw] of keySources) {
+  let found = 0; // one bit per match key type already given a value
+  for (const mapping of entry.matchKeys) {
+    const bit = mapping.matchKeyBit!;
+    if (found & bit) continue;
+    const raw = resolve(mapping, event);
     if (typeof raw !== 'string' && typeof raw !== 'number') continue;
-    const value = matchKeyValue(type, String(raw), country);
-    if (value !== undefined && !matchKeys.some((k) => k.type === type))
-      matchKeys.push({ type, values: [value] });
+    const value = mapping.prepare!(typeof raw === 'string' ? raw : String(raw), country);
+    if (value === undefined) continue;
+    found |= bit;
+    matchKeys.push({ type: mapping.matchKey!, values: [value] });
   }
+  if (matchKeys.length > LIMITS.matchKeysPerEvent) matchKeys.length = LIMITS.matchKeysPerEvent;
   if (explain) explain.matchKeys = matchKeys.map((k) => k.type);
 
-  const source = fields.get('eventDescription.eventSource');
-  const time = fields.get('eventTime');
+  let customData: AmazonEvent['customData'];
+  for (const mapping of entry.customData) {
+    const value = resolve(mapping, event);
+    if (value !== undefined)
+      (customData ??= []).push({ name: mapping.customData!, value: String(value), dataType: 'STRING' });
+  }
+
   const amazon: AmazonEvent = {
     eventDescription: {
       name: entry.vendorEventName,
       conversionType: entry.conversionType,
-      eventSource: source?.value as EventSource,
+      eventSource: resolve(fields['eventDescription.eventSource'], event) as EventSource,
       eventIngestionMethod: 'SERVER_TO_SERVER',
-      ...(ctx.dataSetName ? { dataSetName: ctx.dataSetName } : {}),
     },
     countryCode: country,
-    eventTime: time?.value as string,
-    matchKeys: matchKeys.slice(0, LIMITS.matchKeysPerEvent),
+    eventTime: resolve(fields.eventTime, event) as string,
+    matchKeys,
   };
-  const optional: Array<[keyof AmazonEvent, string]> = [
-    ['value', 'value'],
-    ['currencyCode', 'currencyCode'],
-    ['unitsSold', 'unitsSold'],
-    ['eventId', 'eventId'],
-  ];
-  for (const [key, target] of optional) {
-    const v = fields.get(target)?.value;
-    if (v !== undefined) (amazon as unknown as Record<string, unknown>)[key] = v;
-  }
+  if (ctx.dataSetName) amazon.eventDescription.dataSetName = ctx.dataSetName;
+  const value = resolve(fields.value, event);
+  if (value !== undefined) amazon.value = value as number;
+  const currencyCode = resolve(fields.currencyCode, event);
+  if (currencyCode !== undefined) amazon.currencyCode = currencyCode as string;
+  const unitsSold = resolve(fields.unitsSold, event);
+  if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
+  const eventId = resolve(fields.eventId, event);
+  if (eventId !== undefined) amazon.eventId = eventId as string;
   amazon.consent = consent.consent;
-  if (customData.length > 0) amazon.customData = customData;
+  if (customData) amazon.customData = customData;
   if (ctx.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
-  const ua = fields.get('deviceInfo.userAgent')?.value;
+  const ua = resolve(fields['deviceInfo.userAgent'], event);
   if (typeof ua === 'string') amazon.deviceInfo = { userAgent: ua.slice(0, LIMITS.userAgentChars) };
-  for (const key of ['amazonAdEventKey', 'arefMeasurementTokens', 'partner'] as const) {
-    const v = fields.get(key)?.value;
+  for (const key of TEXT_FIELDS) {
+    const v = resolve(fields[key], event);
     if (typeof v === 'string') amazon[key] = v;
   }
 
-  const problem = validateAmazonEvent(amazon, fields, ctx.now);
+  const problem = validateAmazonEvent(amazon, ctx.now, (target) => badSource(fields[target], event));
   return problem ?? { status: 'ok', event: amazon };
 }

@@ -1,6 +1,7 @@
 import type { AmazonEvent } from '../amazon/event-types.js';
 import { LIMITS } from '../constants.js';
 import type { InvalidCode, TransformResult } from '../contracts.js';
+import type { FieldTarget } from './blueprint.js';
 import { COUNTRY_CODES, CURRENCY_CODES } from './value-transforms.js';
 
 const DAY_MS = 86_400_000;
@@ -10,13 +11,10 @@ const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const CUSTOM_DATA = /^[A-Za-z0-9_]+$/;
 
-type Field = { value: unknown; badSource?: string };
-type Fields = Map<string, Field>;
+/** The first source of a field that was present but could not be converted, if any (asked only on error paths). */
+export type BadSource = (target: FieldTarget) => string | undefined;
 type Problem = [InvalidCode, string, string] | undefined;
-type Rule = (event: AmazonEvent, fields: Fields, now: number, purchase: boolean) => Problem;
-
-const source = (fields: Fields, target: string, fallback: string): string =>
-  fields.get(target)?.badSource ?? fallback;
+type Rule = (event: AmazonEvent, bad: BadSource, now: number, purchase: boolean) => Problem;
 
 /**
  * Amazon's per-event rules, checked before anything is sent, in one table. Each row returns a problem
@@ -24,13 +22,13 @@ const source = (fields: Fields, target: string, fallback: string): string =>
  * Money with floating-point noise (59.970000000000006) is rounded to cents; a genuine third decimal is an error.
  */
 const RULES: readonly Rule[] = [
-  (event, fields) =>
+  (event, bad) =>
     event.eventDescription.eventSource
       ? undefined
       : [
           'EVENT_SOURCE_MISSING',
           'Amazon needs an event source: for app events send context.os.name (Android, iOS or Fire OS).',
-          source(fields, 'eventDescription.eventSource', 'eventDescription.eventSource'),
+          bad('eventDescription.eventSource') ?? 'eventDescription.eventSource',
         ],
   (event) => {
     const name = event.eventDescription.name;
@@ -60,13 +58,15 @@ const RULES: readonly Rule[] = [
           'countryCode must be an ISO 3166-1 alpha-2 code Amazon knows; fix default_country in the config.',
           'countryCode',
         ],
-  (event, fields, now) => {
+  (event, bad, now) => {
     if (typeof event.eventTime !== 'string') {
-      const bad = fields.get('eventTime')?.badSource;
+      const source = bad('eventTime');
       return [
         'EVENT_TIME_INVALID',
-        bad ? `${bad} is not an RFC 3339 date-time or epoch milliseconds.` : 'The event has no timestamp.',
-        bad ?? 'timestamp',
+        source
+          ? `${source} is not an RFC 3339 date-time or epoch milliseconds.`
+          : 'The event has no timestamp.',
+        source ?? 'timestamp',
       ];
     }
     const t = Date.parse(event.eventTime);
@@ -92,9 +92,9 @@ const RULES: readonly Rule[] = [
           'The event has no match key: Amazon needs at least one of email, phone, name and address, advertising id, IP or a partner id.',
           'matchKeys',
         ],
-  (event, fields, _now, purchase) => {
-    const bad = fields.get('value')?.badSource;
-    if (bad) return ['VALUE_INVALID', `${bad} is not a number.`, bad];
+  (event, bad, _now, purchase) => {
+    const source = bad('value');
+    if (source) return ['VALUE_INVALID', `${source} is not a number.`, source];
     if (event.value === undefined) return undefined;
     const cents = event.value * 100;
     if (Math.abs(cents - Math.round(cents)) > 1e-6)
@@ -104,7 +104,7 @@ const RULES: readonly Rule[] = [
       ? ['VALUE_INVALID', 'A purchase value must not be negative.', 'value']
       : undefined;
   },
-  (event, fields, _now, purchase) => {
+  (event, bad, _now, purchase) => {
     const c = event.currencyCode;
     if (c !== undefined && !purchase)
       return [
@@ -116,7 +116,7 @@ const RULES: readonly Rule[] = [
       return [
         'CURRENCY_INVALID',
         'currencyCode must be an ISO 4217 code such as USD.',
-        source(fields, 'currencyCode', 'currencyCode'),
+        bad('currencyCode') ?? 'currencyCode',
       ];
     if (purchase && event.value !== undefined && c === undefined)
       return [
@@ -126,21 +126,21 @@ const RULES: readonly Rule[] = [
       ];
     return undefined;
   },
-  (event, fields, _now, purchase) => {
-    const bad = fields.get('unitsSold')?.badSource;
+  (event, bad, _now, purchase) => {
+    const source = bad('unitsSold');
     const u = event.unitsSold;
-    if (bad) return ['UNITS_INVALID', `${bad} is not a number.`, bad];
+    if (source) return ['UNITS_INVALID', `${source} is not a number.`, source];
     if (u === undefined) return undefined;
     if (!purchase) return ['UNITS_INVALID', 'unitsSold applies to OFF_AMAZON_PURCHASES only.', 'unitsSold'];
     return Number.isInteger(u) && u >= 1 && u <= 2_147_483_647
       ? undefined
       : ['UNITS_INVALID', 'unitsSold must be a positive whole number.', 'unitsSold'];
   },
-  (event, fields) => {
+  (event, bad) => {
     const id = event.eventId;
     return id === undefined || (id.length >= 1 && id.length <= 256)
       ? undefined
-      : ['EVENT_ID_INVALID', 'eventId must be 1 to 256 characters.', source(fields, 'eventId', 'eventId')];
+      : ['EVENT_ID_INVALID', 'eventId must be 1 to 256 characters.', bad('eventId') ?? 'eventId'];
   },
   (event) => {
     const data = event.customData ?? [];
@@ -164,12 +164,12 @@ const RULES: readonly Rule[] = [
 /** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
 export function validateAmazonEvent(
   event: AmazonEvent,
-  fields: Fields,
   now: number,
+  bad: BadSource,
 ): TransformResult | undefined {
   const purchase = event.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES';
   for (const rule of RULES) {
-    const problem = rule(event, fields, now, purchase);
+    const problem = rule(event, bad, now, purchase);
     if (problem)
       return { status: 'invalid', error: { code: problem[0], message: problem[1], field: problem[2] } };
   }

@@ -106,9 +106,8 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
     const text = String(v);
     if (text.length <= 256 && CUSTOM_DATA_SAFE.test(text)) return text;
-    const cleaned = text
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
+    const ascii = /^[\x20-\x7e]*$/.test(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const cleaned = ascii
       .replace(/[^A-Za-z0-9_]+/g, '_')
       .replace(/^_+|_+$/g, '')
       .slice(0, 256);

@@ -42,19 +42,37 @@ export const sha256Hex: (value: string) => string = oneShot
   ? (value) => oneShot('sha256', value, 'hex')
   : (value) => crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 
+/** One match key type's preparation: a raw value and the event's country in, the value Amazon receives out. */
+export type MatchKeyPreparer = (raw: string, country: string) => string | undefined;
+
 /**
- * The value Amazon receives for one match key, or undefined when there is none worth sending: a value that
- * normalises to nothing gives no key (a hash of the empty string matches nobody).
+ * The value Amazon receives for a match key type, or undefined when there is none worth sending: a value that
+ * normalises to nothing gives no key (a hash of the empty string matches nobody). Built once per type.
  */
-export function matchKeyValue(type: MatchKeyType, raw: string, country: string): string | undefined {
+export function matchKeyPreparer(type: MatchKeyType): MatchKeyPreparer {
   const row = ROWS.get(type);
-  if (!row) return undefined;
-  const trimmed = raw.trim();
-  if (trimmed === '') return undefined;
-  if (row.kind === 'raw') return row.normalize(trimmed, country) || undefined;
-  if (trimmed.length === 64 && PRE_HASHED.test(trimmed)) return trimmed.toLowerCase();
-  const normalized = row.normalize(trimmed, country);
-  return normalized ? sha256Hex(normalized) : undefined;
+  if (!row) return () => undefined;
+  const { normalize } = row;
+  if (row.kind === 'raw') {
+    return (raw, country) => {
+      const trimmed = raw.trim();
+      return trimmed === '' ? undefined : normalize(trimmed, country) || undefined;
+    };
+  }
+  return (raw, country) => {
+    const trimmed = raw.trim();
+    if (trimmed === '') return undefined;
+    if (trimmed.length === 64 && PRE_HASHED.test(trimmed)) return trimmed.toLowerCase();
+    const normalized = normalize(trimmed, country);
+    return normalized ? sha256Hex(normalized) : undefined;
+  };
+}
+
+const PREPARERS = new Map(MATCH_KEY_TYPES.map((type) => [type, matchKeyPreparer(type)]));
+
+/** The value Amazon receives for one match key (see `matchKeyPreparer`). */
+export function matchKeyValue(type: MatchKeyType, raw: string, country: string): string | undefined {
+  return PREPARERS.get(type)?.(raw, country);
 }
 
 /** The normalised (unhashed) form, for tests and `--explain`; never logged. */

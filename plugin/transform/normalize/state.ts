@@ -1,11 +1,13 @@
-import { RULES } from './tag-rules.js';
+import { RULES, substringReplacer, tableEntries } from './tag-rules.js';
+
+/** Substring tables come with a "does any key occur?" test, so a plain name costs one regex test. */
+const accents = substringReplacer(tableEntries('specialCharacterMap'));
+const NOT_ALPHANUMERIC = /[^a-z0-9]/;
 
 /** Lower case, the tag's accent map (ä → ae, ß → ss, …), then any other accent stripped, letters and digits. */
 function fold(value: string): string {
-  let s = value.trim().toLowerCase();
-  for (const [from, to] of Object.entries(RULES.tables.specialCharacterMap as Record<string, string>)) {
-    if (s.includes(from)) s = s.split(from).join(to);
-  }
+  const s = accents(value.trim().toLowerCase());
+  if (!NOT_ALPHANUMERIC.test(s)) return s;
   const ascii = !/[^ -~]/.test(s) ? s : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   return ascii.replace(/[^a-z0-9]/g, '');
 }

@@ -41,11 +41,13 @@ export function tableEntries(name: string): Array<[string, string]> {
   return Object.entries(table).filter((e): e is [string, string] => typeof e[1] === 'string');
 }
 
-/**
- * Replaces whole words (split on single spaces). Entries apply one after another in table order, so a word
- * produced by an earlier entry can be replaced again by a later one: precomputed per word.
- */
-function wordReplacer(entries: Array<[string, string]>): (text: string) => string {
+type WordStep = Extract<Step, { op: 'replaceWords' | 'replaceWordsPerCountry' }>;
+type SubstringStep = Extract<Step, { op: 'replaceSubstrings' }>;
+const isWordStep = (step: Step): step is WordStep =>
+  step.op === 'replaceWords' || step.op === 'replaceWordsPerCountry';
+
+/** A word → final word map. Entries apply one after another in table order, so a word produced by an earlier entry can be replaced again by a later one: precomputed per word. */
+function finalWords(entries: Array<[string, string]>): Map<string, string> {
   const finalOf = new Map<string, string>();
   for (const [key] of entries) {
     if (finalOf.has(key)) continue;
@@ -53,34 +55,94 @@ function wordReplacer(entries: Array<[string, string]>): (text: string) => strin
     for (const [k, v] of entries) if (w === k) w = v;
     finalOf.set(key, w);
   }
+  return finalOf;
+}
+
+/** Each country's word table of `addressMap`, keyed by lower-case country code. */
+const COUNTRY_WORDS = new Map(
+  Object.entries(RULES.tables.addressMap).flatMap(([country, table]) =>
+    typeof table === 'object' ? [[country, finalWords(Object.entries(table))] as const] : [],
+  ),
+);
+
+/** One word step as a lookup: the word's final form under the step (for the country, when per country). */
+function wordLookup(step: WordStep): (word: string, country: string) => string {
+  if (step.op === 'replaceWordsPerCountry')
+    return (word, country) => COUNTRY_WORDS.get(country)?.get(word) ?? word;
+  const table = finalWords(tableEntries(step.table));
+  return (word) => table.get(word) ?? word;
+}
+
+/** Every word a word step can produce: for one country (lower case), or over all countries. */
+function wordOutputs(step: WordStep, country?: string): string[] {
+  if (step.op === 'replaceWords') return tableEntries(step.table).map(([, to]) => to);
+  const tables = country === undefined ? [...COUNTRY_WORDS.values()] : [COUNTRY_WORDS.get(country)];
+  return tables.flatMap((m) => (m ? [...m.values()] : []));
+}
+
+/**
+ * One test for "does the text hold any of these substrings?" (most values hold none). Tables of single
+ * characters (delimiters, accents) are tested by character code, which costs less than a regular expression.
+ */
+function containsAny(keys: string[]): (text: string) => boolean {
+  if (!keys.every((k) => k.length === 1)) return (text) => keys.some((k) => text.includes(k));
+  const codes = new Set(keys.map((k) => k.charCodeAt(0)));
+  const min = Math.min(...codes);
+  const max = Math.max(...codes);
   return (text) => {
-    const words = text.split(' ');
-    let changed = false;
-    for (let i = 0; i < words.length; i++) {
-      const replacement = finalOf.get(words[i]!);
-      if (replacement !== undefined) {
-        words[i] = replacement;
-        changed = true;
-      }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= min && c <= max && codes.has(c)) return true;
     }
-    return changed ? words.join(' ') : text;
+    return false;
   };
 }
 
-function substringReplacer(entries: Array<[string, string]>): (text: string) => string {
+export function substringReplacer(entries: Array<[string, string]>): (text: string) => string {
+  const present = containsAny(entries.map(([from]) => from));
   return (text) => {
+    if (!present(text)) return text;
     let out = text;
-    for (const [from, to] of entries) if (out.includes(from)) out = out.split(from).join(to);
+    for (const [from, to] of entries) if (out.includes(from)) out = out.replaceAll(from, to);
     return out;
   };
 }
 
-function perCountryWordReplacers(): Map<string, (text: string) => string> {
-  const out = new Map<string, (text: string) => string>();
-  for (const [country, table] of Object.entries(RULES.tables.addressMap)) {
-    if (typeof table === 'object') out.set(country, wordReplacer(Object.entries(table)));
-  }
-  return out;
+const keepPattern = (chars: string): RegExp => new RegExp(`[^${chars.replace(/[\]\\^]/g, '\\$&')}]`, 'g');
+
+/**
+ * Word by word (words split on single spaces): each word's final form per country computed once and remembered
+ * (bounded). Scans with indexOf rather than split/join: no array per value, which halves the cost.
+ */
+function memoisedWords(
+  finalWord: (word: string, country: string) => string,
+): (text: string, country: string, joiner: string) => string {
+  const memo = new Map<string, Map<string, string>>();
+  return (text, country, joiner) => {
+    let words = memo.get(country);
+    if (!words) memo.set(country, (words = new Map()));
+    let out = '';
+    for (let start = 0; ;) {
+      const space = text.indexOf(' ', start);
+      const end = space < 0 ? text.length : space;
+      const word = text.slice(start, end);
+      let final = words.get(word);
+      if (final === undefined) {
+        final = finalWord(word, country);
+        if (words.size < 50_000) words.set(word, final);
+      }
+      out = start === 0 ? final : out + joiner + final;
+      if (space < 0) return out;
+      start = space + 1;
+    }
+  };
+}
+
+/** Word steps in a row, as one pass; composing them is only valid when no replacement holds a space. */
+function composedWordSteps(steps: WordStep[]): Normalizer {
+  const lookups = steps.map(wordLookup);
+  const apply = memoisedWords((word, country) => lookups.reduce((w, lookup) => lookup(w, country), word));
+  return (text, country) => apply(text, country.toLowerCase(), ' ');
 }
 
 function compileStep(step: Step): Normalizer {
@@ -90,17 +152,14 @@ function compileStep(step: Step): Normalizer {
     case 'lowercase':
       return (s) => s.toLowerCase();
     case 'keep': {
-      const drop = new RegExp(`[^${step.chars.replace(/[\]\\^]/g, '\\$&')}]`, 'g');
+      const drop = keepPattern(step.chars);
       return (s) => s.replace(drop, '');
     }
     case 'replaceSubstrings':
       return substringReplacer(tableEntries(step.table));
     case 'replaceWords':
-      return wordReplacer(tableEntries(step.table));
-    case 'replaceWordsPerCountry': {
-      const byCountry = perCountryWordReplacers();
-      return (s, country) => byCountry.get(country.toLowerCase())?.(s) ?? s;
-    }
+    case 'replaceWordsPerCountry':
+      return composedWordSteps([step]);
     case 'stripLeadingZeros':
       return (s) => s.replace(/^0+/, '') || step.emptyBecomes;
     case 'prefixCountryCallingCode': {
@@ -120,64 +179,14 @@ function compileStep(step: Step): Normalizer {
   }
 }
 
-type WordStep = Extract<Step, { op: 'replaceWords' | 'replaceWordsPerCountry' }>;
-const isWordStep = (step: Step): step is WordStep =>
-  step.op === 'replaceWords' || step.op === 'replaceWordsPerCountry';
-
-/**
- * Consecutive word-replacement steps act word by word, so when no replacement holds a space they compose
- * into one pass: each word's final form, per country, computed once and remembered. Same output, one split.
- */
-function composedWordSteps(steps: WordStep[]): Normalizer {
-  const tables = steps.map((step) => ({
-    step,
-    global: step.op === 'replaceWords' ? tableEntries(step.table) : [],
-    byCountry: step.op === 'replaceWordsPerCountry' ? RULES.tables.addressMap : undefined,
-  }));
-  const memo = new Map<string, Map<string, string>>();
-  const finalWord = (word: string, country: string): string => {
-    let w = word;
-    for (const t of tables) {
-      const sub = t.byCountry?.[country];
-      const entries = t.byCountry ? (typeof sub === 'object' ? Object.entries(sub) : []) : t.global;
-      for (const [k, v] of entries) if (w === k) w = v;
-    }
-    return w;
-  };
-  return (text, country) => {
-    const key = country.toLowerCase();
-    let words = memo.get(key);
-    if (!words) memo.set(key, (words = new Map()));
-    const parts = text.split(' ');
-    for (let i = 0; i < parts.length; i++) {
-      const word = parts[i]!;
-      let out = words.get(word);
-      if (out === undefined) {
-        out = finalWord(word, key);
-        if (words.size < 50_000) words.set(word, out);
-      }
-      parts[i] = out;
-    }
-    return parts.join(' ');
-  };
-}
-
-function hasSpacedReplacement(step: WordStep): boolean {
-  const tables =
-    step.op === 'replaceWords'
-      ? [Object.fromEntries(tableEntries(step.table))]
-      : Object.values(RULES.tables.addressMap).filter((t) => typeof t === 'object');
-  return tables.some((t) => Object.values(t as Record<string, string>).some((v) => v.includes(' ')));
-}
-
-/** The steps of a rule compiled to functions, with runs of composable word steps merged. */
+/** The steps of a rule compiled to functions, with runs of composable word steps merged into one pass. */
 function compileSteps(steps: Step[]): Normalizer[] {
   const out: Normalizer[] = [];
   for (let i = 0; i < steps.length;) {
     const run: WordStep[] = [];
     while (i + run.length < steps.length && isWordStep(steps[i + run.length]!))
       run.push(steps[i + run.length] as WordStep);
-    if (run.length > 1 && !run.some(hasSpacedReplacement)) {
+    if (run.length > 1 && !run.some((step) => wordOutputs(step).some((o) => o.includes(' ')))) {
       out.push(composedWordSteps(run));
       i += run.length;
     } else {
@@ -188,11 +197,77 @@ function compileSteps(steps: Step[]): Normalizer[] {
   return out;
 }
 
-/** The tag's normaliser for a match key type, compiled from its steps. */
+/**
+ * The word-wise shortcut for a rule shaped `trim/lowercase…, word and substring replacements…, keep` (the
+ * address rule). When the text holds none of the substring steps' keys, those steps change nothing, provided
+ * no key holds a space and no word step can produce a key for the event's country (checked once per country:
+ * the French and Spanish tables produce accents the tag then folds, so those countries take the full steps).
+ * Then every word step acts on each word alone, and so does the final keep, which drops the spaces: each
+ * word's final kept form is looked up (and remembered) and the forms are joined. Undefined for a value the
+ * shortcut cannot take (the full steps then run) or a rule of another shape.
+ */
+function wordwiseShortcut(
+  steps: Step[],
+): ((text: string, country: string) => string | undefined) | undefined {
+  let first = 0;
+  while (steps[first]?.op === 'trim' || steps[first]?.op === 'lowercase') first++;
+  const last = steps[steps.length - 1];
+  if (last?.op !== 'keep') return undefined;
+  const middle = steps.slice(first, -1);
+  const words = middle.filter(isWordStep);
+  const substrings = middle.filter((s): s is SubstringStep => s.op === 'replaceSubstrings');
+  if (words.length === 0 || words.length + substrings.length !== middle.length) return undefined;
+  const keys = substrings.flatMap((s) => tableEntries(s.table).map(([from]) => from));
+  const drop = keepPattern(last.chars);
+  if (keys.some((k) => k.includes(' ')) || ' '.replace(drop, '') !== '') return undefined;
+  const usable = new Map<string, boolean>();
+  const usableFor = (country: string): boolean => {
+    let ok = usable.get(country);
+    if (ok === undefined) {
+      const outputs = words.flatMap((step) => wordOutputs(step, country));
+      ok = !outputs.some((o) => o.includes(' ') || keys.some((k) => o.includes(k)));
+      if (usable.size < 1_000) usable.set(country, ok);
+    }
+    return ok;
+  };
+  const lead = steps.slice(0, first).map(compileStep);
+  const present = containsAny(keys);
+  const lookups = words.map(wordLookup);
+  const apply = memoisedWords((word, country) =>
+    lookups.reduce((w, lookup) => lookup(w, country), word).replace(drop, ''),
+  );
+  return (raw, country) => {
+    const key = country.toLowerCase();
+    if (!usableFor(key)) return undefined;
+    let s = raw;
+    for (const step of lead) s = step(s, country);
+    return present(s) ? undefined : apply(s, key, '');
+  };
+}
+
+/**
+ * The tag's normaliser for a match key type, compiled from its steps: runs of word steps merged, and the
+ * word-wise shortcut where the rule has that shape. `plainTagNormalizer` is the same rule step by step.
+ */
 export function tagNormalizer(type: string): Normalizer {
+  const steps = ruleSteps(type);
+  const full = chain(compileSteps(steps));
+  const shortcut = wordwiseShortcut(steps);
+  return shortcut ? (raw, country) => shortcut(raw, country) ?? full(raw, country) : full;
+}
+
+/** The rule's steps one by one, each as the data says, nothing merged: the reference the tests hold the compiled normaliser to. */
+export function plainTagNormalizer(type: string): Normalizer {
+  return chain(ruleSteps(type).map(compileStep));
+}
+
+function ruleSteps(type: string): Step[] {
   const rule = RULES.matchKeys[type];
   if (!rule) throw new Error(`normalization-rules.json has no rule for ${type}`);
-  const steps = compileSteps(rule.steps);
+  return rule.steps;
+}
+
+function chain(steps: Normalizer[]): Normalizer {
   return (raw, country) => {
     let s = raw;
     for (const step of steps) s = step(s, country);
