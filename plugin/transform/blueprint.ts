@@ -1,6 +1,7 @@
 import type { ConversionType, MatchKeyType } from '../amazon/event-types.js';
 import { MATCH_KEY_TYPES, matchKeyPreparer, type MatchKeyPreparer } from './normalize/match-keys.js';
 import { compilePath, type Getter } from './paths.js';
+import { compiledReader, type RowReader } from './row-reader.js';
 import { VALUE_TRANSFORMS, type ValueTransform } from './value-transforms.js';
 
 type Scalar = string | number | boolean;
@@ -78,6 +79,12 @@ export interface CompiledEntry {
   /** Match key rows in blueprint order: the first row giving a type a value wins. */
   matchKeys: CompiledMapping[];
   customData: CompiledMapping[];
+  /**
+   * Reads the entry's rows from an event: the field rows (in `FIELD_TARGETS` order), then the match key rows,
+   * then the customData rows, then one `undefined`, which is where `at` points a field no row sets.
+   */
+  read: RowReader;
+  at: Record<FieldTarget, number>;
 }
 
 export interface CompiledBlueprint {
@@ -134,14 +141,23 @@ export function compileBlueprint(
     const mappings = [...global.filter((m) => !ownTargets.has(m.target)), ...own];
     const fields = Object.fromEntries(FIELD_TARGETS.map((t) => [t, undefined])) as CompiledEntry['fields'];
     for (const m of mappings) if (m.target in fields) fields[m.target as FieldTarget] = m;
+    const fieldRows = FIELD_TARGETS.flatMap((t) => fields[t] ?? []);
+    const matchKeys = mappings.filter((m) => m.matchKey);
+    const customData = mappings.filter((m) => m.customData);
+    const rows = [...fieldRows, ...matchKeys, ...customData];
+    const at = Object.fromEntries(
+      FIELD_TARGETS.map((t) => [t, fields[t] ? fieldRows.indexOf(fields[t]) : rows.length]),
+    ) as CompiledEntry['at'];
     const compiled: CompiledEntry = {
       key: name,
       vendorEventName: entry.vendor_event_name,
       conversionType: entry.conversion_type,
       enabled: entry.enabled !== false,
       fields,
-      matchKeys: mappings.filter((m) => m.matchKey),
-      customData: mappings.filter((m) => m.customData),
+      matchKeys,
+      customData,
+      read: compiledReader(rows),
+      at,
     };
     for (const n of [name, ...(entry.aliases ?? [])]) lookup.set(eventKey(n), compiled);
   };

@@ -2,9 +2,9 @@ import type { AmazonEvent, EventSource, MatchKeyType } from '../amazon/event-typ
 import type { Region } from '../constants.js';
 import { LIMITS } from '../constants.js';
 import type { InvalidCode, TransformResult } from '../contracts.js';
-import { eventKey, type CompiledBlueprint, type CompiledEntry, type CompiledMapping } from './blueprint.js';
+import { eventKey, type CompiledBlueprint, type CompiledEntry } from './blueprint.js';
 import { decideConsent } from './consent.js';
-import { isAbsent } from './paths.js';
+import { badSource } from './row-reader.js';
 import { validateAmazonEvent } from './validate-event.js';
 
 /** What transform needs besides the event: the installation's settings and the time. */
@@ -24,42 +24,9 @@ export interface Explanation {
   consent?: string;
 }
 
-/** The row's value for this event: its literal, else its first source that converts, else its default. */
-function resolve(mapping: CompiledMapping | undefined, event: Record<string, unknown>): unknown {
-  if (!mapping) return undefined;
-  if (mapping.literal !== undefined) return mapped(mapping, mapping.literal);
-  const { getters, transform } = mapping;
-  for (let i = 0; i < getters.length; i++) {
-    const raw = getters[i]!(event);
-    if (isAbsent(raw) || (Array.isArray(raw) && raw.length === 0)) continue;
-    const value = mapped(mapping, raw);
-    const converted = transform ? transform(value) : value;
-    if (converted !== undefined) return converted;
-  }
-  return mapping.fallback;
-}
-
-/**
- * For error messages: the first source of the row that was present but could not be converted, when no source
- * gave a value. Worked out again only when a rule asks, so the common path carries no bookkeeping.
- */
-function badSource(mapping: CompiledMapping | undefined, event: Record<string, unknown>): string | undefined {
-  if (!mapping || mapping.literal !== undefined) return undefined;
-  let bad: string | undefined;
-  for (let i = 0; i < mapping.getters.length; i++) {
-    const raw = mapping.getters[i]!(event);
-    if (isAbsent(raw) || (Array.isArray(raw) && raw.length === 0)) continue;
-    const value = mapped(mapping, raw);
-    if ((mapping.transform ? mapping.transform(value) : value) !== undefined) return undefined;
-    bad ??= mapping.sources[i];
-  }
-  return bad;
-}
-
-function mapped(mapping: CompiledMapping, value: unknown): unknown {
-  if (!mapping.valueMap) return value;
-  return mapping.valueMap.get(String(value)) ?? mapping.valueMap.get('*') ?? value;
-}
+/** Text of any value without throwing (`String` throws on an object without a prototype). */
+const asText = (value: unknown): string =>
+  value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 
 const TEXT_FIELDS = ['amazonAdEventKey', 'arefMeasurementTokens', 'partner'] as const;
 
@@ -113,8 +80,9 @@ export function transformEvent(
     };
   }
 
-  const fields = entry.fields;
-  const country = (resolve(fields.countryCode, event) as string | undefined) ?? ctx.defaultCountry;
+  const { at } = entry;
+  const values = entry.read(event);
+  const country = (values[at.countryCode] as string | undefined) ?? ctx.defaultCountry;
   if (!country) {
     return invalid(
       'COUNTRY_MISSING',
@@ -128,13 +96,14 @@ export function transformEvent(
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
   if (explain) explain.consent = consent.signal;
 
+  // Values come in row order: the field rows, the match key rows, the customData rows, one undefined.
+  let row = values.length - 1 - entry.matchKeys.length - entry.customData.length;
   const matchKeys: AmazonEvent['matchKeys'] = [];
   let found = 0; // one bit per match key type already given a value
   for (const mapping of entry.matchKeys) {
+    const raw = values[row++];
     const bit = mapping.matchKeyBit!;
-    if (found & bit) continue;
-    const raw = resolve(mapping, event);
-    if (typeof raw !== 'string' && typeof raw !== 'number') continue;
+    if (found & bit || (typeof raw !== 'string' && typeof raw !== 'number')) continue;
     const value = mapping.prepare!(typeof raw === 'string' ? raw : String(raw), country);
     if (value === undefined) continue;
     found |= bit;
@@ -145,41 +114,41 @@ export function transformEvent(
 
   let customData: AmazonEvent['customData'];
   for (const mapping of entry.customData) {
-    const value = resolve(mapping, event);
+    const value = values[row++];
     if (value !== undefined)
-      (customData ??= []).push({ name: mapping.customData!, value: String(value), dataType: 'STRING' });
+      (customData ??= []).push({ name: mapping.customData!, value: asText(value), dataType: 'STRING' });
   }
 
   const amazon: AmazonEvent = {
     eventDescription: {
       name: entry.vendorEventName,
       conversionType: entry.conversionType,
-      eventSource: resolve(fields['eventDescription.eventSource'], event) as EventSource,
+      eventSource: values[at['eventDescription.eventSource']] as EventSource,
       eventIngestionMethod: 'SERVER_TO_SERVER',
     },
     countryCode: country,
-    eventTime: resolve(fields.eventTime, event) as string,
+    eventTime: values[at.eventTime] as string,
     matchKeys,
   };
   if (ctx.dataSetName) amazon.eventDescription.dataSetName = ctx.dataSetName;
-  const value = resolve(fields.value, event);
+  const value = values[at.value];
   if (value !== undefined) amazon.value = value as number;
-  const currencyCode = resolve(fields.currencyCode, event);
+  const currencyCode = values[at.currencyCode];
   if (currencyCode !== undefined) amazon.currencyCode = currencyCode as string;
-  const unitsSold = resolve(fields.unitsSold, event);
+  const unitsSold = values[at.unitsSold];
   if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
-  const eventId = resolve(fields.eventId, event);
+  const eventId = values[at.eventId];
   if (eventId !== undefined) amazon.eventId = eventId as string;
   amazon.consent = consent.consent;
   if (customData) amazon.customData = customData;
   if (ctx.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
-  const ua = resolve(fields['deviceInfo.userAgent'], event);
+  const ua = values[at['deviceInfo.userAgent']];
   if (typeof ua === 'string') amazon.deviceInfo = { userAgent: ua.slice(0, LIMITS.userAgentChars) };
   for (const key of TEXT_FIELDS) {
-    const v = resolve(fields[key], event);
+    const v = values[at[key]];
     if (typeof v === 'string') amazon[key] = v;
   }
 
-  const problem = validateAmazonEvent(amazon, ctx.now, (target) => badSource(fields[target], event));
+  const problem = validateAmazonEvent(amazon, ctx.now, (target) => badSource(entry.fields[target], event));
   return problem ?? { status: 'ok', event: amazon };
 }

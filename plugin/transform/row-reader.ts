@@ -1,0 +1,115 @@
+import type { CompiledMapping } from './blueprint.js';
+import { isAbsent } from './paths.js';
+
+/** Reads every row of a blueprint entry from an event: the rows' values in row order, then one `undefined`. */
+export type RowReader = (event: Record<string, unknown>) => unknown[];
+
+/** A source value the blueprint takes: not absent, not an empty list. */
+function present(raw: unknown): boolean {
+  return !isAbsent(raw) && !(Array.isArray(raw) && raw.length === 0);
+}
+
+/** A value_map maps scalars by their text; anything else (a list, an object) only meets its `*`. */
+function mapValue(valueMap: Map<string, unknown>, value: unknown): unknown {
+  const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (scalar ? valueMap.get(String(value)) : undefined) ?? valueMap.get('*') ?? value;
+}
+
+/**
+ * The row's value for this event: its literal, else its first present source that converts, else its default.
+ * This is the blueprint's meaning; `compiledReader` is held to it by a property test.
+ */
+export function resolveRow(mapping: CompiledMapping, event: Record<string, unknown>): unknown {
+  if (mapping.literal !== undefined)
+    return mapping.valueMap ? mapValue(mapping.valueMap, mapping.literal) : mapping.literal;
+  const { getters, transform } = mapping;
+  for (let i = 0; i < getters.length; i++) {
+    const raw = getters[i]!(event);
+    if (!present(raw)) continue;
+    const value = mapping.valueMap ? mapValue(mapping.valueMap, raw) : raw;
+    const converted = transform ? transform(value) : value;
+    if (converted !== undefined) return converted;
+  }
+  return mapping.fallback;
+}
+
+/**
+ * For error messages: the first source of the row that was present but could not be converted, when no source
+ * gave a value. Worked out only when a rule asks, so the common path carries no bookkeeping.
+ */
+export function badSource(
+  mapping: CompiledMapping | undefined,
+  event: Record<string, unknown>,
+): string | undefined {
+  if (!mapping || mapping.literal !== undefined) return undefined;
+  let bad: string | undefined;
+  for (let i = 0; i < mapping.getters.length; i++) {
+    const raw = mapping.getters[i]!(event);
+    if (!present(raw)) continue;
+    const value = mapping.valueMap ? mapValue(mapping.valueMap, raw) : raw;
+    if ((mapping.transform ? mapping.transform(value) : value) !== undefined) return undefined;
+    bad ??= mapping.sources[i];
+  }
+  return bad;
+}
+
+/** The rows' values in order, then one `undefined` (where an entry points a field no row sets). */
+export function interpretedReader(rows: readonly CompiledMapping[]): RowReader {
+  return (event) => [...rows.map((row) => resolveRow(row, event)), undefined];
+}
+
+/** Property reads of one dotted path without `*`, each key written as a JSON string literal. */
+function pathCode(path: string): string {
+  return path
+    .split('.')
+    .map((key) => {
+      const index = /^\d+$/.test(key) ? `raw[${Number(key)}]` : 'undefined';
+      return `raw = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? ${index} : raw[${JSON.stringify(key)}]) : undefined;`;
+    })
+    .join('\n');
+}
+
+/**
+ * The rows of an entry compiled to one JavaScript function, as ajv compiles a schema: every property read and
+ * every call gets a code site of its own, so V8 keeps them monomorphic and inlines the value transforms, where
+ * one interpreting loop over all rows turns megamorphic (about twice the time per event). Only paths checked
+ * by the blueprint schema reach here, and every key is written as a JSON string literal, so no text of a
+ * blueprint becomes code. Where code generation is disabled (`--disallow-code-generation-from-strings`), the
+ * interpreter is used.
+ */
+export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
+  const constants: unknown[] = [];
+  const constant = (value: unknown): string => `K${constants.push(value) - 1}`;
+  const blocks = rows.map((row, i) => {
+    if (row.literal !== undefined) return `const v${i} = ${constant(resolveRow(row, {}))};`;
+    const transform = row.transform ? constant(row.transform) : undefined;
+    const valueMap = row.valueMap ? constant(row.valueMap) : undefined;
+    const tries = row.sources.map((source, j) => {
+      const read = source.split('.').includes('*')
+        ? `raw = ${constant(row.getters[j])}(event);`
+        : `raw = event;\n${pathCode(source)}`;
+      const mapped = valueMap ? `mapValue(${valueMap}, raw)` : 'raw';
+      const converted = transform ? `${transform}(${mapped})` : mapped;
+      return `${read}\nif (present(raw)) { c = ${converted}; if (c !== undefined) { v${i} = c; break r${i}; } }`;
+    });
+    return `let v${i} = ${constant(row.fallback)};\nr${i}: {\n${tries.join('\n')}\n}`;
+  });
+  const body = [
+    `const [${constants.map((_, k) => `K${k}`).join(', ')}] = constants;`,
+    'return function read(event) {',
+    'let raw, c;',
+    ...blocks,
+    `return [${rows.map((_, i) => `v${i}`).join(', ')}${rows.length > 0 ? ', ' : ''}undefined];`,
+    '};',
+  ].join('\n');
+  try {
+    const factory = new Function('constants', 'present', 'mapValue', body) as (
+      constants: unknown[],
+      isPresent: typeof present,
+      map: typeof mapValue,
+    ) => RowReader;
+    return factory(constants, present, mapValue);
+  } catch {
+    return interpretedReader(rows);
+  }
+}
