@@ -73,11 +73,10 @@ function wordLookup(step: WordStep): (word: string, country: string) => string {
   return (word) => table.get(word) ?? word;
 }
 
-/** Every word a word step can produce: for one country (lower case), or over all countries. */
-function wordOutputs(step: WordStep, country?: string): string[] {
+/** Every word a word step can produce, over all countries. */
+function wordOutputs(step: WordStep): string[] {
   if (step.op === 'replaceWords') return tableEntries(step.table).map(([, to]) => to);
-  const tables = country === undefined ? [...COUNTRY_WORDS.values()] : [COUNTRY_WORDS.get(country)];
-  return tables.flatMap((m) => (m ? [...m.values()] : []));
+  return [...COUNTRY_WORDS.values()].flatMap((m) => [...m.values()]);
 }
 
 /**
@@ -198,62 +197,36 @@ function compileSteps(steps: Step[]): Normalizer[] {
 }
 
 /**
- * The word-wise shortcut for a rule shaped `trim/lowercase…, word and substring replacements…, keep` (the
- * address rule). When the text holds none of the substring steps' keys, those steps change nothing, provided
- * no key holds a space and no word step can produce a key for the event's country (checked once per country:
- * the French and Spanish tables produce accents the tag then folds, so those countries take the full steps).
- * Then every word step acts on each word alone, and so does the final keep, which drops the spaces: each
- * word's final kept form is looked up (and remembered) and the forms are joined. Undefined for a value the
- * shortcut cannot take (the full steps then run) or a rule of another shape.
+ * Word by word, for a rule shaped `trim/lowercase…, word and substring replacements…, keep` (the address rule)
+ * whose final keep drops spaces. Every middle step then acts on each space-separated word alone: a word step by
+ * definition, a substring step because none of its keys holds a space, so no key can match across words (a
+ * replacement that brings spaces only makes more words). So the rule's result is the concatenation of each
+ * word's own result through the same steps, and a word's result is remembered per country: street words repeat
+ * endlessly. Undefined for a rule of another shape.
  */
-function wordwiseShortcut(
-  steps: Step[],
-): ((text: string, country: string) => string | undefined) | undefined {
+function wordByWord(steps: Step[]): Normalizer | undefined {
   let first = 0;
   while (steps[first]?.op === 'trim' || steps[first]?.op === 'lowercase') first++;
   const last = steps[steps.length - 1];
-  if (last?.op !== 'keep') return undefined;
+  if (last?.op !== 'keep' || ' '.replace(keepPattern(last.chars), '') !== '') return undefined;
   const middle = steps.slice(first, -1);
-  const words = middle.filter(isWordStep);
   const substrings = middle.filter((s): s is SubstringStep => s.op === 'replaceSubstrings');
-  if (words.length === 0 || words.length + substrings.length !== middle.length) return undefined;
-  const keys = substrings.flatMap((s) => tableEntries(s.table).map(([from]) => from));
-  const drop = keepPattern(last.chars);
-  if (keys.some((k) => k.includes(' ')) || ' '.replace(drop, '') !== '') return undefined;
-  const usable = new Map<string, boolean>();
-  const usableFor = (country: string): boolean => {
-    let ok = usable.get(country);
-    if (ok === undefined) {
-      const outputs = words.flatMap((step) => wordOutputs(step, country));
-      ok = !outputs.some((o) => o.includes(' ') || keys.some((k) => o.includes(k)));
-      if (usable.size < 1_000) usable.set(country, ok);
-    }
-    return ok;
-  };
-  const lead = steps.slice(0, first).map(compileStep);
-  const present = containsAny(keys);
-  const lookups = words.map(wordLookup);
-  const apply = memoisedWords((word, country) =>
-    lookups.reduce((w, lookup) => lookup(w, country), word).replace(drop, ''),
-  );
-  return (raw, country) => {
-    const key = country.toLowerCase();
-    if (!usableFor(key)) return undefined;
-    let s = raw;
-    for (const step of lead) s = step(s, country);
-    return present(s) ? undefined : apply(s, key, '');
-  };
+  if (!middle.some(isWordStep) || middle.some((s) => !isWordStep(s) && s.op !== 'replaceSubstrings'))
+    return undefined;
+  if (substrings.some((s) => tableEntries(s.table).some(([from]) => from.includes(' ')))) return undefined;
+  const lead = chain(steps.slice(0, first).map(compileStep));
+  const word = chain([...compileSteps(middle), compileStep(last)]);
+  const apply = memoisedWords(word);
+  return (raw, country) => apply(lead(raw, country), country, '');
 }
 
 /**
- * The tag's normaliser for a match key type, compiled from its steps: runs of word steps merged, and the
- * word-wise shortcut where the rule has that shape. `plainTagNormalizer` is the same rule step by step.
+ * The tag's normaliser for a match key type, compiled from its steps: runs of word steps merged, and word by
+ * word where the rule allows it. `plainTagNormalizer` is the same rule step by step.
  */
 export function tagNormalizer(type: string): Normalizer {
   const steps = ruleSteps(type);
-  const full = chain(compileSteps(steps));
-  const shortcut = wordwiseShortcut(steps);
-  return shortcut ? (raw, country) => shortcut(raw, country) ?? full(raw, country) : full;
+  return wordByWord(steps) ?? chain(compileSteps(steps));
 }
 
 /** The rule's steps one by one, each as the data says, nothing merged: the reference the tests hold the compiled normaliser to. */
