@@ -10,7 +10,7 @@ function library(raw: string, country: 'US' | 'CA' | 'GB'): string | undefined {
 
 const digits = (n: number) =>
   fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
-const separator = fc.constantFrom('', ' ', '-', '.', ' - ');
+const separator = fc.constantFrom('', ' ', '-', '.', ' - ', '\t', '\u00a0', ' .');
 
 describe('the North American fast path of phone normalisation agrees with libphonenumber-js', () => {
   test('for numbers written with digits and the usual separators, with or without +1 or a leading 1', () => {

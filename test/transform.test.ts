@@ -411,6 +411,12 @@ describe('validation before sending: one typed answer with the field to fix', ()
       'EVENT_TIME_INVALID',
       'timestamp',
     ],
+    [
+      'a timestamp with a day out of range (Date.parse would move it to 1 March)',
+      seedWith({ timestamp: '2026-02-30T10:00:00.000Z' }),
+      'EVENT_TIME_INVALID',
+      'timestamp',
+    ],
     ['no timestamp', seedWith({ timestamp: undefined }), 'EVENT_TIME_INVALID', 'timestamp'],
     [
       'an event older than 21 days',

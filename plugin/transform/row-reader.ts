@@ -9,6 +9,10 @@ function present(raw: unknown): boolean {
   return !isAbsent(raw) && !(Array.isArray(raw) && raw.length === 0);
 }
 
+/** `present(raw)` written out for generated code, so the check costs no call. */
+const PRESENT =
+  "raw !== undefined && raw !== null && (typeof raw === 'string' ? raw.length > 0 && (raw.charCodeAt(0) > 32 || raw.trim() !== '') : !(Array.isArray(raw) && raw.length === 0))";
+
 /** A value_map maps scalars by their text; anything else (a list, an object) only meets its `*`. */
 function mapValue(valueMap: Map<string, unknown>, value: unknown): unknown {
   const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
@@ -90,7 +94,7 @@ export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
         : `raw = event;\n${pathCode(source)}`;
       const mapped = valueMap ? `mapValue(${valueMap}, raw)` : 'raw';
       const converted = transform ? `${transform}(${mapped})` : mapped;
-      return `${read}\nif (present(raw)) { c = ${converted}; if (c !== undefined) { v${i} = c; break r${i}; } }`;
+      return `${read}\nif (${PRESENT}) { c = ${converted}; if (c !== undefined) { v${i} = c; break r${i}; } }`;
     });
     return `let v${i} = ${constant(row.fallback)};\nr${i}: {\n${tries.join('\n')}\n}`;
   });
@@ -103,12 +107,11 @@ export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
     '};',
   ].join('\n');
   try {
-    const factory = new Function('constants', 'present', 'mapValue', body) as (
+    const factory = new Function('constants', 'mapValue', body) as (
       constants: unknown[],
-      isPresent: typeof present,
       map: typeof mapValue,
     ) => RowReader;
-    return factory(constants, present, mapValue);
+    return factory(constants, mapValue);
   } catch {
     return interpretedReader(rows);
   }

@@ -44,7 +44,8 @@ export function findEntry(
   const byType = type === 'page' || type === 'screen' || type === 'identify' || type === 'group';
   const name = byType ? type : event.event;
   if (typeof name !== 'string' || name.trim() === '') return {};
-  return { entry: blueprint.lookup.get(eventKey(name)), name };
+  // Most events carry a name already in key form: one lookup, no normalising.
+  return { entry: blueprint.lookup.get(name) ?? blueprint.lookup.get(eventKey(name)), name };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AmazonEvent } from '../amazon/event-types.js';
 import { LIMITS } from '../constants.js';
 import type { InvalidCode, TransformResult } from '../contracts.js';
 import type { FieldTarget } from './blueprint.js';
+import { parseTime } from './iso-time.js';
 import { COUNTRY_CODES, CURRENCY_CODES } from './value-transforms.js';
 
 const DAY_MS = 86_400_000;
@@ -69,7 +70,13 @@ const RULES: readonly Rule[] = [
         source ?? 'timestamp',
       ];
     }
-    const t = Date.parse(event.eventTime);
+    const t = parseTime(event.eventTime);
+    if (Number.isNaN(t))
+      return [
+        'EVENT_TIME_INVALID',
+        'The event time is not a valid date-time (a day or hour out of range?); send RFC 3339 text or epoch milliseconds.',
+        'eventTime',
+      ];
     if (now - t > LIMITS.maxEventAgeDays * DAY_MS)
       return [
         'EVENT_TOO_OLD',

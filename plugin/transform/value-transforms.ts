@@ -1,4 +1,5 @@
 import { readPackageJson } from '../project-files.js';
+import { ISO_UTC, isoUtcMs } from './iso-time.js';
 import { RULES } from './normalize/tag-rules.js';
 
 /**
@@ -25,8 +26,6 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-/** Already the form `toISOString` gives: nothing to convert. */
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Already what Amazon allows in customData: nothing to clean. */
 const CUSTOM_DATA_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$/;
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
@@ -89,7 +88,8 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   },
   /** RFC 3339 text or epoch milliseconds → ISO 8601 UTC. */
   iso_datetime: (v) => {
-    if (typeof v === 'string' && ISO_UTC.test(v) && Number.isFinite(Date.parse(v))) return v;
+    // Already the form toISOString gives: kept as it is when every field is in range.
+    if (typeof v === 'string' && ISO_UTC.test(v)) return Number.isNaN(isoUtcMs(v)) ? undefined : v;
     const ms =
       typeof v === 'number'
         ? v

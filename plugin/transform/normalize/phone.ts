@@ -22,17 +22,36 @@ export function normalizePhone(raw: string, country: string): string {
   return code && !digits.startsWith(code) ? code + digits : digits;
 }
 
-const NANP_SHAPE = /^\+?[\d\s().-]+$/;
+/** The characters `\s` matches in a JavaScript regular expression. */
+const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 
 /**
  * The common case without the library's full parse: a North American number written with digits and the
- * usual separators only. `+1` or a leading `1`, then 10 digits whose area code starts with 2–9, is what
- * libphonenumber-js reads as a possible NANP number; a test checks both agree. Anything else: undefined.
+ * usual separators only (`/^\+?[\d\s().-]+$/`, read in one pass). `+1` or a leading `1`, then 10 digits whose
+ * area code starts with 2–9, is what libphonenumber-js reads as a possible NANP number; a test checks both
+ * agree. Anything else: undefined.
  */
 function northAmerican(raw: string): string | undefined {
-  if (!NANP_SHAPE.test(raw)) return undefined;
-  const digits = raw.replace(/\D/g, '');
-  const plus = raw.trimStart().startsWith('+');
+  const plus = raw.charCodeAt(0) === 43;
+  const from = plus ? 1 : 0;
+  if (raw.length === from) return undefined;
+  let digits = '';
+  for (let i = from; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += raw[i];
+    else if (!(c === 40 || c === 41 || c === 46 || c === 45 || isSpace(c))) return undefined;
+  }
   const national =
     digits.length === 11 && digits[0] === '1'
       ? digits.slice(1)

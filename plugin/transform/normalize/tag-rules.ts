@@ -178,7 +178,7 @@ function compileStep(step: Step): Normalizer {
   }
 }
 
-/** The steps of a rule compiled to functions, with runs of composable word steps merged into one pass. */
+/** The steps of a rule compiled to functions, with runs of composable word steps (and trim + lowercase) merged. */
 function compileSteps(steps: Step[]): Normalizer[] {
   const out: Normalizer[] = [];
   for (let i = 0; i < steps.length;) {
@@ -188,6 +188,9 @@ function compileSteps(steps: Step[]): Normalizer[] {
     if (run.length > 1 && !run.some((step) => wordOutputs(step).some((o) => o.includes(' ')))) {
       out.push(composedWordSteps(run));
       i += run.length;
+    } else if (steps[i]!.op === 'trim' && steps[i + 1]?.op === 'lowercase') {
+      out.push((s) => s.trim().toLowerCase()); // the opening of most rules, as one step
+      i += 2;
     } else {
       out.push(compileStep(steps[i]!));
       i++;
@@ -214,7 +217,7 @@ function wordByWord(steps: Step[]): Normalizer | undefined {
   if (!middle.some(isWordStep) || middle.some((s) => !isWordStep(s) && s.op !== 'replaceSubstrings'))
     return undefined;
   if (substrings.some((s) => tableEntries(s.table).some(([from]) => from.includes(' ')))) return undefined;
-  const lead = chain(steps.slice(0, first).map(compileStep));
+  const lead = chain(compileSteps(steps.slice(0, first)));
   const word = chain([...compileSteps(middle), compileStep(last)]);
   const apply = memoisedWords(word);
   return (raw, country) => apply(lead(raw, country), country, '');
