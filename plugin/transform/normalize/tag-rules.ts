@@ -152,7 +152,17 @@ function compileStep(step: Step): Normalizer {
       return (s) => s.toLowerCase();
     case 'keep': {
       const drop = keepPattern(step.chars);
-      return (s) => s.replace(drop, '');
+      // Most values hold only kept characters: a table lookup per character, and no new string.
+      const kept = Uint8Array.from({ length: 128 }, (_, c) =>
+        String.fromCharCode(c).replace(drop, '') ? 1 : 0,
+      );
+      return (s) => {
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          if (c >= 128 || kept[c] === 0) return s.replace(drop, '');
+        }
+        return s;
+      };
     }
     case 'replaceSubstrings':
       return substringReplacer(tableEntries(step.table));
@@ -244,6 +254,9 @@ function ruleSteps(type: string): Step[] {
 }
 
 function chain(steps: Normalizer[]): Normalizer {
+  const [first, second] = steps;
+  if (steps.length === 1) return first!;
+  if (steps.length === 2) return (raw, country) => second!(first!(raw, country), country);
   return (raw, country) => {
     let s = raw;
     for (const step of steps) s = step(s, country);
