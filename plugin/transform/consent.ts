@@ -53,9 +53,15 @@ function flag(value: unknown): boolean | undefined {
   return undefined;
 }
 
-function text(...values: unknown[]): string | undefined {
-  for (const v of values) if (typeof v === 'string' && v.trim()) return v.trim();
-  return undefined;
+/** The first non-blank text among the values (no rest parameter: this runs for every event). */
+function text(a: unknown, b?: unknown, c?: unknown, d?: unknown): string | undefined {
+  return trimmed(a) ?? trimmed(b) ?? trimmed(c) ?? trimmed(d);
+}
+
+function trimmed(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim();
+  return t === '' ? undefined : t;
 }
 
 /**
