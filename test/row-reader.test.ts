@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { compileBlueprint, type Blueprint } from '../plugin/transform/blueprint.js';
-import { compiledReader, interpretedReader } from '../plugin/transform/row-reader.js';
+import {
+  compiledMatchKeys,
+  compiledReader,
+  interpretedMatchKeys,
+  interpretedReader,
+} from '../plugin/transform/row-reader.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
 import { SEED_EVENT } from './support/transform-harness.js';
 
@@ -106,7 +111,7 @@ const event = fc
     return { ...root, ...clobber };
   });
 
-describe('the generated row reader reads what the rows mean', () => {
+describe('the generated row reader and match key builder do what the rows mean', () => {
   test.each(entries)('%s, for arbitrary events', (_key, entry) => {
     const rows = [
       ...Object.values(entry.fields).filter((r) => r !== undefined),
@@ -115,9 +120,14 @@ describe('the generated row reader reads what the rows mean', () => {
     ];
     const compiled = compiledReader(rows);
     const interpreted = interpretedReader(rows);
+    const from = rows.length - entry.matchKeys.length - entry.customData.length;
+    const keysCompiled = compiledMatchKeys(entry.matchKeys, from);
+    const keysInterpreted = interpretedMatchKeys(entry.matchKeys, from);
     fc.assert(
-      fc.property(event, (e) => {
-        expect(compiled(e)).toEqual(interpreted(e));
+      fc.property(event, fc.constantFrom('US', 'GB', 'DE', 'JP', ''), (e, country) => {
+        const values = interpreted(e);
+        expect(compiled(e)).toEqual(values);
+        expect(keysCompiled(values, country)).toEqual(keysInterpreted(values, country));
       }),
       { numRuns: 300, seed: 5 },
     );
@@ -153,13 +163,14 @@ describe('the generated row reader reads what the rows mean', () => {
     expect(result).toMatchObject({ status: 'invalid', error: { code: 'CUSTOM_DATA_INVALID' } });
   });
 
-  test('where code generation is disabled, the rows are interpreted and read the same', () => {
+  test('where code generation is disabled, the rows are interpreted, with the same values and keys', () => {
     const seed = SEED_EVENT as Record<string, unknown>;
     const script = `
       import { readFileSync } from 'node:fs';
       import { compileBlueprint } from './dist/plugin/transform/blueprint.js';
       const entry = compileBlueprint(JSON.parse(readFileSync('blueprints/default.json', 'utf8'))).lookup.get('purchase');
-      process.stdout.write(JSON.stringify(entry.read(JSON.parse(process.argv[1]))));`;
+      const values = entry.read(JSON.parse(process.argv[1]));
+      process.stdout.write(JSON.stringify([values, entry.buildMatchKeys(values, 'US')]));`;
     const child = spawnSync(
       process.execPath,
       ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script, JSON.stringify(seed)],
@@ -167,6 +178,9 @@ describe('the generated row reader reads what the rows mean', () => {
     );
     expect(child.stderr).toBe('');
     const entry = compileBlueprint(shipped[0]!).lookup.get('purchase')!;
-    expect(JSON.parse(child.stdout)).toEqual(JSON.parse(JSON.stringify(entry.read(seed))));
+    const values = entry.read(seed);
+    expect(JSON.parse(child.stdout)).toEqual(
+      JSON.parse(JSON.stringify([values, entry.buildMatchKeys(values, 'US')])),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import type { ConversionType, MatchKeyType } from '../amazon/event-types.js';
 import { MATCH_KEY_TYPES, matchKeyPreparer, type MatchKeyPreparer } from './normalize/match-keys.js';
 import { compilePath, type Getter } from './paths.js';
-import { compiledReader, type RowReader } from './row-reader.js';
+import { compiledMatchKeys, compiledReader, type MatchKeyBuilder, type RowReader } from './row-reader.js';
 import { VALUE_TRANSFORMS, type ValueTransform } from './value-transforms.js';
 
 type Scalar = string | number | boolean;
@@ -85,6 +85,8 @@ export interface CompiledEntry {
    */
   read: RowReader;
   at: Record<FieldTarget, number>;
+  /** The event's match keys from the values `read` gave and the event's country. */
+  buildMatchKeys: MatchKeyBuilder;
 }
 
 export interface CompiledBlueprint {
@@ -158,6 +160,7 @@ export function compileBlueprint(
       customData,
       read: compiledReader(rows),
       at,
+      buildMatchKeys: compiledMatchKeys(matchKeys, fieldRows.length),
     };
     for (const n of [name, ...(entry.aliases ?? [])]) lookup.set(eventKey(n), compiled);
   };

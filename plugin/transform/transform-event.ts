@@ -97,23 +97,13 @@ export function transformEvent(
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
   if (explain) explain.consent = consent.signal;
 
-  // Values come in row order: the field rows, the match key rows, the customData rows, one undefined.
-  let row = values.length - 1 - entry.matchKeys.length - entry.customData.length;
-  const matchKeys: AmazonEvent['matchKeys'] = [];
-  let found = 0; // one bit per match key type already given a value
-  for (const mapping of entry.matchKeys) {
-    const raw = values[row++];
-    const bit = mapping.matchKeyBit!;
-    if (found & bit || (typeof raw !== 'string' && typeof raw !== 'number')) continue;
-    const value = mapping.prepare!(typeof raw === 'string' ? raw : String(raw), country);
-    if (value === undefined) continue;
-    found |= bit;
-    matchKeys.push({ type: mapping.matchKey!, values: [value] });
-  }
+  const matchKeys = entry.buildMatchKeys(values, country);
   if (matchKeys.length > LIMITS.matchKeysPerEvent) matchKeys.length = LIMITS.matchKeysPerEvent;
   if (explain) explain.matchKeys = matchKeys.map((k) => k.type);
 
   let customData: AmazonEvent['customData'];
+  // Values come in row order: the field rows, the match key rows, the customData rows, one undefined.
+  let row = values.length - 1 - entry.customData.length;
   for (const mapping of entry.customData) {
     const value = values[row++];
     if (value !== undefined)
