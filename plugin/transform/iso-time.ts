@@ -23,9 +23,18 @@ export function isoUtcMs(iso: string): number {
   const minute = digits(iso, 14, 2);
   const second = digits(iso, 17, 2);
   if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return NaN;
-  // Date.UTC reads years 0–99 as 1900–1999; those rare years go through Date.parse, in range already.
-  if (year < 100) return Date.parse(iso);
-  return Date.UTC(year, month - 1, day, hour, minute, second, digits(iso, 20, 3));
+  const days1970 = daysFromCivil(year, month, day);
+  return ((days1970 * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + digits(iso, 20, 3);
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil), no Date object needed. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** Milliseconds of a date-time text: the `ISO_UTC` form strictly, any other as `Date.parse` reads it. */
