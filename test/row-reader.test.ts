@@ -2,12 +2,8 @@ import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { compileBlueprint, type Blueprint } from '../plugin/transform/blueprint.js';
-import {
-  compiledMatchKeys,
-  compiledReader,
-  interpretedMatchKeys,
-  interpretedReader,
-} from '../plugin/transform/row-reader.js';
+import { compiledMatchKeys, interpretedMatchKeys } from '../plugin/transform/match-key-builder.js';
+import { compiledReader, interpretedReader } from '../plugin/transform/row-reader.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
 import { SEED_EVENT } from './support/transform-harness.js';
 

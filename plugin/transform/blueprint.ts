@@ -1,7 +1,8 @@
 import type { ConversionType, MatchKeyType } from '../amazon/event-types.js';
 import { MATCH_KEY_TYPES, matchKeyPreparer, type MatchKeyPreparer } from './normalize/match-keys.js';
 import { compilePath, type Getter } from './paths.js';
-import { compiledMatchKeys, compiledReader, type MatchKeyBuilder, type RowReader } from './row-reader.js';
+import { compiledMatchKeys, type MatchKeyBuilder } from './match-key-builder.js';
+import { compiledReader, type RowReader } from './row-reader.js';
 import { VALUE_TRANSFORMS, type ValueTransform } from './value-transforms.js';
 
 type Scalar = string | number | boolean;

@@ -28,6 +28,8 @@ export interface Explanation {
 const asText = (value: unknown): string =>
   value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 
+/** Fields set when their row gives a value (validation then checks it), and fields set only when it is text. */
+const OPTIONAL_FIELDS = ['value', 'currencyCode', 'unitsSold', 'eventId'] as const;
 const TEXT_FIELDS = ['amazonAdEventKey', 'arefMeasurementTokens', 'partner'] as const;
 
 const invalid = (code: InvalidCode, message: string, field?: string): TransformResult => ({
@@ -122,14 +124,10 @@ export function transformEvent(
     matchKeys,
   };
   if (ctx.dataSetName) amazon.eventDescription.dataSetName = ctx.dataSetName;
-  const value = values[at.value];
-  if (value !== undefined) amazon.value = value as number;
-  const currencyCode = values[at.currencyCode];
-  if (currencyCode !== undefined) amazon.currencyCode = currencyCode as string;
-  const unitsSold = values[at.unitsSold];
-  if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
-  const eventId = values[at.eventId];
-  if (eventId !== undefined) amazon.eventId = eventId as string;
+  for (const key of OPTIONAL_FIELDS) {
+    const v = values[at[key]];
+    if (v !== undefined) (amazon as unknown as Record<string, unknown>)[key] = v;
+  }
   amazon.consent = consent.consent;
   if (customData) amazon.customData = customData;
   if (ctx.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };

@@ -111,7 +111,7 @@ const keepPattern = (chars: string): RegExp => new RegExp(`[^${chars.replace(/[\
 
 /**
  * Word by word (words split on single spaces): each word's final form per country computed once and remembered
- * (bounded). Scans with indexOf rather than split/join: no array per value, which halves the cost.
+ * (bounded: 50,000 words in each of at most 300 countries). Scans with indexOf rather than split/join: no array per value, which halves the cost.
  */
 function memoisedWords(
   finalWord: (word: string, country: string) => string,
@@ -119,7 +119,10 @@ function memoisedWords(
   const memo = new Map<string, Map<string, string>>();
   return (text, country, joiner) => {
     let words = memo.get(country);
-    if (!words) memo.set(country, (words = new Map()));
+    if (!words) {
+      words = new Map();
+      if (memo.size < 300) memo.set(country, words); // there are fewer countries; any more are not remembered
+    }
     let out = '';
     for (let start = 0; ;) {
       const space = text.indexOf(' ', start);
