@@ -143,6 +143,39 @@ describe('the generated row reader and match key builder do what the rows mean',
     expect(values.at(-3)).toBe('OTHER'); // customData.tier: not gold
   });
 
+  test('path text never becomes code, even in a blueprint that skipped the schema', () => {
+    const hostile = [
+      'a.b"];globalThis["pwned"]=1;//',
+      "a.b'];globalThis['pwned']=1;//",
+      'a.`${globalThis["pwned"]=1}`',
+      'a.\u2028x',
+      '__proto__.polluted',
+      'constructor.name',
+    ];
+    const entry = compileBlueprint({
+      ...edgeBlueprint,
+      events: {
+        hostile: {
+          vendor_event_name: 'Hostile',
+          conversion_type: 'OTHER',
+          mappings: hostile.map((source, i) => ({ source, target: `customData.c${i}` })),
+        },
+      },
+    }).lookup.get('hostile')!;
+    const event = { a: { 'b"];globalThis["pwned"]=1;//': 'found', '`${globalThis["pwned"]=1}`': 'too' } };
+    const values = entry.read(event);
+    expect(entry.read.name).toBe('read'); // the generated reader, not the interpreter it falls back to
+    expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
+    expect(values.slice(-1 - hostile.length, -1)).toEqual([
+      'found',
+      undefined,
+      'too',
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   test('objects without a prototype where a scalar is expected give an answer, not an exception', () => {
     const blueprint = compileBlueprint(edgeBlueprint);
     const result = transformEvent(
