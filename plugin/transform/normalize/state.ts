@@ -1,6 +1,6 @@
 import { RULES, substringReplacer, tableEntries } from './tag-rules.js';
 
-/** Substring tables come with a "does any key occur?" test, so a plain name costs one regex test. */
+/** The accent table with its "does any key occur?" test first, so a plain name costs one scan. */
 const accents = substringReplacer(tableEntries('specialCharacterMap'));
 const NOT_ALPHANUMERIC = /[^a-z0-9]/;
 
