@@ -176,6 +176,26 @@ describe('the generated row reader and match key builder do what the rows mean',
     ]);
   });
 
+  test.each([
+    ['a source that does not convert, default used', { value: 'abc' }, 'properties.value'],
+    ['a source that converts to the default itself', { value: '0' }, undefined],
+    ['no source, default used', {}, undefined],
+  ])('bad sources are named: %s', (_case, properties, bad) => {
+    const result = transformEvent(
+      {
+        type: 'track',
+        event: 'edge',
+        timestamp: new Date(NOW).toISOString(),
+        traits: { email: 'jane@example.com' },
+        properties,
+      },
+      { blueprint: compileBlueprint(edgeBlueprint), region: 'NA', now: NOW, defaultCountry: 'US' },
+    );
+    if (bad)
+      expect(result).toMatchObject({ status: 'invalid', error: { code: 'VALUE_INVALID', field: bad } });
+    else expect(result).toMatchObject({ status: 'ok', event: { value: 0 } });
+  });
+
   test('objects without a prototype where a scalar is expected give an answer, not an exception', () => {
     const blueprint = compileBlueprint(edgeBlueprint);
     const result = transformEvent(

@@ -39,13 +39,15 @@ export function resolveRow(mapping: CompiledMapping, event: Record<string, unkno
 
 /**
  * For error messages: the first source of the row that was present but could not be converted, when no source
- * gave a value. Worked out only when a rule asks, so the common path carries no bookkeeping.
+ * gave a value. Worked out only when a rule asks, so the common path carries no bookkeeping; and only when the
+ * row's value (what the reader gave) is its default, since any other value came from a source that converted.
  */
 export function badSource(
   mapping: CompiledMapping | undefined,
   event: Record<string, unknown>,
+  value: unknown,
 ): string | undefined {
-  if (!mapping || mapping.literal !== undefined) return undefined;
+  if (!mapping || mapping.literal !== undefined || value !== mapping.fallback) return undefined;
   let bad: string | undefined;
   for (let i = 0; i < mapping.getters.length; i++) {
     const raw = mapping.getters[i]!(event);

@@ -138,6 +138,8 @@ export function transformEvent(
     if (typeof v === 'string') amazon[key] = v;
   }
 
-  const problem = validateAmazonEvent(amazon, ctx.now, (target) => badSource(entry.fields[target], event));
+  const problem = validateAmazonEvent(amazon, ctx.now, (target) =>
+    badSource(entry.fields[target], event, values[at[target]]),
+  );
   return problem ?? { status: 'ok', event: amazon };
 }
