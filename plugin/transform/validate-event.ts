@@ -2,6 +2,7 @@ import type { AmazonEvent } from '../amazon/event-types.js';
 import { LIMITS } from '../constants.js';
 import type { InvalidCode, TransformResult } from '../contracts.js';
 import type { FieldTarget } from './blueprint.js';
+import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
 import { COUNTRY_CODES, CURRENCY_CODES } from './value-transforms.js';
 
@@ -10,18 +11,9 @@ const DAY_MS = 86_400_000;
 export const FUTURE_SKEW_MS = 5 * 60_000;
 const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-/** customData names and values: letters, digits and `_` (a character table: checked for every entry of every event). */
-const CUSTOM_DATA_CHAR = Uint8Array.from({ length: 128 }, (_, c) =>
-  /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0,
-);
-function customDataText(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || CUSTOM_DATA_CHAR[c] === 0) return false;
-  }
-  return true;
-}
+/** customData names and values: letters, digits and `_`, at least one (checked for every entry of every event). */
+const customDataChars = everyCharIn((char) => /[A-Za-z0-9_]/.test(char));
+const customDataText = (text: string): boolean => text.length > 0 && customDataChars(text);
 
 /** The first source of a field that was present but could not be converted, if any (asked only on error paths). */
 export type BadSource = (target: FieldTarget) => string | undefined;

@@ -1,4 +1,5 @@
 import { readPackageJson } from '../../project-files.js';
+import { everyCharIn } from '../char-class.js';
 
 /**
  * Amazon's normalisation rules as data: the ordered steps per match key and the lookup tables of Amazon's
@@ -155,17 +156,9 @@ function compileStep(step: Step): Normalizer {
       return (s) => s.toLowerCase();
     case 'keep': {
       const drop = keepPattern(step.chars);
-      // Most values hold only kept characters: a table lookup per character, and no new string.
-      const kept = Uint8Array.from({ length: 128 }, (_, c) =>
-        String.fromCharCode(c).replace(drop, '') ? 1 : 0,
-      );
-      return (s) => {
-        for (let i = 0; i < s.length; i++) {
-          const c = s.charCodeAt(i);
-          if (c >= 128 || kept[c] === 0) return s.replace(drop, '');
-        }
-        return s;
-      };
+      // Most values hold only kept characters: then nothing to replace and no new string.
+      const allKept = everyCharIn((char) => char.replace(drop, '') !== '');
+      return (s) => (allKept(s) ? s : s.replace(drop, ''));
     }
     case 'replaceSubstrings':
       return substringReplacer(tableEntries(step.table));
