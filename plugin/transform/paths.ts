@@ -2,12 +2,15 @@
 export type Getter = (root: unknown) => unknown;
 
 /** One step of a path: an object key, or an array index when the segment is all digits. */
-interface Segment {
+export interface Segment {
   key: string;
   index: number;
 }
 
 const toSegment = (key: string): Segment => ({ key, index: /^\d+$/.test(key) ? Number(key) : -1 });
+
+/** The steps of a dotted path without `*`. */
+export const segmentsOf = (path: string): Segment[] => path.split('.').map(toSegment);
 
 function step(current: unknown, segment: Segment): unknown {
   if (current === null || typeof current !== 'object') return undefined;
@@ -15,30 +18,18 @@ function step(current: unknown, segment: Segment): unknown {
   return (current as Record<string, unknown>)[segment.key];
 }
 
-/** Paths are short: those of one to three steps get a getter without a loop (they are most of a blueprint). */
 function compileWalk(segments: Segment[]): Getter {
-  const [a, b, c] = segments;
-  switch (segments.length) {
-    case 1:
-      return (root) => step(root, a!);
-    case 2:
-      return (root) => step(step(root, a!), b!);
-    case 3:
-      return (root) => step(step(step(root, a!), b!), c!);
-    default:
-      return (root) => {
-        let current = root;
-        for (let i = 0; i < segments.length && current !== undefined; i++)
-          current = step(current, segments[i]!);
-        return current;
-      };
-  }
+  return (root) => {
+    let current = root;
+    for (let i = 0; i < segments.length && current !== undefined; i++) current = step(current, segments[i]!);
+    return current;
+  };
 }
 
 export function compilePath(path: string): Getter {
   const segments = path.split('.');
   const star = segments.indexOf('*');
-  if (star < 0) return compileWalk(segments.map(toSegment));
+  if (star < 0) return compileWalk(segmentsOf(path));
   const head = compileWalk(segments.slice(0, star).map(toSegment));
   const tail = compileWalk(segments.slice(star + 1).map(toSegment));
   return (root) => {

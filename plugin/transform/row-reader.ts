@@ -1,5 +1,5 @@
 import type { CompiledMapping } from './blueprint.js';
-import { isAbsent } from './paths.js';
+import { isAbsent, segmentsOf } from './paths.js';
 
 /** Reads every row of a blueprint entry from an event: the rows' values in row order, then one `undefined`. */
 export type RowReader = (event: Record<string, unknown>) => unknown[];
@@ -66,11 +66,10 @@ export function interpretedReader(rows: readonly CompiledMapping[]): RowReader {
 
 /** Property reads of one dotted path without `*`, each key written as a JSON string literal. */
 function pathCode(path: string): string {
-  return path
-    .split('.')
-    .map((key) => {
-      const index = /^\d+$/.test(key) ? `raw[${Number(key)}]` : 'undefined';
-      return `raw = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? ${index} : raw[${JSON.stringify(key)}]) : undefined;`;
+  return segmentsOf(path)
+    .map(({ key, index }) => {
+      const item = index >= 0 ? `raw[${index}]` : 'undefined';
+      return `raw = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? ${item} : raw[${JSON.stringify(key)}]) : undefined;`;
     })
     .join('\n');
 }
