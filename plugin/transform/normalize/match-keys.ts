@@ -44,14 +44,15 @@ export const sha256Hex: (value: string) => string = oneShot
 
 /** One match key type's preparation: a raw value and the event's country in, the value Amazon receives out. */
 export type MatchKeyPreparer = (raw: string, country: string) => string | undefined;
+const NONE: MatchKeyPreparer = () => undefined;
 
 /**
  * The value Amazon receives for a match key type, or undefined when there is none worth sending: a value that
- * normalises to nothing gives no key (a hash of the empty string matches nobody). Built once per type.
+ * normalises to nothing gives no key (a hash of the empty string matches nobody).
  */
-export function matchKeyPreparer(type: MatchKeyType): MatchKeyPreparer {
+function buildPreparer(type: MatchKeyType): MatchKeyPreparer {
   const row = ROWS.get(type);
-  if (!row) return () => undefined;
+  if (!row) return NONE;
   const { normalize } = row;
   if (row.kind === 'raw') {
     return (raw, country) => {
@@ -68,11 +69,13 @@ export function matchKeyPreparer(type: MatchKeyType): MatchKeyPreparer {
   };
 }
 
-const PREPARERS = new Map(MATCH_KEY_TYPES.map((type) => [type, matchKeyPreparer(type)]));
+const PREPARERS = new Map(MATCH_KEY_TYPES.map((type) => [type, buildPreparer(type)]));
+/** A match key type's preparer, built once per type and shared by every blueprint row of that type. */
+export const matchKeyPreparer = (type: MatchKeyType): MatchKeyPreparer => PREPARERS.get(type) ?? NONE;
 
 /** The value Amazon receives for one match key (see `matchKeyPreparer`). */
 export function matchKeyValue(type: MatchKeyType, raw: string, country: string): string | undefined {
-  return PREPARERS.get(type)?.(raw, country);
+  return matchKeyPreparer(type)(raw, country);
 }
 
 /** The normalised (unhashed) form, for tests and `--explain`; never logged. */
