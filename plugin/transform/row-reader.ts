@@ -19,6 +19,16 @@ function mapValue(valueMap: Map<string, unknown>, value: unknown): unknown {
   return (scalar ? valueMap.get(String(value)) : undefined) ?? valueMap.get('*') ?? value;
 }
 
+const ABSENT = Symbol('absent');
+
+/** Source `i` of the row read, mapped and converted; ABSENT when it holds nothing the blueprint takes. */
+function fromSource(mapping: CompiledMapping, i: number, event: Record<string, unknown>): unknown {
+  const raw = mapping.getters[i]!(event);
+  if (!present(raw)) return ABSENT;
+  const value = mapping.valueMap ? mapValue(mapping.valueMap, raw) : raw;
+  return mapping.transform ? mapping.transform(value) : value;
+}
+
 /**
  * The row's value for this event: its literal, else its first present source that converts, else its default.
  * This is the blueprint's meaning; `compiledReader` is held to it by a property test.
@@ -26,13 +36,9 @@ function mapValue(valueMap: Map<string, unknown>, value: unknown): unknown {
 export function resolveRow(mapping: CompiledMapping, event: Record<string, unknown>): unknown {
   if (mapping.literal !== undefined)
     return mapping.valueMap ? mapValue(mapping.valueMap, mapping.literal) : mapping.literal;
-  const { getters, transform } = mapping;
-  for (let i = 0; i < getters.length; i++) {
-    const raw = getters[i]!(event);
-    if (!present(raw)) continue;
-    const value = mapping.valueMap ? mapValue(mapping.valueMap, raw) : raw;
-    const converted = transform ? transform(value) : value;
-    if (converted !== undefined) return converted;
+  for (let i = 0; i < mapping.getters.length; i++) {
+    const converted = fromSource(mapping, i, event);
+    if (converted !== ABSENT && converted !== undefined) return converted;
   }
   return mapping.fallback;
 }
@@ -50,10 +56,9 @@ export function badSource(
   if (!mapping || mapping.literal !== undefined || value !== mapping.fallback) return undefined;
   let bad: string | undefined;
   for (let i = 0; i < mapping.getters.length; i++) {
-    const raw = mapping.getters[i]!(event);
-    if (!present(raw)) continue;
-    const value = mapping.valueMap ? mapValue(mapping.valueMap, raw) : raw;
-    if ((mapping.transform ? mapping.transform(value) : value) !== undefined) return undefined;
+    const converted = fromSource(mapping, i, event);
+    if (converted === ABSENT) continue;
+    if (converted !== undefined) return undefined;
     bad ??= mapping.sources[i];
   }
   return bad;
