@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import {
   createLogger,
+  errorMessage,
   hostSettingsFromEnv,
   regionHostsFromBase,
   type HostSettings,
@@ -99,8 +100,6 @@ function storedTokens(
 }
 
 main(process.env).catch((error: unknown) => {
-  process.stderr.write(
-    `The host could not start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`The host could not start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -90,3 +90,8 @@ export class AmazonResponseError extends PluginError {
     super(message);
   }
 }
+
+/** The message of anything thrown, for an outcome or a log line. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

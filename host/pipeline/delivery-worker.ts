@@ -1,4 +1,4 @@
-import type { Destination, DeliveryReport } from '../../plugin/index.js';
+import { errorMessage, type Destination, type DeliveryReport } from '../../plugin/index.js';
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
@@ -84,7 +84,7 @@ export class DeliveryWorker {
         this.intake.installation(integration),
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       report = {
         outcomes: rows.map((r) => ({
           id: String(r.id),

@@ -8,7 +8,7 @@ import type { DeliveryItem, DeliveryReport, EventOutcome, RequestRecord } from '
 import { AmazonAdsApi } from '../amazon/ads-api.js';
 import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-events.js';
 import type { AmazonResponse } from '../amazon/http.js';
-import { AuthError, PluginError } from '../errors.js';
+import { AuthError, PluginError, errorMessage } from '../errors.js';
 import { TokenProvider } from '../auth/token-provider.js';
 import { LIMITS, HEADERS } from '../constants.js';
 import { troubleshooting } from '../catalog/manifest.js';
@@ -160,14 +160,8 @@ export class Deliverer {
         return;
       }
       if (verdict.kind === 'reject') {
-        for (const event of batch)
-          this.settle(run, event, {
-            id: event.id,
-            status: 'rejected',
-            code: verdict.code,
-            message: verdict.message,
-          });
-        return;
+        const { code, message } = verdict;
+        return this.settleAll(run, batch, (id) => ({ id, status: 'rejected', code, message }));
       }
       if (!(await this.waitToRetry(attempt, run, verdict.retryAfterMs))) {
         return this.handBack(batch, run, verdict.code, verdict.message, attempt, verdict.retryAfterMs);
@@ -282,21 +276,20 @@ export class Deliverer {
   ): void {
     const hint =
       retryAfter ?? backoffMs(attempt + 1, this.delivery.baseBackoffMs, this.delivery.maxBackoffMs, () => 1);
-    for (const event of batch)
-      this.settle(run, event, { id: event.id, status: 'retry', code, message, retryAfterMs: hint });
+    this.settleAll(run, batch, (id) => ({ id, status: 'retry', code, message, retryAfterMs: hint }));
   }
 
   private rejectAuth(batch: PreparedEvent[], run: Run, message: string): void {
     run.needsReconnect = true;
-    for (const event of batch)
-      this.settle(run, event, { id: event.id, status: 'rejected', code: 'AUTH_FAILED', message });
+    this.settleAll(run, batch, (id) => ({ id, status: 'rejected', code: 'AUTH_FAILED', message }));
   }
 
   private settle(run: Run, event: PreparedEvent, outcome: EventOutcome): void {
     run.outcomes[event.index] = outcome;
   }
-}
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  /** The same outcome for every event of the batch, each with its own id. */
+  private settleAll(run: Run, batch: PreparedEvent[], outcome: (id: string) => EventOutcome): void {
+    for (const event of batch) this.settle(run, event, outcome(event.id));
+  }
 }

@@ -15,7 +15,7 @@ import {
 import { LwaClient, refreshCredentialsOf } from '../auth/lwa-client.js';
 import { TokenProvider } from '../auth/token-provider.js';
 import { COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
-import { NotFoundError, PluginError } from '../errors.js';
+import { NotFoundError, PluginError, errorMessage } from '../errors.js';
 import { findVariant } from '../catalog/manifest.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import type { Installation } from '../installation.js';
@@ -55,7 +55,7 @@ export class Installer {
         event: 'install',
         variant: valid.variant,
         code: error instanceof PluginError ? error.code : 'UNEXPECTED',
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
         duration_ms: this.clock.now() - started,
       });
       throw error;
