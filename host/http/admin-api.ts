@@ -69,6 +69,25 @@ export function adminRouter(d: AdminDeps): Router {
   };
   const present = (row: IntegrationRow) =>
     presentIntegration(row, d.integrations.revision(row.current_revision_id)!);
+  const catalogKey = (req: Request): void => {
+    if (req.params.key !== MANIFEST.key)
+      throw new HttpError(404, 'not_found', `No catalog entry ${req.params.key}.`);
+  };
+  /** Installs (or installs again, for a new revision), with the plugin's errors as HTTP errors. */
+  const install = async (request: Record<string, unknown>): Promise<Installation> => {
+    if (typeof request.variant === 'string' && !findVariant(request.variant)) {
+      throw new HttpError(
+        404,
+        'variant_not_found',
+        `${MANIFEST.key} has no variant ${request.variant}; use one of ${MANIFEST.variants.map((v) => v.key).join(', ')}.`,
+      );
+    }
+    try {
+      return await d.destination.install(request);
+    } catch (error) {
+      throw installError(error);
+    }
+  };
   const object = async (req: Request): Promise<Record<string, unknown>> => {
     const body = await req.body();
     if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -83,28 +102,14 @@ export function adminRouter(d: AdminDeps): Router {
     })
     .on('GET', '/v1/admin/integration-catalog/:key', (req, res) => {
       auth(req);
-      if (req.params.key !== MANIFEST.key)
-        throw new HttpError(404, 'not_found', `No catalog entry ${req.params.key}.`);
+      catalogKey(req);
       sendJson(res, 200, catalogEntry());
     })
     .on('POST', '/v1/admin/integration-catalog/:key/install', async (req, res) => {
       auth(req);
-      if (req.params.key !== MANIFEST.key)
-        throw new HttpError(404, 'not_found', `No catalog entry ${req.params.key}.`);
+      catalogKey(req);
       const body = await object(req);
-      if (typeof body.variant === 'string' && !findVariant(body.variant)) {
-        throw new HttpError(
-          404,
-          'variant_not_found',
-          `${MANIFEST.key} has no variant ${body.variant}; use one of ${MANIFEST.variants.map((v) => v.key).join(', ')}.`,
-        );
-      }
-      let installation: Installation;
-      try {
-        installation = await d.destination.install(body);
-      } catch (error) {
-        throw installError(error);
-      }
+      const installation = await install(body);
       const name = typeof body.name === 'string' ? body.name : MANIFEST.name;
       const { integration: row } = d.integrations.create(name, installation.variant, installation, iso());
       sendJson(res, 201, present(row));
@@ -145,15 +150,7 @@ export function adminRouter(d: AdminDeps): Router {
         const config =
           body.config === undefined ? current.config : keepMaskedSecrets(body.config, current.config);
         const variant = body.variant ?? current.variant;
-        if (typeof variant === 'string' && !findVariant(variant))
-          throw new HttpError(404, 'variant_not_found', `${MANIFEST.key} has no variant ${variant}.`);
-        let installation: Installation;
-        try {
-          installation = await d.destination.install({ name: row.name, variant, config });
-        } catch (error) {
-          throw installError(error);
-        }
-        d.integrations.revise(row.id, installation, iso());
+        d.integrations.revise(row.id, await install({ name: row.name, variant, config }), iso());
       }
       if (typeof body.name === 'string') d.integrations.setName(row.id, body.name.trim(), iso());
       if (typeof body.enabled === 'boolean') d.integrations.setEnabled(row.id, body.enabled, iso());
