@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
+import type { TransformResult } from '../plugin/contracts.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -35,6 +36,12 @@ function stripCr(line: string): string {
 export async function writeWithBackpressure(stream: NodeJS.WritableStream, line: string): Promise<void> {
   if (!stream.write(`${line}\n`)) await once(stream, 'drain');
 }
+
+/** The answer for an input line that is not JSON, in place of transform's. */
+export const NOT_JSON: TransformResult = {
+  status: 'invalid',
+  error: { code: 'INPUT_NOT_JSON', message: 'The line is not valid JSON.' },
+};
 
 /** JSON.parse that answers undefined instead of throwing. */
 export function parseLine(line: string): { ok: true; value: unknown } | { ok: false } {

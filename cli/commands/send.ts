@@ -5,7 +5,7 @@ import { LIMITS } from '../../plugin/constants.js';
 import type { DeliveryItem, EventOutcome, TransformResult } from '../../plugin/contracts.js';
 import type { Installation } from '../../plugin/installation.js';
 import { readJsonFile } from './install.js';
-import { parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
+import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
@@ -86,9 +86,7 @@ async function processWindow(
 ): Promise<Line[]> {
   const results: TransformResult[] = texts.map((text) => {
     const parsed = parseLine(text);
-    return parsed.ok
-      ? destination.transform(parsed.value, installation)
-      : { status: 'invalid', error: { code: 'INPUT_NOT_JSON', message: 'The line is not valid JSON.' } };
+    return parsed.ok ? destination.transform(parsed.value, installation) : NOT_JSON;
   });
   const items: DeliveryItem[] = [];
   results.forEach((r, i) => {

@@ -9,7 +9,7 @@ import type { Blueprint } from '../../plugin/transform/blueprint.js';
 import type { Explanation } from '../../plugin/transform/transform-event.js';
 import type { FieldError } from '../../plugin/errors.js';
 import { readJsonFile } from './install.js';
-import { parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
+import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer } from '../plugin-for-cli.js';
 
@@ -63,10 +63,7 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
     const explanation: Explanation = { entry: null, matchKeys: [] };
     const result = parsed.ok
       ? destination.transform(parsed.value, installation, { explanation, blueprint })
-      : ({
-          status: 'invalid',
-          error: { code: 'INPUT_NOT_JSON', message: 'The line is not valid JSON.' },
-        } as const);
+      : NOT_JSON;
     const out = values.explain && parsed.ok ? { ...result, explain: explanation } : result;
     await writeWithBackpressure(io.stdout, JSON.stringify(out));
   }
