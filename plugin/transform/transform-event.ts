@@ -28,9 +28,6 @@ export interface Explanation {
 const asText = (value: unknown): string =>
   value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 
-/** Fields set when their row gives a value (validation then checks it), and fields set only when it is text. */
-const OPTIONAL_FIELDS = ['value', 'currencyCode', 'unitsSold', 'eventId'] as const;
-const TEXT_FIELDS = ['amazonAdEventKey', 'arefMeasurementTokens', 'partner'] as const;
 
 const invalid = (code: InvalidCode, message: string, field?: string): TransformResult => ({
   status: 'invalid',
@@ -124,19 +121,28 @@ export function transformEvent(
     matchKeys,
   };
   if (ctx.dataSetName) amazon.eventDescription.dataSetName = ctx.dataSetName;
-  for (const key of OPTIONAL_FIELDS) {
-    const v = values[at[key]];
-    if (v !== undefined) (amazon as unknown as Record<string, unknown>)[key] = v;
-  }
+  // Set when their row gives a value (validation then checks it); one store each, in the order Amazon lists
+  // them (a loop over the names would make every store a keyed, megamorphic one).
+  const value = values[at.value];
+  if (value !== undefined) amazon.value = value as number;
+  const currency = values[at.currencyCode];
+  if (currency !== undefined) amazon.currencyCode = currency as string;
+  const units = values[at.unitsSold];
+  if (units !== undefined) amazon.unitsSold = units as number;
+  const eventId = values[at.eventId];
+  if (eventId !== undefined) amazon.eventId = eventId as string;
   amazon.consent = consent.consent;
   if (customData) amazon.customData = customData;
   if (ctx.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
   const ua = values[at['deviceInfo.userAgent']];
   if (typeof ua === 'string') amazon.deviceInfo = { userAgent: ua.slice(0, LIMITS.userAgentChars) };
-  for (const key of TEXT_FIELDS) {
-    const v = values[at[key]];
-    if (typeof v === 'string') amazon[key] = v;
-  }
+  // Set only when text.
+  const adEventKey = values[at.amazonAdEventKey];
+  if (typeof adEventKey === 'string') amazon.amazonAdEventKey = adEventKey;
+  const aref = values[at.arefMeasurementTokens];
+  if (typeof aref === 'string') amazon.arefMeasurementTokens = aref;
+  const partner = values[at.partner];
+  if (typeof partner === 'string') amazon.partner = partner;
 
   const problem = validateAmazonEvent(amazon, ctx.now, (target) =>
     badSource(entry.fields[target], event, values[at[target]]),
