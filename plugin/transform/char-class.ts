@@ -1,15 +1,43 @@
 /**
- * "Is every character of the text in this class?", for a class of ASCII characters, decided by a table built
- * once from `isMember` (a character outside ASCII is never in it). Cheaper than a regular expression on the
- * per-event path, and it makes no new string.
+ * Character classes of ASCII characters, decided by a table built once from `isMember` (a character outside
+ * ASCII is never in the class). Cheaper than a regular expression on the per-event path.
  */
+function classTable(isMember: (char: string) => boolean): Uint8Array {
+  return Uint8Array.from({ length: 128 }, (_, code) => (isMember(String.fromCharCode(code)) ? 1 : 0));
+}
+
+/** "Is every character of the text in this class?", making no new string. */
 export function everyCharIn(isMember: (char: string) => boolean): (text: string) => boolean {
-  const table = Uint8Array.from({ length: 128 }, (_, code) => (isMember(String.fromCharCode(code)) ? 1 : 0));
+  const table = classTable(isMember);
   return (text) => {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code >= 128 || table[code] === 0) return false;
     }
     return true;
+  };
+}
+
+/**
+ * The text with every run of characters outside the class replaced by `joiner`: what
+ * `text.replace(/[^class]+/g, joiner)` gives, in one pass (the text itself when every character is in the
+ * class). A test holds it to the regular expression.
+ */
+export function replaceRunsOutside(
+  isMember: (char: string) => boolean,
+  joiner: string,
+): (text: string) => string {
+  const table = classTable(isMember);
+  return (text) => {
+    let out = '';
+    let start = 0; // where the current run of members starts
+    let i = 0;
+    for (; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 128 && table[code] === 1) continue;
+      if (i > start || start === 0) out += text.slice(start, i) + joiner;
+      start = i + 1;
+    }
+    return start === 0 ? text : out + text.slice(start);
   };
 }

@@ -28,7 +28,6 @@ export interface Explanation {
 const asText = (value: unknown): string =>
   value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
 
-
 const invalid = (code: InvalidCode, message: string, field?: string): TransformResult => ({
   status: 'invalid',
   error: { code, message, ...(field ? { field } : {}) },

@@ -1,4 +1,5 @@
 import { readPackageJson } from '../project-files.js';
+import { everyCharIn, replaceRunsOutside } from './char-class.js';
 import { ISO_UTC, isoUtcMs } from './iso-time.js';
 import { RULES } from './normalize/tag-rules.js';
 
@@ -26,8 +27,16 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-/** Already what Amazon allows in customData: nothing to clean. */
-const CUSTOM_DATA_SAFE = /^[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?$/;
+const allAscii = everyCharIn(() => true);
+const underscoreRuns = replaceRunsOutside((char) => /[A-Za-z0-9_]/.test(char), '_');
+
+function trimUnderscores(text: string): string {
+  let from = 0;
+  let to = text.length;
+  while (from < to && text.charCodeAt(from) === 95) from++;
+  while (to > from && text.charCodeAt(to - 1) === 95) to--;
+  return from === 0 && to === text.length ? text : text.slice(from, to);
+}
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -101,17 +110,17 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   /** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
   country_code: countryCode,
   upper: (v) => (typeof v === 'string' && v.trim() ? v.trim().toUpperCase() : undefined),
-  /** Amazon allows letters, digits and `_` only: other runs become `_`, at most 256 characters. */
+  /**
+   * Amazon allows letters, digits and `_` only: accents are stripped, other runs become `_`, `_` is trimmed
+   * at both ends, at most 256 characters. One pass for ASCII text (a test holds it to the regular expressions
+   * that define it).
+   */
   custom_data_value: (v) => {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
     const text = String(v);
-    if (text.length <= 256 && CUSTOM_DATA_SAFE.test(text)) return text;
-    const ascii = /^[\x20-\x7e]*$/.test(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const cleaned = ascii
-      .replace(/[^A-Za-z0-9_]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(0, 256);
-    return cleaned || undefined;
+    const ascii = allAscii(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const cleaned = trimUnderscores(underscoreRuns(ascii));
+    return (cleaned.length > 256 ? cleaned.slice(0, 256) : cleaned) || undefined;
   },
   /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
   event_source_from_device: (v) =>

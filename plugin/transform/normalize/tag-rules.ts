@@ -1,5 +1,5 @@
 import { readPackageJson } from '../../project-files.js';
-import { everyCharIn } from '../char-class.js';
+import { replaceRunsOutside } from '../char-class.js';
 
 /**
  * Amazon's normalisation rules as data: the ordered steps per match key and the lookup tables of Amazon's
@@ -156,9 +156,11 @@ function compileStep(step: Step): Normalizer {
       return (s) => s.toLowerCase();
     case 'keep': {
       const drop = keepPattern(step.chars);
-      // Most values hold only kept characters: then nothing to replace and no new string.
-      const allKept = everyCharIn((char) => char.replace(drop, '') !== '');
-      return (s) => (allKept(s) ? s : s.replace(drop, ''));
+      // A class of ASCII characters (every rule's) drops all else: one pass, and no new string when every
+      // character is kept, which is most values.
+      if (/^[\x00-\x7f]*$/.test(step.chars))
+        return replaceRunsOutside((char) => char.replace(drop, '') !== '', '');
+      return (s) => s.replace(drop, '');
     }
     case 'replaceSubstrings':
       return substringReplacer(tableEntries(step.table));
