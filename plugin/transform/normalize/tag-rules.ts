@@ -158,7 +158,7 @@ function compileStep(step: Step): Normalizer {
       const drop = keepPattern(step.chars);
       // A class of ASCII characters (every rule's) drops all else: one pass, and no new string when every
       // character is kept, which is most values.
-      if (/^[\x00-\x7f]*$/.test(step.chars))
+      if ([...step.chars].every((char) => char.charCodeAt(0) < 128))
         return replaceRunsOutside((char) => char.replace(drop, '') !== '', '');
       return (s) => s.replace(drop, '');
     }
