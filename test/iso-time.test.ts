@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isoUtcMs, parseTime } from '../plugin/transform/iso-time.js';
+import { isoUtcMs, isoUtcTime, parseTime } from '../plugin/transform/iso-time.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -39,5 +39,25 @@ describe('ISO date-times are read strictly and cheaply', () => {
     ['2026-11-28T10:00:00+01:00', Date.UTC(2026, 10, 28, 9)],
   ])('parseTime(%s)', (text, expected) => {
     expect(parseTime(text)).toBe(expected);
+  });
+
+  test('the remembered last answer belongs to its own text only', () => {
+    const a = '2026-11-28T10:00:00.000Z';
+    const b = '2026-11-28T11:00:00.000Z';
+    const asked = [a, a, b, 'tomorrow', a, '2026-02-30T00:00:00.000Z', b].map((text) => isoUtcTime(text));
+    expect(asked).toEqual([
+      Date.parse(a),
+      Date.parse(a),
+      Date.parse(b),
+      undefined,
+      Date.parse(a),
+      NaN,
+      Date.parse(b),
+    ]);
+    expect([parseTime(a), parseTime('2026-11-28T11:00:00+01:00'), parseTime(a)]).toEqual([
+      Date.parse(a),
+      Date.UTC(2026, 10, 28, 10),
+      Date.parse(a),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { readPackageJson } from '../project-files.js';
 import { everyCharIn, replaceRunsOutside } from './char-class.js';
-import { ISO_UTC, isoUtcMs } from './iso-time.js';
+import { isoUtcTime } from './iso-time.js';
 import { RULES } from './normalize/tag-rules.js';
 
 /**
@@ -98,7 +98,8 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   /** RFC 3339 text or epoch milliseconds → ISO 8601 UTC. */
   iso_datetime: (v) => {
     // Already the form toISOString gives: kept as it is when every field is in range.
-    if (typeof v === 'string' && ISO_UTC.test(v)) return Number.isNaN(isoUtcMs(v)) ? undefined : v;
+    const iso = typeof v === 'string' ? isoUtcTime(v) : undefined;
+    if (iso !== undefined) return Number.isNaN(iso) ? undefined : v;
     const ms =
       typeof v === 'number'
         ? v
