@@ -427,3 +427,24 @@ describe('pre-hashed and raw match keys', () => {
     expect(matchKeyValue(type, raw, 'US')).toBe(expected);
   });
 });
+
+describe('remembered answers belong to their country', () => {
+  test('one text asked for two countries in turn gets each country its own answer', () => {
+    const asked = (['US', 'DE', 'US', 'DE'] as const).map((country) => [
+      normalizedForm('STATE', 'Texas', country),
+      normalizedForm('ADDRESS', '1 Main Street', country),
+    ]);
+    expect(asked).toEqual([
+      ['tx', '1mainst'],
+      ['te', '1mainst'],
+      ['tx', '1mainst'],
+      ['te', '1mainst'],
+    ]);
+    expect(['US', 'FR', 'US', 'FR'].map((c) => normalizedForm('ADDRESS', '2 Avenue Foch', c))).toEqual([
+      '2avefoch',
+      '2avenuefoch',
+      '2avefoch',
+      '2avenuefoch',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { perCountryMemo } from './per-country-memo.js';
 import { RULES, substringReplacer, tableEntries } from './tag-rules.js';
 
 /** The accent table with its "does any key occur?" test first, so a plain name costs one scan. */
@@ -21,12 +22,20 @@ const BY_COUNTRY = new Map<string, Map<string, string>>(
 /** Every country's names, the first country in table order winning a name two countries share. */
 const ANY_COUNTRY = new Map<string, string>([...BY_COUNTRY.values()].reverse().flatMap((m) => [...m]));
 
+/** State names repeat endlessly (a few dozen per country): each country's answers are remembered. */
+const memo = perCountryMemo(1_000);
+
 /**
  * States and provinces: the full name looked up exactly in the event country's table (`West Virginia` → `wv`,
  * `Saxony-Anhalt` → `st`, `São Paulo` → `sp`), not by substring over every country as the tag does; a
  * country without a table searches all. A name not found keeps its first two characters, as in the tag.
  */
 export function normalizeState(raw: string, country: string): string {
+  const answers = memo.of(country);
+  return answers.get(raw) ?? memo.remember(answers, raw, stateCode(raw, country));
+}
+
+function stateCode(raw: string, country: string): string {
   const folded = fold(raw);
   const own = BY_COUNTRY.get(country);
   const code = (own ?? ANY_COUNTRY).get(folded);

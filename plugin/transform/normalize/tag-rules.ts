@@ -1,5 +1,6 @@
 import { readPackageJson } from '../../project-files.js';
 import { replaceRunsOutside } from '../char-class.js';
+import { perCountryMemo } from './per-country-memo.js';
 
 /**
  * Amazon's normalisation rules as data: the ordered steps per match key and the lookup tables of Amazon's
@@ -112,28 +113,20 @@ const keepPattern = (chars: string): RegExp => new RegExp(`[^${chars.replace(/[\
 
 /**
  * Word by word (words split on single spaces): each word's final form per country computed once and remembered
- * (bounded: 50,000 words in each of at most 300 countries). Scans with indexOf rather than split/join: no array per value, which halves the cost.
+ * (bounded: 50,000 words in each country). Scans with indexOf rather than split/join: no array per value, which
+ * halves the cost.
  */
 function memoisedWords(
   finalWord: (word: string, country: string) => string,
 ): (text: string, country: string, joiner: string) => string {
-  const memo = new Map<string, Map<string, string>>();
+  const memo = perCountryMemo(50_000);
   return (text, country, joiner) => {
-    let words = memo.get(country);
-    if (!words) {
-      words = new Map();
-      if (memo.size < 300) memo.set(country, words); // there are fewer countries; any more are not remembered
-    }
+    const words = memo.of(country);
     let out = '';
     for (let start = 0; ;) {
       const space = text.indexOf(' ', start);
-      const end = space < 0 ? text.length : space;
-      const word = text.slice(start, end);
-      let final = words.get(word);
-      if (final === undefined) {
-        final = finalWord(word, country);
-        if (words.size < 50_000) words.set(word, final);
-      }
+      const word = text.slice(start, space < 0 ? text.length : space);
+      const final = words.get(word) ?? memo.remember(words, word, finalWord(word, country));
       out = start === 0 ? final : out + joiner + final;
       if (space < 0) return out;
       start = space + 1;
