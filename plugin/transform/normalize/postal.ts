@@ -1,6 +1,8 @@
+import { replaceRunsOutside } from '../char-class.js';
 import { tagNormalizer } from './tag-rules.js';
 
 const tagPostal = tagNormalizer('POSTAL');
+const digitsOf = replaceRunsOutside((char) => char >= '0' && char <= '9', '');
 
 /**
  * Postal codes follow the tag (lower case, cut at the first `-`, letters and digits) except where a
@@ -10,11 +12,11 @@ const tagPostal = tagNormalizer('POSTAL');
  */
 export function normalizePostal(raw: string, country: string): string {
   if (country === 'US') {
-    const digits = raw.replace(/\D/g, '');
+    const digits = digitsOf(raw);
     if (digits.length >= 5) return digits.slice(0, 5);
   }
   if (country === 'JP') {
-    const digits = raw.replace(/\D/g, '');
+    const digits = digitsOf(raw);
     if (digits.length === 7) return digits;
   }
   return tagPostal(raw, country);
