@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { normalizePhone } from '../plugin/transform/normalize/phone.js';
+import { normalizePhone, northAmerican } from '../plugin/transform/normalize/phone.js';
 
 /** What libphonenumber-js alone gives: E.164 digits without `+` for a possible number. */
 function library(raw: string, country: 'US' | 'CA' | 'GB'): string | undefined {
@@ -33,6 +33,20 @@ describe('the North American fast path of phone normalisation agrees with libpho
         },
       ),
       { numRuns: 500, seed: 11 },
+    );
+  });
+
+  test('whenever the fast path answers, for any digits and separators, libphonenumber-js gives the same', () => {
+    const group = fc.oneof(digits(3), digits(3), digits(4), fc.integer({ min: 0, max: 13 }).chain(digits));
+    const separators = fc.constantFrom('(', ')', ' ', '-', '.', '\t', 'x', '+', '\u2003', '\u00a0', '\u3000');
+    const prefix = fc.constantFrom('', '+', '+1', '+1 ', '1', '1-', '+ 1');
+    fc.assert(
+      fc.property(prefix, fc.array(fc.oneof(group, separators), { maxLength: 6 }), (start, pieces) => {
+        const raw = start + pieces.join('');
+        const fast = northAmerican(raw);
+        if (fast !== undefined) expect(fast).toBe(library(raw, 'US'));
+      }),
+      { numRuns: 3_000, seed: 12 },
     );
   });
 });

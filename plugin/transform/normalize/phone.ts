@@ -22,43 +22,44 @@ export function normalizePhone(raw: string, country: string): string {
   return code && !digits.startsWith(code) ? code + digits : digits;
 }
 
-/** The characters `\s` matches in a JavaScript regular expression. */
-const isSpace = (c: number): boolean =>
-  c === 32 ||
-  (c >= 9 && c <= 13) ||
-  c === 0xa0 ||
-  c === 0x1680 ||
-  (c >= 0x2000 && c <= 0x200a) ||
-  c === 0x2028 ||
-  c === 0x2029 ||
-  c === 0x202f ||
-  c === 0x205f ||
-  c === 0x3000 ||
-  c === 0xfeff;
+/** The spaces libphonenumber-js takes inside a number (a tab, say, it refuses): space, no-break, ideographic. */
+const isSpace = (c: number): boolean => c === 32 || c === 0xa0 || c === 0x3000;
+
+/** The digits `northAmerican` has read, as character codes (one buffer: the transform is synchronous). */
+const DIGITS = new Uint8Array(11);
 
 /**
  * The common case without the library's full parse: a North American number written with digits and the
- * usual separators only (`/^\+?[\d\s().-]+$/`, read in one pass). `+1` or a leading `1`, then 10 digits whose
- * area code starts with 2–9, is what libphonenumber-js reads as a possible NANP number; a test checks both
- * agree. Anything else: undefined.
+ * usual separators only (`/^\+?[\d().\- \u00a0\u3000]+$/`), read in one pass into a buffer and the result
+ * made once. 10 digits, or 11 with a leading `1` (with or without `+`), are what libphonenumber-js reads as a
+ * possible NANP number; a test checks that whenever this answers, the library answers the same (exported for
+ * that test). Anything else: undefined.
  */
-function northAmerican(raw: string): string | undefined {
+export function northAmerican(raw: string): string | undefined {
   const plus = raw.charCodeAt(0) === 43;
-  const from = plus ? 1 : 0;
-  if (raw.length === from) return undefined;
-  let digits = '';
-  for (let i = from; i < raw.length; i++) {
+  let count = 0;
+  for (let i = plus ? 1 : 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += raw[i];
-    else if (!(c === 40 || c === 41 || c === 46 || c === 45 || isSpace(c))) return undefined;
+    if (c >= 48 && c <= 57) {
+      if (count === 11) return undefined;
+      DIGITS[count++] = c;
+    } else if (!(c === 40 || c === 41 || c === 46 || c === 45 || isSpace(c))) return undefined;
   }
-  const national =
-    digits.length === 11 && digits[0] === '1'
-      ? digits.slice(1)
-      : !plus && digits.length === 10
-        ? digits
-        : undefined;
-  if (!national || national[0]! < '2') return undefined;
-  if (plus && digits[0] !== '1') return undefined;
-  return `1${national}`;
+  // Where the 10 national digits start: after a leading 1 of 11 digits, or at once for 10 digits without `+`.
+  const at = count === 11 && DIGITS[0] === 49 ? 1 : !plus && count === 10 ? 0 : -1;
+  if (at < 0) return undefined;
+  const d = DIGITS;
+  return String.fromCharCode(
+    49,
+    d[at]!,
+    d[at + 1]!,
+    d[at + 2]!,
+    d[at + 3]!,
+    d[at + 4]!,
+    d[at + 5]!,
+    d[at + 6]!,
+    d[at + 7]!,
+    d[at + 8]!,
+    d[at + 9]!,
+  );
 }
