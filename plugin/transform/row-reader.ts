@@ -1,5 +1,5 @@
 import type { CompiledMapping } from './blueprint.js';
-import { isAbsent, segmentsOf } from './paths.js';
+import { isAbsent, segmentsOf, type Segment } from './paths.js';
 
 /** Reads every row of a blueprint entry from an event: the rows' values in row order, then one `undefined`. */
 export type RowReader = (event: Record<string, unknown>) => unknown[];
@@ -69,14 +69,50 @@ export function interpretedReader(rows: readonly CompiledMapping[]): RowReader {
   return (event) => [...rows.map((row) => resolveRow(row, event)), undefined];
 }
 
-/** Property reads of one dotted path without `*`, each key written as a JSON string literal. */
-function pathCode(path: string): string {
-  return segmentsOf(path)
-    .map(({ key, index }) => {
-      const item = index >= 0 ? `raw[${index}]` : 'undefined';
-      return `raw = raw !== null && typeof raw === 'object' ? (Array.isArray(raw) ? ${item} : raw[${JSON.stringify(key)}]) : undefined;`;
-    })
-    .join('\n');
+/** One step of a path read from `from`, as an expression; the key written as a JSON string literal. */
+function stepCode(from: string, { key, index }: Segment): string {
+  const item = index >= 0 ? `${from}[${index}]` : 'undefined';
+  return `(${from} !== null && typeof ${from} === 'object' ? (Array.isArray(${from}) ? ${item} : ${from}[${JSON.stringify(key)}]) : undefined)`;
+}
+
+/**
+ * The objects on the way to each row's first source (`context`, `traits.address`, …) are read once, before the
+ * rows, into constants; every source then starts from the longest of them it lies under. Reading a key of
+ * event data twice gives the same value, so this changes no answer; it saves reading `event.context` for each
+ * of a dozen rows.
+ */
+function sharedPrefixes(rows: readonly CompiledMapping[]): Map<string, string> {
+  const wanted = new Set<string>();
+  for (const row of rows) {
+    const first = row.literal === undefined ? row.sources[0] : undefined;
+    if (first === undefined || first.split('.').includes('*')) continue;
+    const keys = first.split('.');
+    for (let n = 1; n < keys.length; n++) wanted.add(keys.slice(0, n).join('.'));
+  }
+  // Shorter first, so a prefix's own parent is always declared before it.
+  const ordered = [...wanted].sort((a, b) => a.split('.').length - b.split('.').length);
+  return new Map(ordered.map((prefix, k) => [prefix, `P${k}`]));
+}
+
+/** Where a read of `path` starts: the longest shared prefix it lies under (or the event), and the keys after it. */
+function startOf(path: string, shared: Map<string, string>): [string, Segment[]] {
+  const segments = segmentsOf(path);
+  for (let n = segments.length - 1; n > 0; n--) {
+    const name = shared.get(
+      segments
+        .slice(0, n)
+        .map((s) => s.key)
+        .join('.'),
+    );
+    if (name) return [name, segments.slice(n)];
+  }
+  return ['event', segments];
+}
+
+/** Statements that read a dotted path without `*` into `raw`. */
+function pathCode(path: string, shared: Map<string, string>): string {
+  const [from, rest] = startOf(path, shared);
+  return [`raw = ${from};`, ...rest.map((segment) => `raw = ${stepCode('raw', segment)};`)].join('\n');
 }
 
 /**
@@ -90,6 +126,13 @@ function pathCode(path: string): string {
 export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
   const constants: unknown[] = [];
   const constant = (value: unknown): string => `K${constants.push(value) - 1}`;
+  const shared = sharedPrefixes(rows);
+  // Each prefix is one step from its parent prefix (every shorter prefix of a wanted one is wanted too).
+  const prefixes = [...shared].map(([prefix, name]) => {
+    const segments = segmentsOf(prefix);
+    const parent = shared.get(prefix.slice(0, prefix.lastIndexOf('.'))) ?? 'event';
+    return `const ${name} = ${stepCode(parent, segments[segments.length - 1]!)};`;
+  });
   const blocks = rows.map((row, i) => {
     if (row.literal !== undefined) return `const v${i} = ${constant(resolveRow(row, {}))};`;
     const transform = row.transform ? constant(row.transform) : undefined;
@@ -97,7 +140,7 @@ export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
     const tries = row.sources.map((source, j) => {
       const read = source.split('.').includes('*')
         ? `raw = ${constant(row.getters[j])}(event);`
-        : `raw = event;\n${pathCode(source)}`;
+        : pathCode(source, shared);
       const mapped = valueMap ? `mapValue(${valueMap}, raw)` : 'raw';
       const converted = transform ? `${transform}(${mapped})` : mapped;
       return `${read}\nif (${PRESENT}) { c = ${converted}; if (c !== undefined) { v${i} = c; break r${i}; } }`;
@@ -108,6 +151,7 @@ export function compiledReader(rows: readonly CompiledMapping[]): RowReader {
     `const [${constants.map((_, k) => `K${k}`).join(', ')}] = constants;`,
     'return function read(event) {',
     'let raw, c;',
+    ...prefixes,
     ...blocks,
     `return [${rows.map((_, i) => `v${i}`).join(', ')}${rows.length > 0 ? ', ' : ''}undefined];`,
     '};',
