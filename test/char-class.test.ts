@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { everyCharIn, replaceRunsOutside } from '../plugin/transform/char-class.js';
+import { isPreHashed } from '../plugin/transform/normalize/match-keys.js';
+import { RULES } from '../plugin/transform/normalize/tag-rules.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
 
 /**
@@ -65,6 +67,24 @@ describe('character classes give what the regular expression gives', () => {
         expect(VALUE_TRANSFORMS.custom_data_value!(text)).toBe(byRegex(text));
       }),
       { numRuns: 3_000, seed: 12 },
+    );
+  });
+
+  test('isPreHashed, for any text, is the pre-hashed expression of the rules', () => {
+    const expression = new RegExp(RULES.preHashed.regex);
+    const hexLike = fc
+      .array(fc.constantFrom(...'0123456789abcdefABCDEF'), { minLength: 63, maxLength: 65 })
+      .chain((chars) =>
+        fc.tuple(fc.nat(chars.length), anyText).map(([at, odd]) => {
+          const text = chars.join('');
+          return odd.length > 0 && at % 3 === 0 ? text.slice(0, at) + odd[0] + text.slice(at + 1) : text;
+        }),
+      );
+    fc.assert(
+      fc.property(fc.oneof(hexLike, anyText), (text) => {
+        expect(isPreHashed(text)).toBe(expression.test(text));
+      }),
+      { numRuns: 3_000, seed: 13 },
     );
   });
 });

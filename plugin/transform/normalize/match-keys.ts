@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { MatchKeyType } from '../../amazon/event-types.js';
+import { everyCharIn } from '../char-class.js';
 import { RULES, tagNormalizer, type Normalizer } from './tag-rules.js';
 import { isIpAddress } from './ip.js';
 import { normalizePhone } from './phone.js';
@@ -7,6 +8,13 @@ import { normalizeState } from './state.js';
 import { normalizePostal } from './postal.js';
 
 const PRE_HASHED = new RegExp(RULES.preHashed.regex);
+/**
+ * The pre-hashed test, `^[hex]{64}$` in the rules, as a length check and a character table (the regular
+ * expression costs 0.3 µs on 64 characters): a character is in the table when 64 of it match the rule's own
+ * expression. A test holds it to the expression.
+ */
+const allHashChars = everyCharIn((char) => PRE_HASHED.test(char.repeat(64)));
+export const isPreHashed = (text: string): boolean => text.length === 64 && allHashChars(text);
 const ZERO_AD_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
 /**
@@ -63,7 +71,7 @@ function buildPreparer(type: MatchKeyType): MatchKeyPreparer {
   return (raw, country) => {
     const trimmed = raw.trim();
     if (trimmed === '') return undefined;
-    if (trimmed.length === 64 && PRE_HASHED.test(trimmed)) return trimmed.toLowerCase();
+    if (isPreHashed(trimmed)) return trimmed.toLowerCase();
     const normalized = normalize(trimmed, country);
     return normalized ? sha256Hex(normalized) : undefined;
   };
