@@ -139,6 +139,11 @@ describe('default blueprint: one row per Signal event', () => {
       { countryCode: 'CA' },
     ],
     [
+      'a locale that names no country gives way to the address country',
+      { context: { locale: 'tlh' }, traits: { address: { country: 'CA' } } },
+      { countryCode: 'CA' },
+    ],
+    [
       'an aref click token is passed on',
       { context: { page: { url: 'https://shop.example/?aref=Ab3dE5gH1j.1767225600000' } } },
       { arefMeasurementTokens: 'Ab3dE5gH1j.1767225600000' },
@@ -433,6 +438,12 @@ describe('validation before sending: one typed answer with the field to fix', ()
     [
       'no country anywhere',
       seedWith({ context: { locale: undefined }, traits: { address: { country: undefined } } }),
+      'COUNTRY_MISSING',
+      'countryCode',
+    ],
+    [
+      'a country named that is no country',
+      seedWith({ context: { locale: undefined }, traits: { address: { country: 'Atlantis' } } }),
       'COUNTRY_MISSING',
       'countryCode',
     ],

@@ -35,7 +35,11 @@ export function compilePath(path: string): Getter {
   return (root) => {
     const list = head(root);
     if (!Array.isArray(list)) return undefined;
-    const values = list.map(tail).filter((v) => v !== undefined && v !== null);
+    const values: unknown[] = [];
+    for (const item of list) {
+      const value = tail(item);
+      if (value !== undefined && value !== null) values.push(value);
+    }
     return values.length > 0 ? values : undefined;
   };
 }

@@ -45,15 +45,17 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Locales and country names repeat endlessly: each distinct one is worked out once (bounded). */
-const countryMemo = new Map<string, string | undefined>();
+/** Locales and country names repeat endlessly: each distinct one is worked out once (bounded; null: no code). */
+const countryMemo = new Map<string, string | null>();
 
 function countryCode(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (countryMemo.has(value)) return countryMemo.get(value);
-  const code = countryCodeOf(value);
-  if (countryMemo.size < 10_000) countryMemo.set(value, code);
-  return code;
+  let code = countryMemo.get(value);
+  if (code === undefined) {
+    code = countryCodeOf(value) ?? null;
+    if (countryMemo.size < 10_000) countryMemo.set(value, code);
+  }
+  return code ?? undefined;
 }
 
 function countryCodeOf(value: string): string | undefined {
@@ -110,7 +112,10 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   },
   /** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
   country_code: countryCode,
-  upper: (v) => (typeof v === 'string' && v.trim() ? v.trim().toUpperCase() : undefined),
+  upper: (v) => {
+    const text = typeof v === 'string' ? v.trim() : '';
+    return text ? text.toUpperCase() : undefined;
+  },
   /**
    * Amazon allows letters, digits and `_` only: accents are stripped, other runs become `_`, `_` is trimmed
    * at both ends, at most 256 characters. One pass for ASCII text (a test holds it to the regular expressions
