@@ -37,20 +37,6 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-/** The `ISO_UTC` form character by character: 0 where a digit goes, else the separator's code. */
-const SHAPE = Uint8Array.from('0000-00-00T00:00:00.000Z', (char) => (char === '0' ? 0 : char.charCodeAt(0)));
-
-/** `ISO_UTC.test(text)` in one pass without the regular expression (a test holds them equal). */
-export function hasIsoUtcShape(text: string): boolean {
-  if (text.length !== SHAPE.length) return false;
-  for (let i = 0; i < SHAPE.length; i++) {
-    const c = text.charCodeAt(i);
-    const want = SHAPE[i]!;
-    if (want === 0 ? c < 48 || c > 57 : c !== want) return false;
-  }
-  return true;
-}
-
 let lastText: string | undefined;
 let lastMs: number | undefined;
 
@@ -60,7 +46,7 @@ let lastMs: number | undefined;
  */
 export function isoUtcTime(text: string): number | undefined {
   if (text !== lastText) {
-    lastMs = hasIsoUtcShape(text) ? isoUtcMs(text) : undefined;
+    lastMs = ISO_UTC.test(text) ? isoUtcMs(text) : undefined;
     lastText = text;
   }
   return lastMs;
