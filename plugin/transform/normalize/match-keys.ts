@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
+import { isIP } from 'node:net';
 import type { MatchKeyType } from '../../amazon/event-types.js';
 import { everyCharIn } from '../char-class.js';
 import { RULES, tagNormalizer, type Normalizer } from './tag-rules.js';
-import { isIpAddress } from './ip.js';
 import { normalizePhone } from './phone.js';
 import { normalizeState } from './state.js';
 import { normalizePostal } from './postal.js';
@@ -36,7 +36,7 @@ const MATCH_KEY_TABLE: ReadonlyArray<[MatchKeyType, 'hash' | 'raw', Normalizer]>
   ['REAL_ID', 'raw', (s) => s],
   ['MERKLE_ID', 'raw', (s) => s],
   ['KANTAR_ID', 'raw', (s) => s],
-  ['FIP', 'raw', (s) => (isIpAddress(s) ? s : '')],
+  ['FIP', 'raw', (s) => (isIP(s) ? s : '')],
 ];
 
 const ROWS = new Map(MATCH_KEY_TABLE.map(([type, kind, normalize]) => [type, { kind, normalize }]));
