@@ -54,20 +54,20 @@ export class Destination {
   transform(
     event: unknown,
     installation: Installation,
-    options: { explanation?: Explanation; blueprint?: Blueprint } = {},
+    options?: { explanation?: Explanation; blueprint?: Blueprint },
   ): TransformResult {
     const { config } = installation;
     return transformEvent(
       event,
       {
-        blueprint: this.blueprints.forInstallation(installation, options.blueprint),
+        blueprint: this.blueprints.forInstallation(installation, options?.blueprint),
         region: installation.region,
         now: this.clock.now(),
         defaultCountry: config.default_country,
         dataSetName: config.data_set_name,
         limitedDataUse: config.limited_data_use,
       },
-      options.explanation,
+      options?.explanation,
     );
   }
 
