@@ -42,6 +42,7 @@ const edgeBlueprint: Blueprint = {
         { source: 'properties.tier', value_map: { gold: 'G', '*': 'OTHER' }, target: 'customData.tier' },
         { source: 'properties.items.0.sku', target: 'eventId', transform: 'string' },
         { source: 'properties.items.*.quantity', target: 'unitsSold', transform: 'sum' },
+        { source: 'properties.tags.*', target: 'customData.tags' },
         { source: ['$weird', 'properties.1'], target: 'amazonAdEventKey' },
         { source: 'traits.email', target: 'matchKeys.EMAIL' },
         { source: 'traits.email', target: 'matchKeys.EMAIL' },
@@ -78,13 +79,13 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Puts a value at a blueprint path, making the objects and lists on the way (`*` and digits make lists). */
-function place(root: Record<string, unknown>, path: string, leaf: unknown): void {
+function place(root: Record<string, unknown>, path: string, leaf: unknown, item = 0): void {
   const keys = path.split('.');
   let at: Record<string, unknown> | unknown[] = root;
   keys.forEach((key, i) => {
     const last = i === keys.length - 1;
     const nextIsList = !last && (keys[i + 1] === '*' || /^\d+$/.test(keys[i + 1]!));
-    const slot = key === '*' ? 0 : key;
+    const slot = key === '*' ? item : key;
     const container = at as Record<string | number, unknown>;
     if (last) container[slot] = leaf;
     else {
@@ -95,15 +96,22 @@ function place(root: Record<string, unknown>, path: string, leaf: unknown): void
   });
 }
 
-/** Events that hold values of every type at the blueprints' own paths (and sometimes a wrong shape on the way). */
+/**
+ * Events that hold values of every type at the blueprints' own paths (and sometimes a wrong shape on the way);
+ * a `*` list gets items at any of its first four places (holes between them) and items that are no objects.
+ */
+const starPaths = paths.filter((p) => p.includes('*'));
 const event = fc
   .tuple(
-    fc.array(fc.tuple(fc.constantFrom(...paths), value), { maxLength: 12 }),
+    fc.array(fc.tuple(fc.constantFrom(...paths), value, fc.nat(3)), { maxLength: 12 }),
+    fc.array(fc.tuple(fc.constantFrom(...starPaths), fc.nat(3), scalar), { maxLength: 3 }),
     fc.dictionary(fc.constantFrom('traits', 'context', 'properties', 'timestamp'), scalar, { maxKeys: 1 }),
   )
-  .map(([placed, clobber]) => {
+  .map(([placed, oddItems, clobber]) => {
     const root: Record<string, unknown> = {};
-    for (const [path, leaf] of placed) place(root, path, leaf);
+    for (const [path, leaf, item] of placed) place(root, path, leaf, item);
+    for (const [path, item, odd] of oddItems)
+      place(root, path.slice(0, path.indexOf('.*')) + `.${item}`, odd);
     return { ...root, ...clobber };
   });
 
@@ -140,7 +148,8 @@ describe('the generated row reader and match key builder do what the rows mean',
     expect(at('eventId')).toBe('A1');
     expect(at('unitsSold')).toBe(5);
     expect(at('currencyCode')).toBeUndefined();
-    expect(values.at(-3)).toBe('OTHER'); // customData.tier: not gold
+    expect(values.at(-4)).toBe('OTHER'); // customData.tier: not gold
+    expect(values.at(-2)).toBeUndefined(); // customData.tags: no list
   });
 
   test('path text never becomes code, even in a blueprint that skipped the schema', () => {
