@@ -96,17 +96,12 @@ function sharedPrefixes(rows: readonly CompiledMapping[]): Map<string, string> {
 
 /** Where a read of `path` starts: the longest shared prefix it lies under (or the event), and the keys after it. */
 function startOf(path: string, shared: Map<string, string>): [string, Segment[]] {
-  const segments = segmentsOf(path);
-  for (let n = segments.length - 1; n > 0; n--) {
-    const name = shared.get(
-      segments
-        .slice(0, n)
-        .map((s) => s.key)
-        .join('.'),
-    );
-    if (name) return [name, segments.slice(n)];
+  const keys = path.split('.');
+  for (let n = keys.length - 1; n > 0; n--) {
+    const name = shared.get(keys.slice(0, n).join('.'));
+    if (name) return [name, segmentsOf(keys.slice(n).join('.'))];
   }
-  return ['event', segments];
+  return ['event', segmentsOf(path)];
 }
 
 /** Statements that read a dotted path without `*` into `raw`. */
