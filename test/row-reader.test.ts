@@ -137,6 +137,28 @@ describe('the generated row reader and match key builder do what the rows mean',
     );
   });
 
+  test.each([
+    ['a no-break space', '\u00a0', 'fallback'],
+    ['an ideographic space and a space', '\u3000 ', 'fallback'],
+    ['a byte order mark', '\ufeff', 'fallback'],
+    ['a tab and a line feed', '\t\n', 'fallback'],
+    ['text after a no-break space', '\u00a0x', '\u00a0x'],
+    ['text', 'x', 'x'],
+  ])('%s: blank as trim() says, in the generated and the interpreted reader', (_case, text, expected) => {
+    const row = compileBlueprint({
+      ...edgeBlueprint,
+      events: {
+        blank: {
+          vendor_event_name: 'Blank',
+          conversion_type: 'OTHER',
+          mappings: [{ source: 'a', default: 'fallback', target: 'partner' }],
+        },
+      },
+    }).lookup.get('blank')!.fields.partner!;
+    expect(compiledReader([row])({ a: text })[0]).toBe(expected);
+    expect(interpretedReader([row])({ a: text })[0]).toBe(expected);
+  });
+
   test('the edge rows are read as the blueprint says', () => {
     const entry = compileBlueprint(edgeBlueprint).lookup.get('edge')!;
     const values = entry.read({

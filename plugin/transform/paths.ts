@@ -48,6 +48,8 @@ export function compilePath(path: string): Getter {
 export function isAbsent(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value !== 'string') return false;
-  // Only a string that starts with white space can be blank: most are decided without trimming.
-  return value.length === 0 || (value.charCodeAt(0) <= 32 && value.trim() === '');
+  // Only a string that starts with what trim() removes can be blank (all of it is at or below 32, or at or
+  // above 0xa0: the no-break and Unicode spaces); most are decided without trimming.
+  const first = value.charCodeAt(0);
+  return value.length === 0 || ((first <= 32 || first >= 0xa0) && value.trim() === '');
 }

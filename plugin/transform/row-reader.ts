@@ -11,7 +11,7 @@ function present(raw: unknown): boolean {
 
 /** `present(raw)` written out for generated code, so the check costs no call. */
 const PRESENT =
-  "raw !== undefined && raw !== null && (typeof raw === 'string' ? raw.length > 0 && (raw.charCodeAt(0) > 32 || raw.trim() !== '') : !(Array.isArray(raw) && raw.length === 0))";
+  "raw !== undefined && raw !== null && (typeof raw === 'string' ? raw.length > 0 && ((raw.charCodeAt(0) > 32 && raw.charCodeAt(0) < 0xa0) || raw.trim() !== '') : !(Array.isArray(raw) && raw.length === 0))";
 
 /** A value_map maps scalars by their text; anything else (a list, an object) only meets its `*`. */
 function mapValue(valueMap: Map<string, unknown>, value: unknown): unknown {
