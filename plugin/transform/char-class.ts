@@ -41,3 +41,10 @@ export function replaceRunsOutside(
     return start === 0 ? text : out + text.slice(start);
   };
 }
+
+const allAscii = everyCharIn(() => true);
+
+/** The text with accents taken off (é → e, by canonical decomposition); ASCII text is given back as it is. */
+export function withoutAccents(text: string): string {
+  return allAscii(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}

@@ -1,5 +1,5 @@
 import { readPackageJson } from '../project-files.js';
-import { everyCharIn, replaceRunsOutside } from './char-class.js';
+import { replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
 import { RULES } from './normalize/tag-rules.js';
 
@@ -27,7 +27,6 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-const allAscii = everyCharIn(() => true);
 const underscoreRuns = replaceRunsOutside((char) => /[A-Za-z0-9_]/.test(char), '_');
 
 function trimUnderscores(text: string): string {
@@ -123,10 +122,7 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
    */
   custom_data_value: (v) => {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
-    const text = String(v);
-    const ascii = allAscii(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-    const cleaned = trimUnderscores(underscoreRuns(ascii));
-    return (cleaned.length > 256 ? cleaned.slice(0, 256) : cleaned) || undefined;
+    return trimUnderscores(underscoreRuns(withoutAccents(String(v)))).slice(0, 256) || undefined;
   },
   /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
   event_source_from_device: (v) =>

@@ -1,3 +1,4 @@
+import { withoutAccents } from '../char-class.js';
 import { perCountryMemo } from './per-country-memo.js';
 import { RULES, substringReplacer, tableEntries } from './tag-rules.js';
 
@@ -9,8 +10,7 @@ const NOT_ALPHANUMERIC = /[^a-z0-9]/;
 function fold(value: string): string {
   const s = accents(value.trim().toLowerCase());
   if (!NOT_ALPHANUMERIC.test(s)) return s;
-  const ascii = !/[^ -~]/.test(s) ? s : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-  return ascii.replace(/[^a-z0-9]/g, '');
+  return withoutAccents(s).replace(/[^a-z0-9]/g, '');
 }
 
 const BY_COUNTRY = new Map<string, Map<string, string>>(
