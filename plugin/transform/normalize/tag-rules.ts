@@ -75,10 +75,10 @@ function wordLookup(step: WordStep): (word: string, country: string) => string {
   return (word) => table.get(word) ?? word;
 }
 
-/** Every word a word step can produce, over all countries. */
-function wordOutputs(step: WordStep): string[] {
-  if (step.op === 'replaceWords') return tableEntries(step.table).map(([, to]) => to);
-  return [...COUNTRY_WORDS.values()].flatMap((m) => [...m.values()]);
+/** What a word or substring step replaces with what, over all countries for a per-country step. */
+function stepEntries(step: WordStep | SubstringStep): Array<[string, string]> {
+  if (step.op === 'replaceWordsPerCountry') return [...COUNTRY_WORDS.values()].flatMap((m) => [...m]);
+  return tableEntries(step.table);
 }
 
 /**
@@ -111,16 +111,10 @@ export function substringReplacer(entries: Array<[string, string]>): (text: stri
 
 const keepPattern = (chars: string): RegExp => new RegExp(`[^${chars.replace(/[\]\\^]/g, '\\$&')}]`, 'g');
 
-/** Every key a word or substring step looks for, over all countries for a per-country step. */
-function stepKeys(step: WordStep | SubstringStep): string[] {
-  if (step.op === 'replaceWordsPerCountry') return [...COUNTRY_WORDS.values()].flatMap((m) => [...m.keys()]);
-  return tableEntries(step.table).map(([from]) => from);
-}
-
 const allDigits = everyCharIn((char) => char >= '0' && char <= '9');
 /** A word of digits only (a house number) comes through these steps as it is: none looks for a key of digits. */
 const digitsPassThrough = (steps: Array<WordStep | SubstringStep>): boolean =>
-  !steps.some((step) => stepKeys(step).some((key) => key !== '' && allDigits(key)));
+  !steps.some((step) => stepEntries(step).some(([key]) => key !== '' && allDigits(key)));
 
 /**
  * Word by word (words split on single spaces): each word's final form per country computed once and remembered
@@ -205,7 +199,7 @@ function compileSteps(steps: Step[]): Normalizer[] {
     const run: WordStep[] = [];
     while (i + run.length < steps.length && isWordStep(steps[i + run.length]!))
       run.push(steps[i + run.length] as WordStep);
-    if (run.length > 1 && !run.some((step) => wordOutputs(step).some((o) => o.includes(' ')))) {
+    if (run.length > 1 && !run.some((step) => stepEntries(step).some(([, to]) => to.includes(' ')))) {
       out.push(composedWordSteps(run));
       i += run.length;
     } else if (steps[i]!.op === 'trim' && steps[i + 1]?.op === 'lowercase') {
