@@ -10,8 +10,7 @@ import {
   type HostSettings,
 } from '../plugin/index.js';
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
-import { SignalHost } from './signal-host.js';
-import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
+import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';
 
 /**
@@ -47,10 +46,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
     worker: {
       retry: {
-        maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_RETRY_POLICY.maxAttempts,
-        baseMs: positive(env.SIGNAL_RETRY_BASE_MS) ?? DEFAULT_RETRY_POLICY.baseMs,
+        maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_WORKER_SETTINGS.retry.maxAttempts,
+        baseMs: positive(env.SIGNAL_RETRY_BASE_MS) ?? DEFAULT_WORKER_SETTINGS.retry.baseMs,
       },
-      pollMs: positive(env.SIGNAL_POLL_MS) ?? 200,
+      pollMs: positive(env.SIGNAL_POLL_MS) ?? DEFAULT_WORKER_SETTINGS.pollMs,
     },
   }).start();
 

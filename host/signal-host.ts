@@ -14,6 +14,14 @@ import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
 import { mountWebPage } from './http/web-page.js';
 
+/** The delivery worker's settings where the options give none. */
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
+  pollMs: 200,
+  batchSize: 500,
+  concurrency: 2,
+  retry: DEFAULT_RETRY_POLICY,
+};
+
 export interface SignalHostOptions {
   dataDir: string;
   adminPort: number;
@@ -37,6 +45,7 @@ export interface SignalHostOptions {
  */
 export class SignalHost {
   private db!: Db;
+  private deliveries!: DeliveriesRepo;
   private adminServer!: Server;
   private ingestServer!: Server;
   private worker!: DeliveryWorker;
@@ -52,16 +61,11 @@ export class SignalHost {
     this.db = openDatabase(o.dataDir);
     const destination = createDestination({ hostSettings: o.amazon, delivery: o.delivery, logger: o.logger });
     const integrations = new IntegrationsRepo(this.db);
-    const deliveries = new DeliveriesRepo(this.db);
+    this.deliveries = new DeliveriesRepo(this.db);
+    const { deliveries } = this;
     const deliveryLog = new DeliveryLogRepo(this.db);
     const intake = new Intake(destination, integrations, deliveries, this.live, now);
-    const settings: WorkerSettings = {
-      pollMs: 200,
-      batchSize: 500,
-      concurrency: 2,
-      retry: DEFAULT_RETRY_POLICY,
-      ...o.worker,
-    };
+    const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     this.worker = new DeliveryWorker(
       destination,
       intake,
@@ -95,11 +99,10 @@ export class SignalHost {
 
   /** Deliveries per status and the Amazon eventIds delivered, for soak accounting. */
   accounting(): { events: number; deliveries: Record<string, number>; deliveredEventIds: string[] } {
-    const deliveries = new DeliveriesRepo(this.db);
     return {
-      events: deliveries.eventCount(),
-      deliveries: deliveries.counts(),
-      deliveredEventIds: deliveries.deliveredEventIds(),
+      events: this.deliveries.eventCount(),
+      deliveries: this.deliveries.counts(),
+      deliveredEventIds: this.deliveries.deliveredEventIds(),
     };
   }
 
