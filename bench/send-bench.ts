@@ -2,6 +2,7 @@ import { got } from 'got';
 import { performance } from 'node:perf_hooks';
 import type { DeliveryItem } from '../plugin/index.js';
 import { batchBody, makeBatches, type PreparedEvent } from '../plugin/deliver/batching.js';
+import { HEADERS } from '../plugin/constants.js';
 import { eventMix } from './event-mix.js';
 import { percentile, round } from './measure.js';
 import { benchDestination, type SandboxProcess } from './sandbox-process.js';
@@ -32,8 +33,8 @@ export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 
   }
   const headers = {
     authorization: `Bearer ${installation.config.access_token}`,
-    'Amazon-Ads-ClientId': installation.clientId,
-    'Amazon-Ads-AccountId': installation.advertiser.accountId,
+    [HEADERS.clientId]: installation.clientId,
+    [HEADERS.accountId]: installation.advertiser.accountId,
     'content-type': 'application/json',
     accept: 'application/json',
   };

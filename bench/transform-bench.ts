@@ -1,11 +1,10 @@
-import { createDestination, type Destination } from '../plugin/index.js';
+import { createDestination, regionHostsFromBase, type Destination } from '../plugin/index.js';
 import { localInstallation } from '../plugin/local-installation.js';
 import { normalizedForm, sha256Hex } from '../plugin/transform/normalize/match-keys.js';
 import type { MatchKeyType } from '../plugin/amazon/event-types.js';
 import type { TransformResult } from '../plugin/contracts.js';
 import { eventMix } from './event-mix.js';
-import { quietLogger } from './measure.js';
-import { interleaved } from './measure.js';
+import { interleaved, quietLogger } from './measure.js';
 
 export interface TransformFigures {
   transform_events_per_s: number;
@@ -42,7 +41,7 @@ export function benchTransform(count = 20_000, minMs = 3_000): TransformFigures 
   const destination: Destination = createDestination({
     logger: quietLogger(),
     hostSettings: {
-      regionHosts: { NA: 'http://127.0.0.1:9', EU: 'http://127.0.0.1:9', FE: 'http://127.0.0.1:9' },
+      regionHosts: regionHostsFromBase('http://127.0.0.1:9'),
       lwaTokenUrl: 'http://127.0.0.1:9',
       requestTimeoutMs: 1000,
     },
