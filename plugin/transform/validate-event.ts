@@ -4,7 +4,7 @@ import type { InvalidCode, TransformResult } from '../contracts.js';
 import type { FieldTarget } from './blueprint.js';
 import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
-import { COUNTRY_CODES, CURRENCY_CODES } from './value-transforms.js';
+import { COUNTRY_CODES, CURRENCY_CODES, isCustomDataChar } from './value-transforms.js';
 
 const DAY_MS = 86_400_000;
 /** How far in the future an event time may be (clock skew between the site, Signal and Amazon). */
@@ -12,7 +12,7 @@ export const FUTURE_SKEW_MS = 5 * 60_000;
 const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** customData names and values: letters, digits and `_`, at least one (checked for every entry of every event). */
-const customDataChars = everyCharIn((char) => /[A-Za-z0-9_]/.test(char));
+const customDataChars = everyCharIn(isCustomDataChar);
 const customDataText = (text: string): boolean => text.length > 0 && customDataChars(text);
 
 /** The first source of a field that was present but could not be converted, if any (asked only on error paths). */

@@ -27,7 +27,9 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-const underscoreRuns = replaceRunsOutside((char) => /[A-Za-z0-9_]/.test(char), '_');
+/** The characters Amazon allows in customData names and values: letters, digits and `_`. */
+export const isCustomDataChar = (char: string): boolean => /[A-Za-z0-9_]/.test(char);
+const underscoreRuns = replaceRunsOutside(isCustomDataChar, '_');
 
 function trimUnderscores(text: string): string {
   let from = 0;
