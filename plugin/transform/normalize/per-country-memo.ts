@@ -1,25 +1,36 @@
+/** The longest text a memo remembers: a longer one is worked out each time, so no memo holds a huge value. */
+export const MEMO_TEXT_CHARS = 64;
+
 /**
- * Answers remembered per country, for values that repeat endlessly (street words, state names): for each
- * country a map of text to answer, at most `limit` answers in each of at most 300 countries (there are fewer;
- * any more are not remembered), so memory stays bounded whatever the input.
+ * Answers remembered per country, for values that repeat endlessly (street words, state names): for
+ * each country a map of text to answer, at most `limit` answers in all countries together and none for a text
+ * over `MEMO_TEXT_CHARS` characters (any more are not remembered), so memory stays bounded whatever the input.
  */
 export function perCountryMemo(limit: number): {
   of(country: string): Map<string, string>;
   remember(answers: Map<string, string>, text: string, answer: string): string;
+  readonly size: number;
 } {
   const byCountry = new Map<string, Map<string, string>>();
+  let size = 0;
   return {
     of(country) {
       let answers = byCountry.get(country);
       if (!answers) {
         answers = new Map();
-        if (byCountry.size < 300) byCountry.set(country, answers);
+        if (size < limit) byCountry.set(country, answers);
       }
       return answers;
     },
     remember(answers, text, answer) {
-      if (answers.size < limit) answers.set(text, answer);
+      if (size < limit && text.length <= MEMO_TEXT_CHARS) {
+        answers.set(text, answer);
+        size++;
+      }
       return answer;
+    },
+    get size() {
+      return size;
     },
   };
 }

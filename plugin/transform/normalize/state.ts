@@ -23,7 +23,7 @@ const BY_COUNTRY = new Map<string, Map<string, string>>(
 const ANY_COUNTRY = new Map<string, string>([...BY_COUNTRY.values()].reverse().flatMap((m) => [...m]));
 
 /** State names repeat endlessly (a few dozen per country): each country's answers are remembered. */
-const memo = perCountryMemo(1_000);
+const memo = perCountryMemo(10_000);
 
 /**
  * States and provinces: the full name looked up exactly in the event country's table (`West Virginia` → `wv`,

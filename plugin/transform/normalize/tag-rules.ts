@@ -118,7 +118,7 @@ const digitsPassThrough = (steps: Array<WordStep | SubstringStep>): boolean =>
 
 /**
  * Word by word (words split on single spaces): each word's final form per country computed once and remembered
- * (bounded: 50,000 words in each country). Scans with indexOf rather than split/join: no array per value, which
+ * (bounded: 50,000 words in all). Scans with indexOf rather than split/join: no array per value, which
  * halves the cost. When the steps leave words of digits as they are (`digitsStay`), such a word is taken as it
  * is: house numbers are the most varied words, and the memo then holds only street words.
  */

@@ -1,0 +1,34 @@
+import { MEMO_TEXT_CHARS, perCountryMemo } from '../plugin/transform/normalize/per-country-memo.js';
+
+describe('a per-country memo stays bounded whatever the input', () => {
+  test('it remembers at most its limit of answers, counted over all countries together', () => {
+    const memo = perCountryMemo(3);
+    const asked: Array<[string, string]> = [
+      ['US', 'a'],
+      ['US', 'b'],
+      ['DE', 'a'],
+      ['FR', 'c'],
+      ['US', 'd'],
+    ];
+    const answers = asked.map(([country, text]) => memo.remember(memo.of(country), text, text.toUpperCase()));
+    expect(answers).toEqual(['A', 'B', 'A', 'C', 'D']);
+    expect(memo.size).toBe(3);
+    expect(['US', 'DE', 'FR'].map((country) => [...memo.of(country)])).toEqual([
+      [
+        ['a', 'A'],
+        ['b', 'B'],
+      ],
+      [['a', 'A']],
+      [],
+    ]);
+  });
+
+  test(`a text over ${MEMO_TEXT_CHARS} characters is answered but not remembered`, () => {
+    const memo = perCountryMemo(10);
+    const long = 'x'.repeat(MEMO_TEXT_CHARS + 1);
+    expect(memo.remember(memo.of('US'), long, 'too long')).toBe('too long');
+    expect(memo.remember(memo.of('US'), long.slice(1), 'fits')).toBe('fits');
+    expect([...memo.of('US').keys()]).toEqual([long.slice(1)]);
+    expect(memo.size).toBe(1);
+  });
+});
