@@ -53,6 +53,26 @@ describe('compiled normalisers give what the rule gives step by step', () => {
     );
   });
 
+  test('ADDRESS with a house number in front, whatever stands between the number and the street', () => {
+    const compiled = tagNormalizer('ADDRESS');
+    const plain = plainTagNormalizer('ADDRESS');
+    const houseNumberFirst = fc
+      .tuple(
+        fc.constantFrom(...countryTables.map(([c]) => c.toUpperCase()), 'GB', 'JP'),
+        fc.stringMatching(/^[0-9]{1,5}$/),
+        fc.constantFrom(' ', '  ', ' \t', '\t', ' \u00a0', ' \n', '\u3000', '', ' -', ' #', '-'),
+        fc.constantFrom(...globalWords, ...oddBits, 'Main Street', 'main st'),
+        fc.string({ maxLength: 8 }),
+      )
+      .map(([country, number, between, word, tail]) => [country, number + between + word + tail] as const);
+    fc.assert(
+      fc.property(houseNumberFirst, ([c, raw]) => {
+        expect(compiled(raw, c)).toBe(plain(raw, c));
+      }),
+      { numRuns: 2_000, seed: 7 },
+    );
+  });
+
   test('word by word, words that the delimiter and accent steps split or fold come out as the steps say', () => {
     const compiled = tagNormalizer('ADDRESS');
     const plain = plainTagNormalizer('ADDRESS');

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { matchKeyValue, normalizedForm } from '../plugin/transform/normalize/match-keys.js';
 import type { MatchKeyType } from '../plugin/amazon/event-types.js';
+import { normalizePostal } from '../plugin/transform/normalize/postal.js';
+import { plainTagNormalizer } from '../plugin/transform/normalize/tag-rules.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -446,5 +449,25 @@ describe('remembered answers belong to their country', () => {
       '2avefoch',
       '2avenuefoch',
     ]);
+  });
+});
+
+describe('US postal codes', () => {
+  test('for any text: its first five digits when it holds five, else what the tag gives', () => {
+    const tag = plainTagNormalizer('POSTAL');
+    const zipLike = fc.oneof(
+      fc.stringMatching(/^[0-9]{3,6}[a-z -]?[0-9]{0,4}$/),
+      fc.stringMatching(/^[0-9 -]{0,12}$/),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(zipLike, (raw) => {
+        const digits = raw.replace(/\D/g, '');
+        expect(normalizePostal(raw.trim(), 'US')).toBe(
+          digits.length >= 5 ? digits.slice(0, 5) : tag(raw, 'US'),
+        );
+      }),
+      { numRuns: 2_000, seed: 21 },
+    );
   });
 });

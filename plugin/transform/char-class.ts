@@ -1,3 +1,6 @@
+/** Is the character code an ASCII digit? */
+export const isDigitCode = (code: number): boolean => code >= 48 && code <= 57;
+
 /**
  * Character classes of ASCII characters, decided by a table built once from `isMember` (a character outside
  * ASCII is never in the class). Cheaper than a regular expression on the per-event path.
@@ -28,17 +31,25 @@ export function replaceRunsOutside(
   joiner: string,
 ): (text: string) => string {
   const table = classTable(isMember);
-  return (text) => {
-    let out = '';
-    let start = 0; // where the current run of members starts
-    let i = 0;
-    for (; i < text.length; i++) {
+  /** From the first character outside the class on. */
+  const replaceFrom = (text: string, first: number): string => {
+    let out = text.slice(0, first) + joiner;
+    let start = first + 1; // where the current run of members starts
+    for (let i = start; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 128 && table[code] === 1) continue;
-      if (i > start || start === 0) out += text.slice(start, i) + joiner;
+      if (i > start) out += text.slice(start, i) + joiner;
       start = i + 1;
     }
-    return start === 0 ? text : out + text.slice(start);
+    return out + text.slice(start);
+  };
+  // Most texts are all members: the first loop only looks, with nothing else live.
+  return (text) => {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 128 || table[code] === 0) return replaceFrom(text, i);
+    }
+    return text;
   };
 }
 

@@ -1,5 +1,5 @@
 import { readPackageJson } from '../project-files.js';
-import { replaceRunsOutside, withoutAccents } from './char-class.js';
+import { everyCharIn, replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
 import { RULES } from './normalize/tag-rules.js';
 
@@ -30,6 +30,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\
 /** The characters Amazon allows in customData names and values: letters, digits and `_`. */
 export const isCustomDataChar = (char: string): boolean => /[A-Za-z0-9_]/.test(char);
 const underscoreRuns = replaceRunsOutside(isCustomDataChar, '_');
+const allCustomDataChars = everyCharIn(isCustomDataChar);
 
 function trimUnderscores(text: string): string {
   let from = 0;
@@ -38,6 +39,8 @@ function trimUnderscores(text: string): string {
   while (to > from && text.charCodeAt(to - 1) === 95) to--;
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
+const edgeUnderscore = (text: string): boolean =>
+  text.charCodeAt(0) === 95 || text.charCodeAt(text.length - 1) === 95;
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -124,7 +127,10 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
    */
   custom_data_value: (v) => {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
-    return trimUnderscores(underscoreRuns(withoutAccents(String(v)))).slice(0, 256) || undefined;
+    const text = String(v);
+    // Most values (SKUs, brands) are already what Amazon takes: one look, no new string.
+    if (text.length <= 256 && allCustomDataChars(text) && !edgeUnderscore(text)) return text || undefined;
+    return trimUnderscores(underscoreRuns(withoutAccents(text))).slice(0, 256) || undefined;
   },
   /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
   event_source_from_device: (v) =>

@@ -2,7 +2,7 @@
 export const MEMO_TEXT_CHARS = 64;
 
 /**
- * Answers remembered per country, for values that repeat endlessly (street words, state names): for
+ * Answers remembered per country, for values that repeat endlessly (street words, streets, state names): for
  * each country a map of text to answer, at most `limit` answers in all countries together and none for a text
  * over `MEMO_TEXT_CHARS` characters (any more are not remembered), so memory stays bounded whatever the input.
  */

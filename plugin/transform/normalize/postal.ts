@@ -1,8 +1,15 @@
-import { replaceRunsOutside } from '../char-class.js';
+import { isDigitCode, replaceRunsOutside } from '../char-class.js';
 import { tagNormalizer } from './tag-rules.js';
 
 const tagPostal = tagNormalizer('POSTAL');
-const digitsOf = replaceRunsOutside((char) => char >= '0' && char <= '9', '');
+const digitsOf = replaceRunsOutside((char) => isDigitCode(char.charCodeAt(0)), '');
+
+/** How many of the text's first characters (up to 5) are digits. */
+function leadingDigits(text: string): number {
+  let n = 0;
+  while (n < 5 && isDigitCode(text.charCodeAt(n))) n++;
+  return n;
+}
 
 /**
  * Postal codes follow the tag (lower case, cut at the first `-`, letters and digits) except where a
@@ -12,6 +19,7 @@ const digitsOf = replaceRunsOutside((char) => char >= '0' && char <= '9', '');
  */
 export function normalizePostal(raw: string, country: string): string {
   if (country === 'US') {
+    if (leadingDigits(raw) >= 5) return raw.slice(0, 5); // the usual 98101 or 98101-1234: no new digits string
     const digits = digitsOf(raw);
     if (digits.length >= 5) return digits.slice(0, 5);
   }

@@ -1,5 +1,5 @@
 import { readPackageJson } from '../../project-files.js';
-import { everyCharIn, replaceRunsOutside } from '../char-class.js';
+import { everyCharIn, isDigitCode, replaceRunsOutside } from '../char-class.js';
 import { perCountryMemo } from './per-country-memo.js';
 
 /**
@@ -234,11 +234,40 @@ function wordByWord(steps: Step[]): Normalizer | undefined {
   const lead = chain(compileSteps(steps.slice(0, first)));
   const word = chain([...compileSteps(middle), compileStep(last)]);
   const keepsDigits = '0123456789'.replace(keepPattern(last.chars), '') === '0123456789';
-  const apply = memoisedWords(
-    word,
-    keepsDigits && digitsPassThrough(middle as Array<WordStep | SubstringStep>),
-  );
-  return (raw, country) => apply(lead(raw, country), country, '');
+  const digitsStay = keepsDigits && digitsPassThrough(middle as Array<WordStep | SubstringStep>);
+  const apply = memoisedWords(word, digitsStay);
+  const wordsOf: Normalizer = (raw, country) => apply(lead(raw, country), country, '');
+  return digitsStay ? rememberedStreets(wordsOf) : wordsOf;
+}
+
+/**
+ * Where the street starts after a house number in front (`123 Main Street`): past the digits and one space,
+ * when a visible ASCII character follows it; else 0.
+ */
+function streetStart(text: string): number {
+  let i = 0;
+  while (i < text.length && isDigitCode(text.charCodeAt(i))) i++;
+  const next = text.charCodeAt(i + 1);
+  return i > 0 && text.charCodeAt(i) === 32 && next > 32 && next < 127 ? i + 1 : 0;
+}
+
+/**
+ * A word-by-word rule under which words of digits stay as they are, with the street after a house number
+ * remembered whole per country (bounded: 20,000 streets in all): streets repeat endlessly, house numbers vary.
+ * The rule works word by word and joins with nothing, and the number is a word of its own that comes through
+ * as it is, so the result is the number followed by the street's own result. Neither trimming nor lower case
+ * reaches across the space (the street starts with a visible character), so the street alone gives what it
+ * gives inside the whole text.
+ */
+function rememberedStreets(wordsOf: Normalizer): Normalizer {
+  const streets = perCountryMemo(20_000);
+  return (raw, country) => {
+    const start = streetStart(raw);
+    const street = start === 0 ? raw : raw.slice(start);
+    const answers = streets.of(country);
+    const result = answers.get(street) ?? streets.remember(answers, street, wordsOf(street, country));
+    return start === 0 ? result : raw.slice(0, start - 1) + result;
+  };
 }
 
 /**
