@@ -410,6 +410,18 @@ describe('pre-hashed and raw match keys', () => {
       'd6736136ea896c1bfdc553e0e86e702c70d060d805696ca3e4e9e0961353860a',
     ],
     [
+      'a value with spaces around is trimmed first',
+      'EMAIL',
+      ' \tJane.Doe@Example.com  ',
+      sha('jane.doe@example.com'),
+    ],
+    [
+      'an address with spaces around is trimmed first',
+      'ADDRESS',
+      '\u00a0 123 Main Street ',
+      sha('123mainst'),
+    ],
+    [
       'MAID is sent raw, trimmed',
       'MAID',
       ' 6D92078A-8246-4BA4-AE5B-76104861E7DC ',

@@ -19,7 +19,8 @@ const ZERO_AD_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
 /**
  * How each match key type is prepared: `hash` types are normalised then SHA-256 hashed (a 64-hex value is
- * taken as already hashed); raw types are trimmed and checked. One row per type.
+ * taken as already hashed); raw types are checked. Every normaliser is given the value trimmed. One row per
+ * type.
  */
 const MATCH_KEY_TABLE: ReadonlyArray<[MatchKeyType, 'hash' | 'raw', Normalizer]> = [
   ['EMAIL', 'hash', tagNormalizer('EMAIL')],

@@ -8,11 +8,11 @@ const MIN_DIGITS = 7;
  * Parsed with the event's country by libphonenumber-js, which agrees with the tag on ordinary numbers and
  * stays right where the tag's plain prefix test is not (a trunk `(0)` after the code, a national number that
  * starts with the code's digits, countries missing from the tag's table such as ZA). A number the library
- * cannot read falls back to the tag's rule. Fewer than 7 digits: no match key.
+ * cannot read falls back to the tag's rule. Fewer than 7 digits: no match key. Given trimmed, as every match
+ * key value.
  */
 export function normalizePhone(raw: string, country: string): string {
-  const nanp =
-    country === 'US' || country === 'CA' || raw.trimStart().startsWith('+1') ? northAmerican(raw) : undefined;
+  const nanp = country === 'US' || country === 'CA' || raw.startsWith('+1') ? northAmerican(raw) : undefined;
   if (nanp) return nanp;
   const parsed = parsePhoneNumberFromString(raw, (country || undefined) as CountryCode | undefined);
   if (parsed?.isPossible()) return parsed.number.slice(1);

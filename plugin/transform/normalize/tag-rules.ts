@@ -271,12 +271,14 @@ function rememberedStreets(wordsOf: Normalizer): Normalizer {
 }
 
 /**
- * The tag's normaliser for a match key type, compiled from its steps: runs of word steps merged, and word by
- * word where the rule allows it. `plainTagNormalizer` is the same rule step by step.
+ * The tag's normaliser for a match key type, compiled from its steps, for text already trimmed (every match key
+ * value is trimmed first), so a rule's opening trim is left out; runs of word steps merged, and word by word
+ * where the rule allows it. `plainTagNormalizer` is the same rule step by step, for any text.
  */
 export function tagNormalizer(type: string): Normalizer {
   const steps = ruleSteps(type);
-  return wordByWord(steps) ?? chain(compileSteps(steps));
+  const afterTrim = steps[0]?.op === 'trim' ? steps.slice(1) : steps;
+  return wordByWord(afterTrim) ?? chain(compileSteps(afterTrim));
 }
 
 /** The rule's steps one by one, each as the data says, nothing merged: the reference the tests hold the compiled normaliser to. */
