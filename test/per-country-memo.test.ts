@@ -1,8 +1,8 @@
 import { MEMO_TEXT_CHARS, perCountryMemo } from '../plugin/transform/normalize/per-country-memo.js';
 
 describe('a per-country memo stays bounded whatever the input', () => {
-  test('it remembers at most its limit of answers, counted over all countries together', () => {
-    const memo = perCountryMemo(3);
+  test('it remembers at most its limit of entries, countries and answers counted together', () => {
+    const memo = perCountryMemo(5);
     const asked: Array<[string, string]> = [
       ['US', 'a'],
       ['US', 'b'],
@@ -12,7 +12,7 @@ describe('a per-country memo stays bounded whatever the input', () => {
     ];
     const answers = asked.map(([country, text]) => memo.remember(memo.of(country), text, text.toUpperCase()));
     expect(answers).toEqual(['A', 'B', 'A', 'C', 'D']);
-    expect(memo.size).toBe(3);
+    expect(memo.size).toBe(5);
     expect(['US', 'DE', 'FR'].map((country) => [...memo.of(country)])).toEqual([
       [
         ['a', 'A'],
@@ -29,6 +29,16 @@ describe('a per-country memo stays bounded whatever the input', () => {
     expect(memo.remember(memo.of('US'), long, 'too long')).toBe('too long');
     expect(memo.remember(memo.of('US'), long.slice(1), 'fits')).toBe('fits');
     expect([...memo.of('US').keys()]).toEqual([long.slice(1)]);
-    expect(memo.size).toBe(1);
+    expect(memo.size).toBe(2);
+  });
+
+  test(`a country over ${MEMO_TEXT_CHARS} characters gets its answers but keeps none`, () => {
+    const memo = perCountryMemo(10);
+    const country = 'C'.repeat(MEMO_TEXT_CHARS + 1);
+    expect(memo.remember(memo.of(country), 'a', 'A')).toBe('A');
+    expect([...memo.of(country)]).toEqual([]);
+    expect(memo.size).toBe(0);
+    expect(memo.remember(memo.of(country.slice(1)), 'a', 'A')).toBe('A');
+    expect([...memo.of(country.slice(1))]).toEqual([['a', 'A']]);
   });
 });

@@ -1,6 +1,7 @@
 import { readPackageJson } from '../project-files.js';
 import { everyCharIn, replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
+import { MEMO_TEXT_CHARS } from './normalize/per-country-memo.js';
 import { RULES } from './normalize/tag-rules.js';
 
 /**
@@ -49,7 +50,10 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Locales and country names repeat endlessly: each distinct one is worked out once (bounded; null: no code). */
+/**
+ * Locales and country names repeat endlessly: each distinct one is worked out once (null: no code), bounded like
+ * every memo (10,000 texts of at most `MEMO_TEXT_CHARS` characters).
+ */
 const countryMemo = new Map<string, string | null>();
 
 function countryCode(value: unknown): string | undefined {
@@ -57,7 +61,7 @@ function countryCode(value: unknown): string | undefined {
   let code = countryMemo.get(value);
   if (code === undefined) {
     code = countryCodeOf(value) ?? null;
-    if (countryMemo.size < 10_000) countryMemo.set(value, code);
+    if (countryMemo.size < 10_000 && value.length <= MEMO_TEXT_CHARS) countryMemo.set(value, code);
   }
   return code ?? undefined;
 }

@@ -3,8 +3,9 @@ export const MEMO_TEXT_CHARS = 64;
 
 /**
  * Answers remembered per country, for values that repeat endlessly (street words, streets, state names): for
- * each country a map of text to answer, at most `limit` answers in all countries together and none for a text
- * over `MEMO_TEXT_CHARS` characters (any more are not remembered), so memory stays bounded whatever the input.
+ * each country a map of text to answer, at most `limit` entries (countries and answers) in all and none for a
+ * text or a country over `MEMO_TEXT_CHARS` characters (any more are not remembered), so memory stays bounded
+ * whatever the input.
  */
 export function perCountryMemo(limit: number): {
   of(country: string): Map<string, string>;
@@ -12,18 +13,22 @@ export function perCountryMemo(limit: number): {
   readonly size: number;
 } {
   const byCountry = new Map<string, Map<string, string>>();
+  /** What a country gets when it cannot be remembered: always empty. */
+  const none = new Map<string, string>();
   let size = 0;
   return {
     of(country) {
       let answers = byCountry.get(country);
       if (!answers) {
+        if (size >= limit || country.length > MEMO_TEXT_CHARS) return none;
         answers = new Map();
-        if (size < limit) byCountry.set(country, answers);
+        byCountry.set(country, answers);
+        size++;
       }
       return answers;
     },
     remember(answers, text, answer) {
-      if (size < limit && text.length <= MEMO_TEXT_CHARS) {
+      if (answers !== none && size < limit && text.length <= MEMO_TEXT_CHARS) {
         answers.set(text, answer);
         size++;
       }

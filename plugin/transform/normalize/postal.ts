@@ -12,8 +12,8 @@ function leadingDigits(text: string): number {
 }
 
 /**
- * Postal codes (given trimmed, as every match key value) follow the tag (lower case, cut at the first `-`, letters and digits) except where a
- * country-aware rule is clearly better:
+ * Postal codes (given trimmed, as every match key value) follow the tag (lower case, cut at the first `-`,
+ * letters and digits) except where a country-aware rule is clearly better:
  * - US: the 5-digit ZIP (`98101-1234` and `98101 1234` both → `98101`; the tag keeps 9 digits for the second);
  * - JP: the 7-digit code (`100-0001` → `1000001`; the tag cuts it to `100`, which matches half of Tokyo).
  */
