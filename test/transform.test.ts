@@ -511,6 +511,27 @@ describe('validation before sending: one typed answer with the field to fix', ()
     });
   });
 
+  test.each([
+    ['a number', 42],
+    ['an object', { code: 'US' }],
+    ['a list', ['US']],
+    ['true', true],
+  ])('a countryCode row without a transform that gives %s is invalid, not an exception', (_case, country) => {
+    const install = installationFor('default', {
+      custom_events: {
+        odd: {
+          vendor_event_name: 'Odd',
+          conversion_type: 'OTHER',
+          mappings: [{ source: 'properties.country', target: 'countryCode' }],
+        },
+      },
+    });
+    expect(run(seedWith({ event: 'odd', properties: { country } }), install)).toMatchObject({
+      status: 'invalid',
+      error: { code: 'COUNTRY_MISSING', field: 'countryCode' },
+    });
+  });
+
   test('one bad event never affects another', () => {
     const results = [seedWith({ properties: { value: 'bad' } }), SEED_EVENT, 'junk', SEED_EVENT].map(
       (e) => run(e).status,

@@ -81,11 +81,19 @@ export function transformEvent(
 
   const { at } = entry;
   const values = entry.read(event);
-  const country = (values[at.countryCode] as string | undefined) ?? ctx.defaultCountry;
+  const country = values[at.countryCode] ?? ctx.defaultCountry;
   if (!country) {
     return invalid(
       'COUNTRY_MISSING',
       'The event has no country: send context.locale (such as en-US) or an address country, or set default_country in the config.',
+      'countryCode',
+    );
+  }
+  // Consent and normalisation read the country as text; a row without a transform can give anything.
+  if (typeof country !== 'string') {
+    return invalid(
+      'COUNTRY_MISSING',
+      'The event country is not text: map countryCode with the country_code transform (en-US, US or a country name).',
       'countryCode',
     );
   }
