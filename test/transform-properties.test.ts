@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { destination, installationFor, NOW, SEED_EVENT } from './support/transform-harness.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
+import { FIELD_TARGETS } from '../plugin/transform/blueprint.js';
 
 const installs = [
   installationFor('default'),
@@ -59,6 +60,65 @@ describe('transform, for any input', () => {
       ),
       { numRuns: 400, seed: 20261128 },
     );
+  });
+
+  test('a custom event that maps every Amazon field straight from the event, with no transform, gives ok, filtered or invalid, and ok is valid against EventCreate', () => {
+    const targets = [
+      ...FIELD_TARGETS,
+      'customData.data',
+      'matchKeys.EMAIL',
+      'matchKeys.ADDRESS',
+      'matchKeys.FIP',
+    ];
+    const key = (target: string) => target.replace('.', '_');
+    const rows = targets.map((target) => ({ source: `properties.${key(target)}`, target }));
+    const raw = installationFor('default', {
+      custom_events: {
+        raw_fields: {
+          vendor_event_name: 'RawFields',
+          conversion_type: 'OFF_AMAZON_PURCHASES',
+          mappings: rows,
+        },
+      },
+    });
+    const usual: Record<string, unknown> = {
+      'eventDescription.eventSource': 'WEBSITE',
+      eventTime: SEED_EVENT.timestamp,
+      countryCode: 'US',
+      eventId: 'order-1',
+      value: 12.5,
+      currencyCode: 'USD',
+      unitsSold: 2,
+      'deviceInfo.userAgent': 'Mozilla/5.0',
+      amazonAdEventKey: 'key',
+      arefMeasurementTokens: 'token',
+      partner: 'partner',
+      'customData.data': 'blue',
+      'matchKeys.EMAIL': 'jane@example.com',
+      'matchKeys.ADDRESS': '1 Main Street',
+      'matchKeys.FIP': '203.0.113.7',
+    };
+    // Mostly the usual value, so that many events are sent and checked against Amazon's schema.
+    const properties = fc.record(
+      Object.fromEntries(
+        targets.map((target) => [
+          key(target),
+          fc.oneof({ arbitrary: fc.constant(usual[target]), weight: 9 }, fc.jsonValue({ maxDepth: 2 })),
+        ]),
+      ),
+    );
+    const statuses = new Set<string>();
+    fc.assert(
+      fc.property(properties, (props) => {
+        const event = { type: 'track', event: 'raw_fields', properties: props };
+        const result = destination.transform(event, raw);
+        statuses.add(result.status);
+        expect(['ok', 'filtered', 'invalid']).toContain(result.status);
+        if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+      }),
+      { numRuns: 600, seed: 20261129 },
+    );
+    expect([...statuses].sort()).toEqual(['invalid', 'ok']);
   });
 
   test('no raw email, phone or name from the input ever appears in the output', () => {

@@ -512,25 +512,35 @@ describe('validation before sending: one typed answer with the field to fix', ()
   });
 
   test.each([
-    ['a number', 42],
-    ['an object', { code: 'US' }],
-    ['a list', ['US']],
-    ['true', true],
-  ])('a countryCode row without a transform that gives %s is invalid, not an exception', (_case, country) => {
-    const install = installationFor('default', {
-      custom_events: {
-        odd: {
-          vendor_event_name: 'Odd',
-          conversion_type: 'OTHER',
-          mappings: [{ source: 'properties.country', target: 'countryCode' }],
+    ['countryCode', 'a number', 42, 'COUNTRY_MISSING'],
+    ['countryCode', 'an object', { code: 'US' }, 'COUNTRY_MISSING'],
+    ['countryCode', 'a list', ['US'], 'COUNTRY_MISSING'],
+    ['countryCode', 'true', true, 'COUNTRY_MISSING'],
+    ['eventDescription.eventSource', 'a source Amazon does not know', 'WEB', 'EVENT_SOURCE_MISSING'],
+    ['eventDescription.eventSource', 'a list', ['WEBSITE'], 'EVENT_SOURCE_MISSING'],
+    ['eventId', 'a list', ['order-1'], 'EVENT_ID_INVALID'],
+    ['value', 'text', '12.50', 'VALUE_INVALID'],
+    ['value', 'an object', { amount: 12.5 }, 'VALUE_INVALID'],
+    ['value', 'true', true, 'VALUE_INVALID'],
+    ['value', 'a number too large for cents', 1e307, 'VALUE_INVALID'],
+  ])(
+    '%s: a row without a transform that gives %s is invalid, not sent or thrown',
+    (target, _case, given, code) => {
+      const install = installationFor('default', {
+        custom_events: {
+          odd: {
+            vendor_event_name: 'Odd',
+            conversion_type: 'OFF_AMAZON_PURCHASES',
+            mappings: [{ source: 'properties.given', target }],
+          },
         },
-      },
-    });
-    expect(run(seedWith({ event: 'odd', properties: { country } }), install)).toMatchObject({
-      status: 'invalid',
-      error: { code: 'COUNTRY_MISSING', field: 'countryCode' },
-    });
-  });
+      });
+      expect(run(seedWith({ event: 'odd', properties: { given } }), install)).toMatchObject({
+        status: 'invalid',
+        error: { code, field: target },
+      });
+    },
+  );
 
   test('one bad event never affects another', () => {
     const results = [seedWith({ properties: { value: 'bad' } }), SEED_EVENT, 'junk', SEED_EVENT].map(

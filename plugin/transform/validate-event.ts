@@ -4,7 +4,7 @@ import type { InvalidCode, TransformResult } from '../contracts.js';
 import type { FieldTarget } from './blueprint.js';
 import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
-import { COUNTRY_CODES, CURRENCY_CODES, isCustomDataChar } from './value-transforms.js';
+import { COUNTRY_CODES, CURRENCY_CODES, EVENT_SOURCE_VALUES, isCustomDataChar } from './value-transforms.js';
 
 const DAY_MS = 86_400_000;
 /** How far in the future an event time may be (clock skew between the site, Signal and Amazon). */
@@ -26,14 +26,22 @@ type Rule = (event: AmazonEvent, bad: BadSource, now: number, purchase: boolean)
  * are never echoed: they may be personal data. Money with floating-point noise (59.970000000000006) is rounded
  * to cents; a genuine third decimal is an error.
  */
-const eventSource: Rule = (event, bad) =>
-  event.eventDescription.eventSource
-    ? undefined
+const eventSource: Rule = (event, bad) => {
+  const source = event.eventDescription.eventSource;
+  if (EVENT_SOURCE_VALUES.has(source)) return undefined;
+  const field = bad('eventDescription.eventSource') ?? 'eventDescription.eventSource';
+  return source
+    ? [
+        'EVENT_SOURCE_MISSING',
+        `The event source must be one Amazon accepts (${[...EVENT_SOURCE_VALUES].join(', ')}): map eventDescription.eventSource with a value or the event_source_from_device transform.`,
+        field,
+      ]
     : [
         'EVENT_SOURCE_MISSING',
         'Amazon needs an event source: for app events send context.os.name (Android, iOS or Fire OS).',
-        bad('eventDescription.eventSource') ?? 'eventDescription.eventSource',
+        field,
       ];
+};
 
 const eventName: Rule = (event) => {
   const name = event.eventDescription.name;
@@ -112,7 +120,10 @@ const value: Rule = (event, bad, _now, purchase) => {
   const source = bad('value');
   if (source) return ['VALUE_INVALID', `${source} is not a number.`, source];
   if (event.value === undefined) return undefined;
+  if (typeof event.value !== 'number' || !Number.isFinite(event.value))
+    return ['VALUE_INVALID', 'value must be a number: map it with the number transform.', 'value'];
   const cents = event.value * 100;
+  if (!Number.isFinite(cents)) return ['VALUE_INVALID', 'value is too large.', 'value'];
   if (Math.abs(cents - Math.round(cents)) > 1e-6)
     return ['VALUE_INVALID', 'value may have at most 2 decimals.', 'value'];
   event.value = Math.round(cents) / 100;
@@ -157,9 +168,9 @@ const units: Rule = (event, bad, _now, purchase) => {
 
 const eventId: Rule = (event, bad) => {
   const id = event.eventId;
-  return id === undefined || (id.length >= 1 && id.length <= 256)
+  return id === undefined || (typeof id === 'string' && id.length >= 1 && id.length <= 256)
     ? undefined
-    : ['EVENT_ID_INVALID', 'eventId must be 1 to 256 characters.', bad('eventId') ?? 'eventId'];
+    : ['EVENT_ID_INVALID', 'eventId must be text of 1 to 256 characters.', bad('eventId') ?? 'eventId'];
 };
 
 const customData: Rule = (event) => {

@@ -11,7 +11,13 @@ import { RULES } from './normalize/tag-rules.js';
 export type ValueTransform = (value: unknown) => unknown;
 
 interface OpenApi {
-  components: { schemas: { CountryCode: { enum: string[] }; CurrencyCode: { enum: string[] } } };
+  components: {
+    schemas: {
+      CountryCode: { enum: string[] };
+      CurrencyCode: { enum: string[] };
+      EventSource: { enum: string[] };
+    };
+  };
 }
 const OPENAPI = readPackageJson<OpenApi>('amazon-reference/openapi-events.json');
 /** ISO 3166-1 alpha-2 codes Amazon accepts (SPEC CountryCode, less OTHER / OTHER_EEA / ZZ). */
@@ -20,6 +26,8 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(
 );
 /** ISO 4217 codes Amazon accepts (SPEC CurrencyCode). */
 export const CURRENCY_CODES: ReadonlySet<string> = new Set(OPENAPI.components.schemas.CurrencyCode.enum);
+/** The event sources Amazon accepts (SPEC EventSource): WEBSITE, ANDROID, IOS, … */
+export const EVENT_SOURCE_VALUES: ReadonlySet<string> = new Set(OPENAPI.components.schemas.EventSource.enum);
 
 const COUNTRY_NAMES = new Map(
   Object.entries(RULES.tables.countryMap as Record<string, string>).map(([name, code]) => [

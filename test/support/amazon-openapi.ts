@@ -23,8 +23,12 @@ export function amazonSchema(name: 'EventCreate' | 'CreateEventRequest'): Valida
   return ajv.getSchema(`openapi#/components/schemas/${name}`)!;
 }
 
-/** ajv's errors for `value` against the schema, [] when valid: `expect(errorsAgainst(...)).toEqual([])`. */
+/**
+ * ajv's errors for `value` against the schema, [] when valid: `expect(errorsAgainst(...)).toEqual([])`. The
+ * value is checked as Amazon receives it, through JSON (NaN becomes null, undefined keys go).
+ */
 export function errorsAgainst(name: 'EventCreate' | 'CreateEventRequest', value: unknown): string[] {
   const validate = amazonSchema(name);
-  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  const sent: unknown = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  return validate(sent) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
