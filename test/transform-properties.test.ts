@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { destination, installationFor, NOW, SEED_EVENT } from './support/transform-harness.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
 import { FIELD_TARGETS } from '../plugin/transform/blueprint.js';
+import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
 
 const installs = [
   installationFor('default'),
@@ -117,6 +118,71 @@ describe('transform, for any input', () => {
         if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
       }),
       { numRuns: 600, seed: 20261129 },
+    );
+    expect([...statuses].sort()).toEqual(['invalid', 'ok']);
+  });
+
+  test('the same with any of the named transforms on those rows: never thrown, and ok is valid against EventCreate', () => {
+    // The event's source, time and country come from the blueprint's global rows, so that many events are sent.
+    const given = ['eventDescription.eventSource', 'eventTime', 'countryCode'];
+    const targets = [
+      ...FIELD_TARGETS.filter((target) => !given.includes(target)),
+      'customData.data',
+      'matchKeys.PHONE',
+      'matchKeys.POSTAL',
+      'matchKeys.STATE',
+    ];
+    const key = (target: string) => target.replace('.', '_');
+    const transforms = Object.keys(VALUE_TRANSFORMS);
+    const setup = fc.array(fc.option(fc.constantFrom(...transforms), { nil: undefined }), {
+      minLength: targets.length,
+      maxLength: targets.length,
+    });
+    const properties = fc.record(
+      Object.fromEntries(
+        targets.map((target) => [
+          key(target),
+          fc.oneof(
+            fc.constantFrom(
+              'WEBSITE',
+              'US',
+              'en-US',
+              '2026-02-25T14:30:00.000Z',
+              '12.5',
+              3,
+              'Texas',
+              '98101',
+            ),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+        ]),
+      ),
+    );
+    const statuses = new Set<string>();
+    fc.assert(
+      fc.property(setup, properties, (chosen, props) => {
+        const installation = installationFor('default', {
+          custom_events: {
+            any_rows: {
+              vendor_event_name: 'AnyRows',
+              conversion_type: 'OFF_AMAZON_PURCHASES',
+              mappings: targets.map((target, i) => ({
+                source: `properties.${key(target)}`,
+                target,
+                ...(chosen[i] ? { transform: chosen[i] } : {}),
+              })),
+            },
+          },
+        });
+        const result = destination.transform(
+          { ...SEED_EVENT, type: 'track', event: 'any_rows', properties: props },
+          installation,
+        );
+        statuses.add(result.status);
+        expect(['ok', 'filtered', 'invalid']).toContain(result.status);
+        if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+      }),
+      { numRuns: 1_000, seed: 11 },
     );
     expect([...statuses].sort()).toEqual(['invalid', 'ok']);
   });
