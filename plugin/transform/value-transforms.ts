@@ -48,8 +48,6 @@ function trimUnderscores(text: string): string {
   while (to > from && text.charCodeAt(to - 1) === 95) to--;
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
-const edgeUnderscore = (text: string): boolean =>
-  text.charCodeAt(0) === 95 || text.charCodeAt(text.length - 1) === 95;
 const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
@@ -140,9 +138,9 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   custom_data_value: (v) => {
     if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
     const text = String(v);
-    // Most values (SKUs, brands) are already what Amazon takes: one look, no new string.
-    if (text.length <= 256 && allCustomDataChars(text) && !edgeUnderscore(text)) return text || undefined;
-    return trimUnderscores(underscoreRuns(withoutAccents(text))).slice(0, 256) || undefined;
+    // Most values (SKUs, brands) are letters, digits and _ already: one look, neither accents nor runs to mend.
+    const allowed = allCustomDataChars(text) ? text : underscoreRuns(withoutAccents(text));
+    return trimUnderscores(allowed).slice(0, 256) || undefined;
   },
   /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
   event_source_from_device: (v) =>

@@ -111,7 +111,7 @@ export function substringReplacer(entries: Array<[string, string]>): (text: stri
 
 const keepPattern = (chars: string): RegExp => new RegExp(`[^${chars.replace(/[\]\\^]/g, '\\$&')}]`, 'g');
 
-const allDigits = everyCharIn((char) => char >= '0' && char <= '9');
+const allDigits = everyCharIn((char) => isDigitCode(char.charCodeAt(0)));
 /** A word of digits only (a house number) comes through these steps as it is: none looks for a key of digits. */
 const digitsPassThrough = (steps: Array<WordStep | SubstringStep>): boolean =>
   !steps.some((step) => stepEntries(step).some(([key]) => key !== '' && allDigits(key)));
