@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { destination, installationFor, NOW, SEED_EVENT } from './support/transform-harness.js';
+import type { Installation } from '../plugin/installation.js';
+import type { TransformResult } from '../plugin/contracts.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
 import { FIELD_TARGETS } from '../plugin/transform/blueprint.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
@@ -45,6 +47,34 @@ const looseEvent = fc.record(
   { requiredKeys: [] },
 );
 
+/**
+ * transform's answer for an event: one of ok / filtered / invalid, and an ok event valid (as JSON, as Amazon
+ * receives it) against EventCreate. Gives the answer back for further checks.
+ */
+function checkedResult(event: unknown, installation: Installation): TransformResult {
+  const result = destination.transform(event, installation);
+  expect(['ok', 'filtered', 'invalid']).toContain(result.status);
+  if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+  return result;
+}
+
+/** The event property a custom row reads its target from: `matchKeys.EMAIL` from `properties.matchKeys_EMAIL`. */
+const propertyOf = (target: string): string => target.replace('.', '_');
+
+/** An installation with one custom purchase event, `custom`, whose rows read each target from its property. */
+function customEventInstall(targets: string[], transforms: Array<string | undefined> = []): Installation {
+  const mappings = targets.map((target, i) => ({
+    source: `properties.${propertyOf(target)}`,
+    target,
+    ...(transforms[i] ? { transform: transforms[i] } : {}),
+  }));
+  return installationFor('default', {
+    custom_events: {
+      custom: { vendor_event_name: 'Custom', conversion_type: 'OFF_AMAZON_PURCHASES', mappings },
+    },
+  });
+}
+
 describe('transform, for any input', () => {
   test('never throws, always one of ok / filtered / invalid, and ok is valid against EventCreate', () => {
     fc.assert(
@@ -52,9 +82,7 @@ describe('transform, for any input', () => {
         fc.oneof(fc.jsonValue(), looseEvent),
         fc.constantFrom(...installs),
         (event, installation) => {
-          const result = destination.transform(event, installation);
-          expect(['ok', 'filtered', 'invalid']).toContain(result.status);
-          if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+          const result = checkedResult(event, installation);
           if (result.status === 'invalid') expect(result.error.code).toMatch(/^[A-Z_]+$/);
           if (result.status === 'filtered') expect(result.reason.code).toMatch(/^[A-Z_]+$/);
         },
@@ -71,17 +99,7 @@ describe('transform, for any input', () => {
       'matchKeys.ADDRESS',
       'matchKeys.FIP',
     ];
-    const key = (target: string) => target.replace('.', '_');
-    const rows = targets.map((target) => ({ source: `properties.${key(target)}`, target }));
-    const raw = installationFor('default', {
-      custom_events: {
-        raw_fields: {
-          vendor_event_name: 'RawFields',
-          conversion_type: 'OFF_AMAZON_PURCHASES',
-          mappings: rows,
-        },
-      },
-    });
+    const raw = customEventInstall(targets);
     const usual: Record<string, unknown> = {
       'eventDescription.eventSource': 'WEBSITE',
       eventTime: SEED_EVENT.timestamp,
@@ -103,7 +121,7 @@ describe('transform, for any input', () => {
     const properties = fc.record(
       Object.fromEntries(
         targets.map((target) => [
-          key(target),
+          propertyOf(target),
           fc.oneof({ arbitrary: fc.constant(usual[target]), weight: 9 }, fc.jsonValue({ maxDepth: 2 })),
         ]),
       ),
@@ -111,11 +129,7 @@ describe('transform, for any input', () => {
     const statuses = new Set<string>();
     fc.assert(
       fc.property(properties, (props) => {
-        const event = { type: 'track', event: 'raw_fields', properties: props };
-        const result = destination.transform(event, raw);
-        statuses.add(result.status);
-        expect(['ok', 'filtered', 'invalid']).toContain(result.status);
-        if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+        statuses.add(checkedResult({ type: 'track', event: 'custom', properties: props }, raw).status);
       }),
       { numRuns: 600, seed: 20261129 },
     );
@@ -132,7 +146,6 @@ describe('transform, for any input', () => {
       'matchKeys.POSTAL',
       'matchKeys.STATE',
     ];
-    const key = (target: string) => target.replace('.', '_');
     const transforms = Object.keys(VALUE_TRANSFORMS);
     const setup = fc.array(fc.option(fc.constantFrom(...transforms), { nil: undefined }), {
       minLength: targets.length,
@@ -141,7 +154,7 @@ describe('transform, for any input', () => {
     const properties = fc.record(
       Object.fromEntries(
         targets.map((target) => [
-          key(target),
+          propertyOf(target),
           fc.oneof(
             fc.constantFrom(
               'WEBSITE',
@@ -161,26 +174,8 @@ describe('transform, for any input', () => {
     const statuses = new Set<string>();
     fc.assert(
       fc.property(setup, properties, (chosen, props) => {
-        const installation = installationFor('default', {
-          custom_events: {
-            any_rows: {
-              vendor_event_name: 'AnyRows',
-              conversion_type: 'OFF_AMAZON_PURCHASES',
-              mappings: targets.map((target, i) => ({
-                source: `properties.${key(target)}`,
-                target,
-                ...(chosen[i] ? { transform: chosen[i] } : {}),
-              })),
-            },
-          },
-        });
-        const result = destination.transform(
-          { ...SEED_EVENT, type: 'track', event: 'any_rows', properties: props },
-          installation,
-        );
-        statuses.add(result.status);
-        expect(['ok', 'filtered', 'invalid']).toContain(result.status);
-        if (result.status === 'ok') expect(errorsAgainst('EventCreate', result.event)).toEqual([]);
+        const event = { ...SEED_EVENT, type: 'track', event: 'custom', properties: props };
+        statuses.add(checkedResult(event, customEventInstall(targets, chosen)).status);
       }),
       { numRuns: 1_000, seed: 11 },
     );
