@@ -495,7 +495,42 @@ describe('validation before sending: one typed answer with the field to fix', ()
     expect(result.error.message.length).toBeGreaterThan(15);
   });
 
-  test('custom data over 13 entries and a bad event name are caught', () => {
+  // The config and blueprint schemas refuse these entries; an entry compiled unchecked still sends nothing.
+  test.each([
+    [
+      'an event name with a forbidden character',
+      'Buy!',
+      'size',
+      'EVENT_NAME_INVALID',
+      'eventDescription.name',
+    ],
+    ['an empty event name', '', 'size', 'EVENT_NAME_INVALID', 'eventDescription.name'],
+    [
+      'an event name over 256 characters',
+      'B'.repeat(257),
+      'size',
+      'EVENT_NAME_INVALID',
+      'eventDescription.name',
+    ],
+    ['a customData name with a space', 'Buy', 'shoe size', 'CUSTOM_DATA_INVALID', 'customData'],
+    ['a customData name with an accent', 'Buy', 'taille_é', 'CUSTOM_DATA_INVALID', 'customData'],
+  ])('an entry with %s makes every event of it invalid', (_case, name, dataName, code, field) => {
+    const install = installationFor('default', {
+      custom_events: {
+        buy: {
+          vendor_event_name: name,
+          conversion_type: 'OTHER',
+          mappings: [{ source: 'properties.size', target: `customData.${dataName}` }],
+        },
+      },
+    });
+    for (const properties of [{ size: '42' }, {}]) {
+      const result = run(seedWith({ event: 'buy', properties }), install);
+      expect(result).toMatchObject({ status: 'invalid', error: { code, field } });
+    }
+  });
+
+  test('custom data over 13 entries are caught', () => {
     const many = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`c${i}`, i]));
     const mappings = Object.keys(many).map((k) => ({
       source: `properties.${k}`,

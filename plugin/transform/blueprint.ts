@@ -3,6 +3,7 @@ import { MATCH_KEY_TYPES, matchKeyPreparer, type MatchKeyPreparer } from './norm
 import { compilePath, type Getter } from './paths.js';
 import { compiledMatchKeys, type MatchKeyBuilder } from './match-key-builder.js';
 import { compiledReader, type RowReader } from './row-reader.js';
+import { entryProblem, type InvalidResult } from './validate-event.js';
 import { VALUE_TRANSFORMS, type ValueTransform } from './value-transforms.js';
 
 type Scalar = string | number | boolean;
@@ -75,6 +76,8 @@ export interface CompiledEntry {
   vendorEventName: string;
   conversionType: ConversionType;
   enabled: boolean;
+  /** Set when the entry itself breaks one of Amazon's rules (`entryProblem`): each of its events is this. */
+  problem?: InvalidResult;
   /** The row setting each field: the event's own row replaces the global one (and a later row an earlier one). */
   fields: Record<FieldTarget, CompiledMapping | undefined>;
   /** Match key rows in blueprint order: the first row giving a type a value wins. */
@@ -156,6 +159,10 @@ export function compileBlueprint(
       vendorEventName: entry.vendor_event_name,
       conversionType: entry.conversion_type,
       enabled: entry.enabled !== false,
+      problem: entryProblem(
+        entry.vendor_event_name,
+        customData.map((m) => m.customData!),
+      ),
       fields,
       matchKeys,
       customData,

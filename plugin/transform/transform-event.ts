@@ -78,6 +78,7 @@ export function transformEvent(
       reason: { code: 'EVENT_DISABLED', message: `The blueprint entry "${entry.key}" is disabled.` },
     };
   }
+  if (entry.problem) return { status: 'invalid', error: { ...entry.problem.error } };
 
   const { at } = entry;
   const values = entry.read(event);

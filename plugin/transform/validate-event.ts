@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 export const FUTURE_SKEW_MS = 5 * 60_000;
 const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-/** customData names and values: letters, digits and `_`, at least one (checked for every entry of every event). */
+/** customData names and values: letters, digits and `_`, at least one (values checked for every event). */
 const customDataChars = everyCharIn(isCustomDataChar);
 const customDataText = (text: string): boolean => text.length > 0 && customDataChars(text);
 
@@ -40,17 +40,6 @@ const eventSource: Rule = (event, bad) => {
         'EVENT_SOURCE_MISSING',
         'Amazon needs an event source: for app events send context.os.name (Android, iOS or Fire OS).',
         field,
-      ];
-};
-
-const eventName: Rule = (event) => {
-  const name = event.eventDescription.name;
-  return name.length >= 1 && name.length <= LIMITS.eventNameChars && !NAME_FORBIDDEN.test(name)
-    ? undefined
-    : [
-        'EVENT_NAME_INVALID',
-        'The Amazon event name must be 1 to 256 characters without !@#$%^&*|+=(){}[]<>?\\/~;',
-        'eventDescription.name',
       ];
 };
 
@@ -182,16 +171,43 @@ const customData: Rule = (event) => {
       'customData',
     ];
   let bad = -1;
-  for (let i = 0; i < data.length && bad < 0; i++)
-    if (!customDataText(data[i]!.name) || !customDataText(data[i]!.value)) bad = i;
+  for (let i = 0; i < data.length && bad < 0; i++) if (!customDataText(data[i]!.value)) bad = i;
   return bad < 0
     ? undefined
-    : [
-        'CUSTOM_DATA_INVALID',
-        'customData names and values allow letters, digits and _ only.',
-        `customData[${bad}]`,
-      ];
+    : ['CUSTOM_DATA_INVALID', 'customData values allow letters, digits and _ only.', `customData[${bad}]`];
 };
+
+export type InvalidResult = Extract<TransformResult, { status: 'invalid' }>;
+const invalidResult = ([code, message, field]: NonNullable<Problem>): InvalidResult => ({
+  status: 'invalid',
+  error: { code, message, field },
+});
+
+/**
+ * The rules on what a blueprint entry fixes for all its events, the Amazon event name and the customData names,
+ * checked once when the blueprint is compiled rather than for every event. The blueprint schema refuses both
+ * already; this guards a blueprint that reached `compileBlueprint` unchecked. An entry that breaks one gives
+ * each of its events this `invalid` result.
+ */
+export function entryProblem(
+  vendorEventName: string,
+  customDataNames: readonly string[],
+): InvalidResult | undefined {
+  const name = vendorEventName;
+  if (name.length < 1 || name.length > LIMITS.eventNameChars || NAME_FORBIDDEN.test(name))
+    return invalidResult([
+      'EVENT_NAME_INVALID',
+      'The Amazon event name (vendor_event_name) must be 1 to 256 characters without !@#$%^&*|+=(){}[]<>?\\/~;',
+      'eventDescription.name',
+    ]);
+  return customDataNames.every(customDataText)
+    ? undefined
+    : invalidResult([
+        'CUSTOM_DATA_INVALID',
+        'customData names allow letters, digits and _ only: fix the customData.<name> targets of this blueprint entry.',
+        'customData',
+      ]);
+}
 
 /** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
 export function validateAmazonEvent(
@@ -204,7 +220,6 @@ export function validateAmazonEvent(
   // rule (about half the cost of the loop).
   const problem =
     eventSource(event, bad, now, purchase) ??
-    eventName(event, bad, now, purchase) ??
     dataSetName(event, bad, now, purchase) ??
     countryCode(event, bad, now, purchase) ??
     eventTime(event, bad, now, purchase) ??
@@ -214,7 +229,5 @@ export function validateAmazonEvent(
     units(event, bad, now, purchase) ??
     eventId(event, bad, now, purchase) ??
     customData(event, bad, now, purchase);
-  return problem
-    ? { status: 'invalid', error: { code: problem[0], message: problem[1], field: problem[2] } }
-    : undefined;
+  return problem ? invalidResult(problem) : undefined;
 }
