@@ -7,7 +7,7 @@ import type { DeliveryItem, DeliveryReport, TransformResult } from './contracts.
 import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
 import type { Blueprint } from './transform/blueprint.js';
-import { transformEvent, type Explanation } from './transform/transform-event.js';
+import { transformEvent, type Explanation, type TransformSettings } from './transform/transform-event.js';
 
 /**
  * The Amazon DSP Events destination: the lifecycle hooks the host calls. Wired by tsyringe; build one with
@@ -15,6 +15,12 @@ import { transformEvent, type Explanation } from './transform/transform-event.js
  */
 @injectable()
 export class Destination {
+  /**
+   * Each installation's transform settings, made on its first event: an installation is never changed (a config
+   * change is a new revision, installed again, which gives a new object), so no event pays to rebuild them.
+   */
+  private readonly settings = new WeakMap<Installation, TransformSettings>();
+
   constructor(
     @inject(Installer) private readonly installer: Installer,
     @inject(BlueprintRegistry) private readonly blueprints: BlueprintRegistry,
@@ -56,19 +62,27 @@ export class Destination {
     installation: Installation,
     options?: { explanation?: Explanation; blueprint?: Blueprint },
   ): TransformResult {
+    const settings = options?.blueprint
+      ? this.settingsOf(installation, options.blueprint)
+      : (this.settings.get(installation) ?? this.remember(installation));
+    return transformEvent(event, settings, this.clock.now(), options?.explanation);
+  }
+
+  private remember(installation: Installation): TransformSettings {
+    const settings = this.settingsOf(installation);
+    this.settings.set(installation, settings);
+    return settings;
+  }
+
+  private settingsOf(installation: Installation, override?: Blueprint): TransformSettings {
     const { config } = installation;
-    return transformEvent(
-      event,
-      {
-        blueprint: this.blueprints.forInstallation(installation, options?.blueprint),
-        region: installation.region,
-        now: this.clock.now(),
-        defaultCountry: config.default_country,
-        dataSetName: config.data_set_name,
-        limitedDataUse: config.limited_data_use,
-      },
-      options?.explanation,
-    );
+    return {
+      blueprint: this.blueprints.forInstallation(installation, override),
+      region: installation.region,
+      defaultCountry: config.default_country,
+      dataSetName: config.data_set_name,
+      limitedDataUse: config.limited_data_use,
+    };
   }
 
   /**

@@ -220,7 +220,8 @@ describe('the generated row reader and match key builder do what the rows mean',
         traits: { email: 'jane@example.com' },
         properties,
       },
-      { blueprint: compileBlueprint(edgeBlueprint), region: 'NA', now: NOW, defaultCountry: 'US' },
+      { blueprint: compileBlueprint(edgeBlueprint), region: 'NA', defaultCountry: 'US' },
+      NOW,
     );
     if (bad)
       expect(result).toMatchObject({ status: 'invalid', error: { code: 'VALUE_INVALID', field: bad } });
@@ -238,7 +239,8 @@ describe('the generated row reader and match key builder do what the rows mean',
         context: { locale: 'en-US' },
         properties: { tier: Object.create(null), meta: Object.create(null) },
       },
-      { blueprint, region: 'NA', now: NOW, defaultCountry: 'US' },
+      { blueprint, region: 'NA', defaultCountry: 'US' },
+      NOW,
     );
     expect(result).toMatchObject({ status: 'invalid', error: { code: 'CUSTOM_DATA_INVALID' } });
   });

@@ -3,6 +3,7 @@ import { destination, installationFor, NOW, SEED_EVENT, seedWith } from './suppo
 import { errorsAgainst } from './support/amazon-openapi.js';
 import type { AmazonEvent } from '../plugin/amazon/event-types.js';
 import type { TransformResult } from '../plugin/contracts.js';
+import type { Installation } from '../plugin/installation.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const web = installationFor('default');
@@ -182,6 +183,41 @@ describe('default blueprint: one row per Signal event', () => {
     );
     expect(event.eventDescription.dataSetName).toBe('Web_Orders');
     expect(event.dataProcessingOptions).toEqual({ options: 'LIMITED_DATA_USE' });
+  });
+
+  test('each installation object gives its own settings and custom events, also when it shares an id', () => {
+    const noCountry = seedWith({
+      context: { locale: undefined },
+      traits: { address: { country: undefined } },
+    });
+    const first = installationFor('default', { default_country: 'CA' });
+    // Two dry runs of `local_default`, or a stored installation read again, share an id.
+    const next: Installation = {
+      ...first,
+      region: 'EU',
+      config: {
+        ...first.config,
+        default_country: 'FR',
+        data_set_name: 'Web_Orders',
+        limited_data_use: true,
+        custom_events: { trial_started: { vendor_event_name: 'Trial', conversion_type: 'SIGN_UP' } },
+      },
+    };
+    expect(ok(noCountry, first)).toMatchObject({ countryCode: 'CA' });
+    const event = ok(noCountry, next);
+    expect(event).toMatchObject({
+      countryCode: 'FR',
+      dataProcessingOptions: { options: 'LIMITED_DATA_USE' },
+    });
+    expect(event.eventDescription.dataSetName).toBe('Web_Orders');
+    expect(ok(noCountry, first)).not.toHaveProperty('dataProcessingOptions');
+    // EU region: an event without a consent signal is filtered for `next` only.
+    const noConsent = seedWith({ context: { consent: undefined } });
+    expect(run(noConsent, first).status).toBe('ok');
+    expect(run(noConsent, next)).toMatchObject({ status: 'filtered', reason: { code: 'CONSENT_MISSING' } });
+    const trial = seedWith({ event: 'trial_started' });
+    expect(run(trial, first)).toMatchObject({ status: 'filtered', reason: { code: 'EVENT_NOT_MAPPED' } });
+    expect(ok(trial, next).eventDescription.name).toBe('Trial');
   });
 
   test('unmapped events are filtered, not sent', () => {

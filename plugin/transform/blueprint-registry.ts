@@ -40,20 +40,23 @@ export class BlueprintRegistry {
     return blueprint;
   }
 
-  /** The installation's blueprint, compiled once; `override` replaces the variant's (the dry-run CLI's --blueprint). */
+  /**
+   * The installation's blueprint, compiled once for its id, variant and custom events (so two installations
+   * that share an id but not their events, such as two dry runs, never share one); `override` replaces the
+   * variant's (the dry-run CLI's --blueprint).
+   */
   forInstallation(installation: Installation, override?: Blueprint): CompiledBlueprint {
     let cache = this.compiled;
     if (override) {
       cache = this.overrides.get(override) ?? new Map<string, CompiledBlueprint>();
       this.overrides.set(override, cache);
     }
-    const cached = cache.get(installation.id);
+    const { id, blueprint, config } = installation;
+    const key = JSON.stringify([id, blueprint, config.custom_events ?? {}]);
+    const cached = cache.get(key);
     if (cached) return cached;
-    const compiled = compileBlueprint(
-      override ?? this.shippedBlueprint(installation.blueprint),
-      installation.config.custom_events,
-    );
-    cache.set(installation.id, compiled);
+    const compiled = compileBlueprint(override ?? this.shippedBlueprint(blueprint), config.custom_events);
+    cache.set(key, compiled);
     if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
     return compiled;
   }

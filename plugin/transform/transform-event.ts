@@ -7,11 +7,10 @@ import { decideConsent } from './consent.js';
 import { badSource } from './row-reader.js';
 import { validateAmazonEvent } from './validate-event.js';
 
-/** What transform needs besides the event: the installation's settings and the time. */
-export interface TransformContext {
+/** What transform needs of an installation besides the event and the time, made once per installation. */
+export interface TransformSettings {
   blueprint: CompiledBlueprint;
   region: Region;
-  now: number;
   defaultCountry?: string;
   dataSetName?: string;
   limitedDataUse?: boolean;
@@ -48,18 +47,20 @@ export function findEntry(
 
 /**
  * Signal canonical event → Amazon event, following the compiled blueprint. Pure and synchronous: no I/O, no
- * logging, the same answer for the same input and clock. Never throws on any input.
+ * logging, the same answer for the same input, settings and time (`now`, epoch milliseconds). Never throws on
+ * any input.
  */
 export function transformEvent(
   input: unknown,
-  ctx: TransformContext,
+  settings: TransformSettings,
+  now: number,
   explain?: Explanation,
 ): TransformResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return invalid('EVENT_NOT_OBJECT', 'The event must be a JSON object.');
   }
   const event = input as Record<string, unknown>;
-  const { entry, name } = findEntry(event, ctx.blueprint);
+  const { entry, name } = findEntry(event, settings.blueprint);
   if (name === undefined)
     return invalid('EVENT_NAME_MISSING', 'The event has no name: a track event needs `event`.', 'event');
   if (explain) explain.entry = entry?.key ?? null;
@@ -82,7 +83,7 @@ export function transformEvent(
 
   const { at } = entry;
   const values = entry.read(event);
-  const country = values[at.countryCode] ?? ctx.defaultCountry;
+  const country = values[at.countryCode] ?? settings.defaultCountry;
   if (!country) {
     return invalid(
       'COUNTRY_MISSING',
@@ -99,7 +100,11 @@ export function transformEvent(
     );
   }
 
-  const consent = decideConsent(event.context as Record<string, unknown> | undefined, country, ctx.region);
+  const consent = decideConsent(
+    event.context as Record<string, unknown> | undefined,
+    country,
+    settings.region,
+  );
   if (consent.status === 'filtered')
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
   if (explain) explain.consent = consent.signal;
@@ -128,7 +133,7 @@ export function transformEvent(
     eventTime: values[at.eventTime] as string,
     matchKeys,
   };
-  if (ctx.dataSetName) amazon.eventDescription.dataSetName = ctx.dataSetName;
+  if (settings.dataSetName) amazon.eventDescription.dataSetName = settings.dataSetName;
   // Set when their row gives a value (validation then checks it); one store each, in the order Amazon lists
   // them (a loop over the names would make every store a keyed, megamorphic one).
   const value = values[at.value];
@@ -141,7 +146,7 @@ export function transformEvent(
   if (eventId !== undefined) amazon.eventId = eventId as string;
   amazon.consent = consent.consent;
   if (customData) amazon.customData = customData;
-  if (ctx.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
+  if (settings.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
   const ua = values[at['deviceInfo.userAgent']];
   if (typeof ua === 'string') amazon.deviceInfo = { userAgent: ua.slice(0, LIMITS.userAgentChars) };
   // Set only when text.
@@ -152,7 +157,7 @@ export function transformEvent(
   const partner = values[at.partner];
   if (typeof partner === 'string') amazon.partner = partner;
 
-  const problem = validateAmazonEvent(amazon, ctx.now, (target) =>
+  const problem = validateAmazonEvent(amazon, now, (target) =>
     badSource(entry.fields[target], event, values[at[target]]),
   );
   return problem ?? { status: 'ok', event: amazon };
