@@ -99,7 +99,7 @@ export function benchTransform(count = 20_000, minMs = 3_000): TransformFigures 
   // alike; and the two comparisons apart, so that each pass follows the other of its pair (which pass ran
   // before decides what is still in the caches).
   const [transformRate = 0, floorRate = 1] = interleaved(events.length, [transformPass, floorPass], minMs);
-  const [transformRate2 = 0, batchedRate = 1] = interleaved(
+  const [transformRateBatched = 0, batchedRate = 1] = interleaved(
     events.length,
     [transformPass, batchedFloorPass],
     minMs,
@@ -110,7 +110,7 @@ export function benchTransform(count = 20_000, minMs = 3_000): TransformFigures 
     transform_floor_events_per_s: Math.round(floorRate),
     transform_vs_floor: ratio(transformRate, floorRate),
     transform_batched_floor_events_per_s: Math.round(batchedRate),
-    transform_vs_batched_floor: ratio(transformRate2, batchedRate),
+    transform_vs_batched_floor: ratio(transformRateBatched, batchedRate),
     events: events.length,
     ok,
     filtered: events.length - ok,

@@ -49,7 +49,8 @@ export class Destination {
    * Pure and synchronous: no I/O, no logging; the same answer for the same event and clock.
    *
    * @param event a Signal canonical event (any JSON: nothing is assumed about its shape)
-   * @param installation what `install` returned for this integration
+   * @param installation what `install` returned for this integration, never changed afterwards (its settings are
+   *   read on its first event; a config change is a new installation)
    * @param options.explanation when given, filled with the blueprint entry that matched and the match key types
    * @param options.blueprint a blueprint to use instead of the variant's (the dry-run CLI's --blueprint)
    * @returns exactly one of `ok` (the Amazon event, valid against SPEC `EventCreate`), `filtered` (unmapped or
