@@ -1,11 +1,11 @@
 import type { AmazonEvent, EventSource, MatchKeyType } from '../amazon/event-types.js';
 import type { Region } from '../constants.js';
 import { LIMITS } from '../constants.js';
-import type { InvalidCode, TransformResult } from '../contracts.js';
+import type { TransformResult } from '../contracts.js';
 import { eventKey, type CompiledBlueprint, type CompiledEntry } from './blueprint.js';
 import { decideConsent } from './consent.js';
 import { badSource } from './row-reader.js';
-import { validateAmazonEvent } from './validate-event.js';
+import { invalid, validateAmazonEvent } from './validate-event.js';
 
 /** What transform needs of an installation besides the event and the time, made once per installation. */
 export interface TransformSettings {
@@ -26,11 +26,6 @@ export interface Explanation {
 /** Text of any value without throwing (`String` throws on an object without a prototype). */
 const asText = (value: unknown): string =>
   value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
-
-const invalid = (code: InvalidCode, message: string, field?: string): TransformResult => ({
-  status: 'invalid',
-  error: { code, message, ...(field ? { field } : {}) },
-});
 
 /** The blueprint entry for an event: page, screen, identify and group events by their type, track events by name. */
 export function findEntry(

@@ -178,9 +178,10 @@ const customData: Rule = (event) => {
 };
 
 export type InvalidResult = Extract<TransformResult, { status: 'invalid' }>;
-const invalidResult = ([code, message, field]: NonNullable<Problem>): InvalidResult => ({
+/** An `invalid` result: the code, the message saying what to fix and, when there is one, the field. */
+export const invalid = (code: InvalidCode, message: string, field?: string): InvalidResult => ({
   status: 'invalid',
-  error: { code, message, field },
+  error: { code, message, ...(field ? { field } : {}) },
 });
 
 /**
@@ -189,24 +190,20 @@ const invalidResult = ([code, message, field]: NonNullable<Problem>): InvalidRes
  * already; this guards a blueprint that reached `compileBlueprint` unchecked. An entry that breaks one gives
  * each of its events this `invalid` result.
  */
-export function entryProblem(
-  vendorEventName: string,
-  customDataNames: readonly string[],
-): InvalidResult | undefined {
-  const name = vendorEventName;
+export function entryProblem(name: string, customDataNames: readonly string[]): InvalidResult | undefined {
   if (name.length < 1 || name.length > LIMITS.eventNameChars || NAME_FORBIDDEN.test(name))
-    return invalidResult([
+    return invalid(
       'EVENT_NAME_INVALID',
       'The Amazon event name (vendor_event_name) must be 1 to 256 characters without !@#$%^&*|+=(){}[]<>?\\/~;',
       'eventDescription.name',
-    ]);
+    );
   return customDataNames.every(customDataText)
     ? undefined
-    : invalidResult([
+    : invalid(
         'CUSTOM_DATA_INVALID',
         'customData names allow letters, digits and _ only: fix the customData.<name> targets of this blueprint entry.',
         'customData',
-      ]);
+      );
 }
 
 /** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
@@ -229,5 +226,5 @@ export function validateAmazonEvent(
     units(event, bad, now, purchase) ??
     eventId(event, bad, now, purchase) ??
     customData(event, bad, now, purchase);
-  return problem ? invalidResult(problem) : undefined;
+  return problem ? invalid(...problem) : undefined;
 }
