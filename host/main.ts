@@ -12,6 +12,10 @@ import {
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';
+import { stopRequested, stopWithin } from './stop-request.js';
+
+/** How long a stop may take, in-flight deliveries included, before the process exits anyway. */
+const STOP_DEADLINE_MS = 10_000;
 
 /**
  * `npm start`: the reference host on the embedded default. Management API on 8084, ingestion on 8080 and,
@@ -56,13 +60,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   process.stdout.write(
     banner({ adminUrl: host.adminUrl, ingestUrl: host.ingestUrl, sandboxUrl: sandbox?.url, tokens, dataDir }),
   );
-  const stop = async () => {
-    await host.stop();
+  const reason = await stopRequested();
+  process.stderr.write(
+    `${reason}: stopping (no new events; in-flight deliveries finish or go back on the queue)\n`,
+  );
+  await stopWithin(STOP_DEADLINE_MS, async () => {
+    await host.stop(STOP_DEADLINE_MS - 2_000);
     await sandbox?.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
 }
 
 /** A positive number from the environment, or undefined when unset or not a positive number. */

@@ -106,10 +106,16 @@ export class SignalHost {
     };
   }
 
-  async stop(): Promise<void> {
-    await this.worker.stop();
+  /**
+   * Stops in the order that loses nothing: ingestion stops accepting, the workers finish their in-flight
+   * deliveries within `graceMs` (what is still out then goes back on the queue and is resent, with the same
+   * Amazon eventId, at the next start), then the Management API and the database close.
+   */
+  async stop(graceMs = 8_000): Promise<void> {
+    await close(this.ingestServer);
+    await this.worker.stop(graceMs);
     this.live.close();
-    await Promise.all([close(this.adminServer), close(this.ingestServer)]);
+    await close(this.adminServer);
     this.db.close();
   }
 }

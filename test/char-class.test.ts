@@ -3,6 +3,7 @@ import { everyCharIn, replaceRunsOutside } from '../plugin/transform/char-class.
 import { isPreHashed } from '../plugin/transform/normalize/match-keys.js';
 import { RULES } from '../plugin/transform/normalize/tag-rules.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
+import { runs } from './support/property-runs.js';
 
 /**
  * The character-class loops stand in for regular expressions on the per-event path; for any text they must
@@ -37,7 +38,7 @@ describe('character classes give what the regular expression gives', () => {
         expect(drop(text)).toBe(text.replace(new RegExp(`[^${chars}]+`, 'g'), ''));
         expect(join(text)).toBe(text.replace(new RegExp(`[^${chars}]+`, 'g'), '_'));
       }),
-      { numRuns: 2_000, seed: 11 },
+      { numRuns: runs(2_000), seed: 11 },
     );
   });
 
@@ -66,7 +67,7 @@ describe('character classes give what the regular expression gives', () => {
       fc.property(fc.oneof(anyText, fc.string({ minLength: 250, maxLength: 300 })), (text) => {
         expect(VALUE_TRANSFORMS.custom_data_value!(text)).toBe(byRegex(text));
       }),
-      { numRuns: 3_000, seed: 12 },
+      { numRuns: runs(3_000), seed: 12 },
     );
   });
 
@@ -84,7 +85,7 @@ describe('character classes give what the regular expression gives', () => {
       fc.property(fc.oneof(hexLike, anyText), (text) => {
         expect(isPreHashed(text)).toBe(expression.test(text));
       }),
-      { numRuns: 3_000, seed: 13 },
+      { numRuns: runs(3_000), seed: 13 },
     );
   });
 });

@@ -3,6 +3,7 @@ import { startHost, SEED_INSTALL, type HostHarness } from './support/host-harnes
 import { destination, installationFor } from './support/transform-harness.js';
 import { ConfigError } from '../plugin/errors.js';
 import { CONFIG_SCHEMA } from '../plugin/config.js';
+import { runs } from './support/property-runs.js';
 
 const SECRET = 'Atza|FUZZ-SECRET-0123456789';
 const EMAIL = 'fuzz.person@example.org';
@@ -60,7 +61,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
           expect(JSON.stringify(r.body)).not.toContain(SECRET);
         },
       ),
-      { numRuns: 60, seed: 4 },
+      { numRuns: runs(60), seed: 4 },
     );
   });
 
@@ -78,7 +79,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
           expect(JSON.stringify(result)).not.toContain(EMAIL);
         }
       }),
-      { numRuns: 150, seed: 5 },
+      { numRuns: runs(150), seed: 5 },
     );
   });
 
@@ -98,7 +99,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
           expect(JSON.stringify(r.body)).not.toContain(EMAIL);
         },
       ),
-      { numRuns: 80, seed: 6 },
+      { numRuns: runs(80), seed: 6 },
     );
   });
 
@@ -134,7 +135,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
           if (r.status >= 400) expect(r.body.error.code).toMatch(/^[a-z_]+$/);
         },
       ),
-      { numRuns: 80, seed: 7 },
+      { numRuns: runs(80), seed: 7 },
     );
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { isoUtcMs, isoUtcTime, parseTime } from '../plugin/transform/iso-time.js';
+import { runs } from './support/property-runs.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -25,7 +26,7 @@ describe('ISO date-times are read strictly and cheaply', () => {
           expect(isoUtcMs(text)).toBe(strictly(text));
         },
       ),
-      { numRuns: 3_000, seed: 3 },
+      { numRuns: runs(3_000), seed: 3 },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalizePhone, northAmerican } from '../plugin/transform/normalize/phone.js';
+import { runs } from './support/property-runs.js';
 
 /** What libphonenumber-js alone gives: E.164 digits without `+` for a possible number. */
 function library(raw: string, country: 'US' | 'CA' | 'GB'): string | undefined {
@@ -32,7 +33,7 @@ describe('the North American fast path of phone normalisation agrees with libpho
             expect(normalizePhone(raw, country)).toBe(expected);
         },
       ),
-      { numRuns: 500, seed: 11 },
+      { numRuns: runs(500), seed: 11 },
     );
   });
 
@@ -46,7 +47,7 @@ describe('the North American fast path of phone normalisation agrees with libpho
         const fast = northAmerican(raw);
         if (fast !== undefined) expect(fast).toBe(library(raw, 'US'));
       }),
-      { numRuns: 3_000, seed: 12 },
+      { numRuns: runs(3_000), seed: 12 },
     );
   });
 });

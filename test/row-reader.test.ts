@@ -6,6 +6,7 @@ import { compiledMatchKeys, interpretedMatchKeys } from '../plugin/transform/mat
 import { compiledReader, interpretedReader } from '../plugin/transform/row-reader.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
 import { SEED_EVENT } from './support/transform-harness.js';
+import { runs } from './support/property-runs.js';
 
 const NOW = Date.parse('2026-11-28T12:00:00.000Z');
 
@@ -133,7 +134,7 @@ describe('the generated row reader and match key builder do what the rows mean',
         expect(compiled(e)).toEqual(values);
         expect(keysCompiled(values, country)).toEqual(keysInterpreted(values, country));
       }),
-      { numRuns: 300, seed: 5 },
+      { numRuns: runs(300), seed: 5 },
     );
   });
 

@@ -5,6 +5,7 @@ import type { TransformResult } from '../plugin/contracts.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
 import { FIELD_TARGETS } from '../plugin/transform/blueprint.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
+import { runs } from './support/property-runs.js';
 
 const installs = [
   installationFor('default'),
@@ -87,7 +88,7 @@ describe('transform, for any input', () => {
           if (result.status === 'filtered') expect(result.reason.code).toMatch(/^[A-Z_]+$/);
         },
       ),
-      { numRuns: 400, seed: 20261128 },
+      { numRuns: runs(400), seed: 20261128 },
     );
   });
 
@@ -131,7 +132,7 @@ describe('transform, for any input', () => {
       fc.property(properties, (props) => {
         statuses.add(checkedResult({ type: 'track', event: 'custom', properties: props }, raw).status);
       }),
-      { numRuns: 600, seed: 20261129 },
+      { numRuns: runs(600), seed: 20261129 },
     );
     expect([...statuses].sort()).toEqual(['invalid', 'ok']);
   });
@@ -177,7 +178,7 @@ describe('transform, for any input', () => {
         const event = { ...SEED_EVENT, type: 'track', event: 'custom', properties: props };
         statuses.add(checkedResult(event, customEventInstall(targets, chosen)).status);
       }),
-      { numRuns: 1_000, seed: 11 },
+      { numRuns: runs(1_000), seed: 11 },
     );
     expect([...statuses].sort()).toEqual(['invalid', 'ok']);
   });
@@ -201,7 +202,7 @@ describe('transform, for any input', () => {
             expect(text).not.toContain(raw);
         },
       ),
-      { numRuns: 200, seed: 7 },
+      { numRuns: runs(200), seed: 7 },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT, credentialsOf } from '../../sandbox/accounts.js';
+import { stopRequested } from '../../host/stop-request.js';
 import { writeLine, UsageError, type CliIo } from '../io.js';
 
 /**
@@ -42,11 +43,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
       AMAZON_ADS_CLIENT_ID: DEMO_ACCOUNT.clientId,
     },
   });
-  await (io.stopSignal ??
-    new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    }));
+  await (io.stopSignal ?? stopRequested());
   await sandbox.close();
   return 0;
 }

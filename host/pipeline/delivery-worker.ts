@@ -26,6 +26,8 @@ export interface WorkerSettings {
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<string, Set<Promise<void>>>();
+  /** Set once stop() has handed back what was in flight: answers that come later are not stored. */
+  private stopped = false;
 
   constructor(
     private readonly destination: Destination,
@@ -43,9 +45,21 @@ export class DeliveryWorker {
     this.timer = setInterval(() => this.tick(), this.settings.pollMs);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and waits up to `graceMs` for the deliver calls in flight. What is still out then is handed
+   * back: its rows go back on the queue, and the late answer is not stored.
+   */
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all([...this.inFlight.values()].flatMap((s) => [...s]));
+    const running = Promise.all([...this.inFlight.values()].flatMap((s) => [...s]));
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<'late'>((resolve) => {
+      if (Number.isFinite(graceMs)) timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const finished = await Promise.race([running.then(() => 'done' as const), outOfTime]);
+    clearTimeout(timer);
+    this.stopped = true;
+    if (finished === 'late') this.deliveries.requeueInFlight(this.iso());
   }
 
   /** Starts a deliver call for every integration with due events and a free slot. */
@@ -97,6 +111,7 @@ export class DeliveryWorker {
         needsReconnect: false,
       };
     }
+    if (this.stopped) return;
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     this.settle(report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)));
     for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);

@@ -7,18 +7,21 @@ import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-/** Amazon's own OpenAPI file, as ../shared/amazon ships it (not the project's copy). */
-export const SHARED_OPENAPI = join(PACKAGE_ROOT, '..', 'shared', 'amazon', 'openapi-events.json');
+/**
+ * Amazon's own OpenAPI file, in the repository's copy (`amazon-reference/`). `test/reference-copies.test.ts`
+ * holds the copy to Amazon's file wherever the original is at hand.
+ */
+export const AMAZON_OPENAPI = join(PACKAGE_ROOT, 'amazon-reference', 'openapi-events.json');
 
 let ajv: Ajv | undefined;
 
-/** An ajv validator for `#/components/schemas/<name>` of ../shared/amazon/openapi-events.json. */
+/** An ajv validator for `#/components/schemas/<name>` of Amazon's OpenAPI file. */
 export function amazonSchema(name: 'EventCreate' | 'CreateEventRequest'): ValidateFunction {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     for (const f of ['int32', 'int64', 'double', 'float']) ajv.addFormat(f, true);
-    ajv.addSchema(JSON.parse(readFileSync(SHARED_OPENAPI, 'utf8')), 'openapi');
+    ajv.addSchema(JSON.parse(readFileSync(AMAZON_OPENAPI, 'utf8')), 'openapi');
   }
   return ajv.getSchema(`openapi#/components/schemas/${name}`)!;
 }

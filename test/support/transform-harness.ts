@@ -51,7 +51,7 @@ export function installationFor(
   };
 }
 
-/** The canonical event of ../shared/signal-host.md, verbatim. */
+/** The canonical event of Signal's host documentation (signal-host.md), verbatim. */
 export const SEED_EVENT = {
   type: 'track',
   event: 'purchase',

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Compiles the TypeScript sources to dist/ (tsc -p tsconfig.build.json) and stamps dist/.built on success.
+// With --if-stale it first compares the stamp with every source, so `npm start` and `npm test` build only
+// when something changed since the last good build (a second start answers in a second, not after tsc).
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = join(root, 'dist', '.built');
+const SOURCES = [
+  'plugin',
+  'sandbox',
+  'cli',
+  'host',
+  'bench',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+];
+
+/** The newest modification time under a file or folder (TypeScript sources and the build's own settings). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs; // a deleted or renamed file changes its folder's time
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+  const built = statSync(stamp).mtimeMs;
+  if (SOURCES.every((s) => newest(join(root, s)) <= built)) process.exit(0);
+}
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
