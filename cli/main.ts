@@ -1,48 +1,57 @@
 import 'reflect-metadata';
-import { sandboxCommand } from './commands/sandbox.js';
-import { installCommand } from './commands/install.js';
-import { transformCommand } from './commands/transform.js';
-import { sendCommand } from './commands/send.js';
+import { sandboxCommand, sandboxHelp } from './commands/sandbox.js';
+import { installCommand, installHelp } from './commands/install.js';
+import { transformCommand, transformHelp } from './commands/transform.js';
+import { sendCommand, sendHelp } from './commands/send.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
+import { commandHelp, EXIT_USAGE, overview, type CommandHelp } from './help.js';
 
-const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
-  sandbox: {
-    run: sandboxCommand,
-    usage: 'sandbox [--port N] [--record full|ids] [--keep-requests N]   serve the Amazon Ads API sandbox',
-  },
-  transform: {
-    run: transformCommand,
-    usage:
-      'transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [EVENTS_FILE]   dry run',
-  },
-  send: {
-    run: sendCommand,
-    usage: 'send --config FILE [--variant KEY] [EVENTS_FILE]   transform and deliver NDJSON events to Amazon',
-  },
-  install: {
-    run: installCommand,
-    usage: 'install --config FILE [--variant KEY]   run the install hook, print the installation',
-  },
-};
+interface Command {
+  help: CommandHelp;
+  run: (args: string[], io: CliIo) => Promise<number>;
+}
 
-export const USAGE = `Usage: amazon-dsp-events <command> [options]\n\n${Object.values(COMMANDS)
-  .map((c) => `  ${c.usage}`)
-  .join('\n')}\n`;
+const COMMANDS: Command[] = [
+  { help: transformHelp, run: transformCommand },
+  { help: sendHelp, run: sendCommand },
+  { help: installHelp, run: installCommand },
+  { help: sandboxHelp, run: sandboxCommand },
+];
 
-/** Runs one CLI command; resolves to the exit code. */
+export const USAGE = overview(COMMANDS.map((c) => c.help));
+
+const asksForHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+/**
+ * Runs one CLI command; resolves to the exit code. Help goes to stdout with exit 0 (`--help`, `-h`, `help
+ * [command]`, or no command at all); a command line that cannot be understood goes to stderr with exit 64.
+ */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.help.name === args[0]) : undefined;
+    io.stdout.write(topic ? commandHelp(topic.help) : USAGE);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.help.name === name);
   if (!command) {
-    io.stderr.write(name && name !== '--help' ? `Unknown command ${name}\n\n${USAGE}` : USAGE);
-    return name && name !== '--help' ? 64 : 0;
+    io.stderr.write(`Unknown command ${name}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (asksForHelp(args)) {
+    io.stdout.write(commandHelp(command.help));
+    return 0;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      writeLine(io.stderr, `${(error as Error).message}\n\n${USAGE}`);
-      return 64;
+      writeLine(
+        io.stderr,
+        `${(error as Error).message}\n\nUsage: amazon-dsp-events ${command.help.synopsis}\n` +
+          `Run 'amazon-dsp-events ${name} --help' for more.`,
+      );
+      return EXIT_USAGE;
     }
     throw error;
   }

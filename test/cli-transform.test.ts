@@ -87,6 +87,50 @@ describe('npx amazon-dsp-events transform (dry run)', () => {
     });
   });
 
+  test('an event without a timestamp is stamped with --now, as ingestion stamps it, and --explain says so', async () => {
+    const untimed: Record<string, unknown> = { ...SEED_EVENT };
+    delete untimed.timestamp;
+    const result = await runCli(
+      ['transform', '--config', config, '--explain', ...NOW],
+      {},
+      `${JSON.stringify(untimed)}\n`,
+    );
+    const [line] = lines(result.stdout);
+    expect(line.status).toBe('ok');
+    expect(line.event.eventTime).toBe('2026-02-26T12:00:00.000Z');
+    expect(line.explain.stamped).toEqual({ timestamp: '2026-02-26T12:00:00.000Z' });
+  });
+
+  test('an event with its own timestamp keeps it and is not reported stamped', async () => {
+    const result = await runCli(
+      ['transform', '--config', config, '--explain', ...NOW],
+      {},
+      `${JSON.stringify(SEED_EVENT)}\n`,
+    );
+    const [line] = lines(result.stdout);
+    expect(line.event.eventTime).toBe(new Date(SEED_EVENT.timestamp as string).toISOString());
+    expect(line.explain).not.toHaveProperty('stamped');
+  });
+
+  test.each<[string, string[], string, number]>([
+    ['without --strict, invalid lines still exit 0', [], '{"broken"\n', 0],
+    [
+      '--strict exits 1 when any line is invalid',
+      ['--strict'],
+      `${JSON.stringify(SEED_EVENT)}\n{"broken"\n`,
+      1,
+    ],
+    [
+      '--strict exits 0 when no line is invalid (filtered is not invalid)',
+      ['--strict'],
+      `${JSON.stringify(seedWith({ event: 'newsletter_opened' }))}\n`,
+      0,
+    ],
+  ])('%s', async (_label, flags, input, code) => {
+    const result = await runCli(['transform', '--config', config, ...NOW, ...flags], {}, input);
+    expect(result.code).toBe(code);
+  });
+
   test('--blueprint uses a blueprint file instead of the variant', async () => {
     const blueprint = write(
       'bp.json',

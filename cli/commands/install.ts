@@ -4,12 +4,29 @@ import { Destination } from '../../plugin/destination.js';
 import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
 import { maskInstallation } from '../../plugin/installation.js';
 import { writeLine, UsageError, type CliIo } from '../io.js';
+import { AMAZON_ENV, type CommandHelp } from '../help.js';
 
-/**
- * `install --config FILE [--variant KEY] [--name NAME]`: runs the install hook against the Amazon Ads API
- * named by the environment and prints the installation with secrets masked, or every field error.
- * Exit 0 on success, 2 for invalid config, 1 when Amazon refused or could not be reached.
- */
+export const installHelp: CommandHelp = {
+  name: 'install',
+  synopsis: 'install --config FILE [--variant KEY] [--name NAME]',
+  title: 'run the install hook against Amazon and print the installation',
+  summary:
+    'Run the install hook against the Amazon Ads API the environment names: validate the config, check the\n' +
+    'credentials, resolve region and advertiser. Prints the installation with secrets masked.',
+  options: [
+    ['--config FILE', 'the install config as JSON (advertiser_id, profile_id, access_token, ...)'],
+    ['--variant KEY', 'default (website), offline or mobile_app; default: default'],
+    ['--name NAME', 'the installation name shown in the output'],
+  ],
+  env: AMAZON_ENV,
+  exitCodes: [
+    [0, 'installed'],
+    [1, 'Amazon refused the credentials or could not be reached (the reason and what to fix on stderr)'],
+    [2, 'the config is invalid (every bad field on stderr)'],
+  ],
+};
+
+/** The `install` command; what it does, reads and answers is in `installHelp`. */
 export async function installCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,

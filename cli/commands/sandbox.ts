@@ -3,13 +3,27 @@ import { startSandbox } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT, credentialsOf } from '../../sandbox/accounts.js';
 import { stopRequested } from '../../host/stop-request.js';
 import { writeLine, UsageError, type CliIo } from '../io.js';
+import type { CommandHelp } from '../help.js';
 
-/**
- * `sandbox [--port N] [--record full|ids] [--keep-requests N]`: serves the Amazon Ads API sandbox until stopped. The first stdout line is one JSON
- * object: its `url`, ready-made `credentials` under the install config's keys, and the `env` that points the
- * plugin at it. `--record ids` keeps only accepted event ids and `--keep-requests 0` no request copies, for
- * runs of millions of events.
- */
+export const sandboxHelp: CommandHelp = {
+  name: 'sandbox',
+  synopsis: 'sandbox [--port N] [--host ADDRESS] [--record full|ids] [--keep-requests N]',
+  title: "serve the project's Amazon Ads API sandbox until stopped",
+  summary:
+    "Serve the project's Amazon Ads API sandbox (Login with Amazon, profiles, advertiser accounts, events)\n" +
+    'until stopped (SIGTERM, SIGINT, or the process that started it exits). The first stdout line is one JSON\n' +
+    'object: its url, ready-made credentials under the install config keys, and the env that points the plugin at it.',
+  options: [
+    ['--port N', 'port to listen on (default 0: a free one)'],
+    ['--host ADDRESS', 'address to listen on (default 127.0.0.1)'],
+    ['--record full|ids', 'keep accepted events whole (default) or only their ids, for runs of millions'],
+    ['--keep-requests N', 'request copies kept for /__sandbox/requests (default 500; 0 keeps none)'],
+  ],
+  env: [],
+  exitCodes: [[0, 'stopped cleanly']],
+};
+
+/** The `sandbox` command; what it does, reads and answers is in `sandboxHelp`. */
 export async function sandboxCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,

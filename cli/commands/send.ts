@@ -9,19 +9,34 @@ import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
+import { AMAZON_ENV, type CommandHelp } from '../help.js';
+
+export const sendHelp: CommandHelp = {
+  name: 'send',
+  synopsis: 'send --config FILE [--variant KEY] [EVENTS.ndjson]',
+  title: 'transform and deliver NDJSON canonical events to Amazon',
+  summary:
+    'Install, then transform and deliver NDJSON canonical events (stdin without a file) to Amazon, with\n' +
+    'bounded memory. One JSON line per input line on stdout, in order; progress and a summary on stderr.',
+  options: [
+    ['--config FILE', 'the install config as JSON'],
+    ['--variant KEY', 'default (website), offline or mobile_app; default: default'],
+  ],
+  env: AMAZON_ENV,
+  exitCodes: [
+    [0, 'every event was delivered'],
+    [1, 'some event was rejected, invalid or left to retry (or install failed at Amazon)'],
+    [2, 'the config is invalid'],
+    [3, 'nothing failed, but some events were filtered (consent, not mapped)'],
+  ],
+};
 
 /** How many input lines are transformed and delivered together, and how many such windows run at once. */
 const WINDOWS_IN_FLIGHT = 4;
 
 type Line = Record<string, unknown>;
 
-/**
- * `send --config FILE [--variant KEY] [EVENTS_FILE]`: installs against the Amazon named by the environment,
- * then streams NDJSON canonical events (stdin without a file) through transform and deliver with bounded
- * memory. Writes one JSON line per input line, in input order; shows progress on a terminal; prints a summary.
- * Exit 0 when every event was delivered, 3 when the rest were only filtered, 1 when any was rejected, invalid
- * or left to retry, 2 for an invalid config.
- */
+/** The `send` command; what it does, reads and answers is in `sendHelp`. */
 export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,

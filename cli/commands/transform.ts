@@ -12,13 +12,37 @@ import { readJsonFile } from './install.js';
 import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer } from '../plugin-for-cli.js';
+import type { CommandHelp } from '../help.js';
 
-/**
- * `transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [EVENTS_FILE]`: a dry run. Reads NDJSON
- * canonical events (stdin without a file), makes no network call, and writes exactly one JSON line per input
- * line, in order: ok with the Amazon event, filtered with the reason, or invalid with the error. `--now` sets the
- * clock the 21-day age rule is checked against, to replay old events.
- */
+export const transformHelp: CommandHelp = {
+  name: 'transform',
+  synopsis:
+    'transform --config FILE [--variant KEY] [--blueprint FILE] [--explain] [--now ISO] [--strict] [EVENTS.ndjson]',
+  title: 'dry run: transform NDJSON canonical events, no network call',
+  summary:
+    'Dry run: transform NDJSON canonical events (stdin without a file) as the plugin would, with no network\n' +
+    'call. One JSON line per input line, in order: ok with the Amazon event, filtered with the reason, or\n' +
+    'invalid with what to fix. An event without a timestamp is stamped with --now, as ingestion stamps it.',
+  options: [
+    ['--config FILE', 'the install config as JSON'],
+    ['--variant KEY', 'default (website), offline or mobile_app; default: default'],
+    ['--blueprint FILE', "a blueprint file to use instead of the variant's"],
+    [
+      '--explain',
+      'add the blueprint entry, the match key types found (never values), consent, and any stamp',
+    ],
+    ['--now ISO', 'the clock for the 21-day rule and for stamping (default: now), to replay old events'],
+    ['--strict', 'exit 1 when any line is invalid'],
+  ],
+  env: [['LOG_LEVEL', 'error (default here), warn, info or debug; logs go to stderr']],
+  exitCodes: [
+    [0, 'every line was answered (with --strict: and none was invalid)'],
+    [1, 'with --strict: at least one line was invalid'],
+    [2, 'the config or blueprint is invalid (every bad field on stderr)'],
+  ],
+};
+
+/** The dry run (see `transformHelp`). */
 export async function transformCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -29,6 +53,7 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
       blueprint: { type: 'string' },
       explain: { type: 'boolean', default: false },
       now: { type: 'string' },
+      strict: { type: 'boolean', default: false },
     },
   });
   if (!values.config) throw new UsageError('transform needs --config FILE (the install config as JSON)');
@@ -41,7 +66,10 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
   const file = positionals[0];
   if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
 
-  const container = cliContainer(io, { logLevel: 'error', clock: { now: () => now, sleep: async () => {} } });
+  const container = cliContainer(io, {
+    logLevel: io.env.LOG_LEVEL ?? 'error',
+    clock: { now: () => now, sleep: async () => {} },
+  });
   const schemas = container.resolve(SchemaRegistry);
   const config = await readJsonFile(values.config);
   const errors: FieldError[] = schemas.validate('config', config, 'config');
@@ -58,14 +86,29 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
 
   const destination = container.resolve(Destination);
   const installation = localInstallation(config as AmazonDspConfig, values.variant, now);
+  const stampedAt = new Date(now).toISOString();
+  let invalid = 0;
   for await (const line of readLines(file, io)) {
     const parsed = parseLine(line);
     const explanation: Explanation = { entry: null, matchKeys: [] };
-    const result = parsed.ok
-      ? destination.transform(parsed.value, installation, { explanation, blueprint })
+    const input = parsed.ok ? stamped(parsed.value, stampedAt) : undefined;
+    const result = input
+      ? destination.transform(input.event, installation, { explanation, blueprint })
       : NOT_JSON;
-    const out = values.explain && parsed.ok ? { ...result, explain: explanation } : result;
+    if (result.status === 'invalid') invalid++;
+    const explain = input?.stamp ? { ...explanation, stamped: input.stamp } : explanation;
+    const out = values.explain && input ? { ...result, explain } : result;
     await writeWithBackpressure(io.stdout, JSON.stringify(out));
   }
-  return 0;
+  return values.strict && invalid > 0 ? 1 : 0;
+}
+
+/**
+ * The event as ingestion would hand it on: Signal's gateway gives an event without a `timestamp` the time it
+ * was received, so the dry run gives it `--now` (or the current time) and says so.
+ */
+function stamped(value: unknown, at: string): { event: unknown; stamp?: { timestamp: string } } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'timestamp' in value)
+    return { event: value };
+  return { event: { ...value, timestamp: at }, stamp: { timestamp: at } };
 }
