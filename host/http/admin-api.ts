@@ -19,6 +19,7 @@ import { liveEntry } from '../pipeline/live-view.js';
 import { checkBearer, HttpError, limitParam, Router, sendJson, type Request } from './http-kit.js';
 import { page, presentIntegration } from './presenters.js';
 import { cursor } from '../ids.js';
+import { mergePatch } from './merge-patch.js';
 
 export interface AdminDeps {
   token: string;
@@ -147,8 +148,21 @@ export function adminRouter(d: AdminDeps): Router {
         ]);
       if (body.config !== undefined || body.variant !== undefined) {
         const current = JSON.parse(row.installation) as Installation;
+        if (
+          body.config !== undefined &&
+          (typeof body.config !== 'object' || body.config === null || Array.isArray(body.config))
+        )
+          throw new HttpError(
+            400,
+            'invalid_request',
+            'config must be an object: the keys to change (null removes one).',
+            [{ field: 'config', message: 'must be an object' }],
+          );
+        // A merge patch: keys not sent keep their value (secrets included), null removes an optional key.
         const config =
-          body.config === undefined ? current.config : keepMaskedSecrets(body.config, current.config);
+          body.config === undefined
+            ? current.config
+            : mergePatch(current.config, keepMaskedSecrets(body.config, current.config));
         const variant = body.variant ?? current.variant;
         d.integrations.revise(row.id, await install({ name: row.name, variant, config }), iso());
       }

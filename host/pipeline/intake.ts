@@ -4,11 +4,14 @@ import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-rep
 import type { LiveHub } from './live-hub.js';
 import { liveEntry } from './live-view.js';
 import { newId } from '../ids.js';
+import { NO_INTEGRATION } from '../store/deliveries-repo.js';
 
 /**
  * The processor stage: each accepted event goes to every installed integration. A disabled integration
  * records it as filtered ("integration disabled"), never drops it silently; an enabled one transforms it and
- * queues the Amazon event. Everything is stored in one transaction before the ingestion API answers.
+ * queues the Amazon event. With no integration installed, the event is recorded as filtered ("no integration
+ * installed"), so it still shows in Live Events. Everything is stored in one transaction before the ingestion
+ * API answers.
  */
 export class Intake {
   private readonly installations = new Map<string, { updatedAt: string; installation: Installation }>();
@@ -28,7 +31,8 @@ export class Intake {
       return {
         id,
         payload: JSON.stringify(event),
-        deliveries: integrations.map((i) => this.route(id, event, i)),
+        deliveries:
+          integrations.length > 0 ? integrations.map((i) => this.route(id, event, i)) : [unrouted(id)],
       };
     });
     const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString());
@@ -66,4 +70,15 @@ export class Intake {
     this.installations.set(integration.id, { updatedAt: integration.updated_at, installation });
     return installation;
   }
+}
+
+/** The record of an event that no integration received, because none is installed. */
+function unrouted(eventId: string): NewDelivery {
+  return {
+    eventId,
+    integrationId: NO_INTEGRATION,
+    status: 'filtered',
+    code: 'NO_INTEGRATION',
+    message: 'no integration installed',
+  };
 }

@@ -1,5 +1,5 @@
 import { redactValue } from '../../plugin/index.js';
-import type { DeliveryRow } from '../store/deliveries-repo.js';
+import { NO_INTEGRATION, type DeliveryRow } from '../store/deliveries-repo.js';
 
 const RAW_MATCH_KEYS = new Set(['MAID', 'RAMP_ID', 'MATCH_ID', 'REAL_ID', 'MERKLE_ID', 'KANTAR_ID', 'FIP']);
 
@@ -20,7 +20,7 @@ export function liveEntry(
   return {
     id: row.id,
     event_id: row.event_id,
-    integration_id: row.integration_id,
+    integration_id: row.integration_id === NO_INTEGRATION ? null : row.integration_id,
     received_at: row.received_at,
     updated_at: row.updated_at,
     input: redactValue(JSON.parse(row.payload)),

@@ -3,6 +3,9 @@ import type { Db } from './database.js';
 export type DeliveryStatus =
   'queued' | 'in_flight' | 'delivered' | 'rejected' | 'filtered' | 'invalid' | 'dead';
 
+/** The integration id of the record of an event accepted while no integration was installed. */
+export const NO_INTEGRATION = '';
+
 export interface DeliveryRow {
   id: number;
   event_id: string;

@@ -134,6 +134,58 @@ describe('Management API', () => {
     expect((await h.admin(path)).status).toBe(404);
   });
 
+  test('PATCH config is a merge patch: keys not sent are kept (secrets too), null removes an optional key', async () => {
+    const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
+      method: 'POST',
+      body: { ...SEED_INSTALL, config: { ...SEED_INSTALL.config, default_country: 'US', batch_size: 200 } },
+    });
+    const path = `/v1/admin/integrations/${created.id}`;
+    const patch = (config: unknown) => h.admin(path, { method: 'PATCH', body: { config } });
+
+    const partial = await patch({ batch_size: 10 });
+    expect(partial.status).toBe(200);
+    expect(partial.body.revision.revision_number).toBe(2);
+    expect(partial.body.revision.config).toEqual({
+      ...SEED_INSTALL.config,
+      access_token: '***',
+      default_country: 'US',
+      batch_size: 10,
+    });
+
+    const removed = await patch({ default_country: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body.revision.config).not.toHaveProperty('default_country');
+    expect(removed.body.revision.config.batch_size).toBe(10);
+
+    const custom = { trial_started: { vendor_event_name: 'TrialStarted', conversion_type: 'SIGN_UP' } };
+    expect((await patch({ custom_events: custom })).body.revision.config.custom_events).toEqual(custom);
+    const merged = await patch({
+      custom_events: { wishlist: { vendor_event_name: 'Wishlist', conversion_type: 'OTHER' } },
+    });
+    expect(Object.keys(merged.body.revision.config.custom_events).sort()).toEqual([
+      'trial_started',
+      'wishlist',
+    ]);
+
+    // The access token was never sent again, yet the installation still delivers with it.
+    const stored = h.host['db']
+      .prepare('SELECT installation FROM integrations WHERE id = ?')
+      .get(created.id) as {
+      installation: string;
+    };
+    expect(JSON.parse(stored.installation).config.access_token).toBe(SEED_INSTALL.config.access_token);
+
+    const required = await patch({ advertiser_id: null });
+    expect(required.status).toBe(400);
+    expect(required.body.error.fields).toContainEqual(
+      expect.objectContaining({ field: 'config.advertiser_id' }),
+    );
+    for (const notAnObject of [null, 'x', [1]])
+      expect((await patch(notAnObject)).body.error.fields).toEqual([
+        { field: 'config', message: 'must be an object' },
+      ]);
+  });
+
   test('pagination: limit and cursor walk every integration once', async () => {
     for (let i = 0; i < 3; i++)
       await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {

@@ -85,6 +85,38 @@ describe('ingestion', () => {
   });
 });
 
+describe('before any integration is installed', () => {
+  test('an accepted event shows in Live Events with the outcome "no integration installed"', async () => {
+    const bare = await startHost();
+    try {
+      const id = (await bare.ingest('/v1/t', purchase('EARLY-1'))).body.ids[0];
+      const { data } = (await bare.admin('/v1/admin/live-events')).body;
+      expect(data).toEqual([
+        expect.objectContaining({
+          event_id: id,
+          integration_id: null,
+          outcome: {
+            status: 'filtered',
+            attempts: 0,
+            code: 'NO_INTEGRATION',
+            reason: 'no integration installed',
+          },
+        }),
+      ]);
+      expect(data[0].input.traits.email).toBe('[REDACTED]');
+      // Installed afterwards, the integration does not receive it: Signal routes an event when it arrives.
+      await bare.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
+        method: 'POST',
+        body: SEED_INSTALL,
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(bare.sandbox.accepted.size).toBe(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('delivery through the host', () => {
   test('a purchase reaches the sandbox and shows in Live Events and the Delivery Log with 207 and 1 delivered', async () => {
     const { body } = await h.ingest('/v1/t', purchase('T-1001'));
