@@ -1,12 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import {
-  AmazonUnavailableError,
-  ConfigError,
   MANIFEST,
   CONFIG_SCHEMA,
   SECRET_KEYS,
   MASK,
-  PluginError,
   findVariant,
   type Destination,
   type Installation,
@@ -20,6 +17,7 @@ import { checkBearer, HttpError, limitParam, Router, sendJson, type Request } fr
 import { page, presentIntegration } from './presenters.js';
 import { cursor } from '../ids.js';
 import { mergePatch } from './merge-patch.js';
+import { installHttpError } from './install-errors.js';
 
 export interface AdminDeps {
   token: string;
@@ -43,20 +41,6 @@ function cursorParam(req: Request): number | undefined {
       { field: 'cursor', message: 'is invalid' },
     ]);
   return value;
-}
-
-/** Plugin errors → HTTP: bad input 400, Amazon refusing the credentials 422, Amazon unreachable 503, Amazon's odd answers 502. */
-function installError(error: unknown): HttpError {
-  if (error instanceof ConfigError) return new HttpError(400, 'invalid_request', error.message, error.fields);
-  if (error instanceof AmazonUnavailableError) return new HttpError(503, 'amazon_unavailable', error.message);
-  if (error instanceof PluginError) {
-    return new HttpError(
-      error.code === 'AMAZON_BAD_RESPONSE' ? 502 : 422,
-      error.code.toLowerCase(),
-      error.message,
-    );
-  }
-  return new HttpError(500, 'internal_error', 'Install failed unexpectedly.');
 }
 
 /** The Management API on /v1/admin: catalog, install, integrations, delivery log, live events, dead letters. */
@@ -86,7 +70,7 @@ export function adminRouter(d: AdminDeps): Router {
     try {
       return await d.destination.install(request);
     } catch (error) {
-      throw installError(error);
+      throw installHttpError(error);
     }
   };
   const object = async (req: Request): Promise<Record<string, unknown>> => {
