@@ -10,6 +10,7 @@ import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
 import { AMAZON_ENV, type CommandHelp } from '../help.js';
+import { stamped } from '../stamp.js';
 
 export const sendHelp: CommandHelp = {
   name: 'send',
@@ -17,7 +18,8 @@ export const sendHelp: CommandHelp = {
   title: 'transform and deliver NDJSON canonical events to Amazon',
   summary:
     'Install, then transform and deliver NDJSON canonical events (stdin without a file) to Amazon, with\n' +
-    'bounded memory. One JSON line per input line on stdout, in order; progress and a summary on stderr.',
+    'bounded memory. One JSON line per input line on stdout, in order; progress and a summary on stderr.\n' +
+    'An event without a timestamp is stamped with the time it is read, as ingestion stamps it.',
   options: [
     ['--config FILE', 'the install config as JSON'],
     ['--variant KEY', 'default (website), offline or mobile_app; default: default'],
@@ -99,9 +101,10 @@ async function processWindow(
   destination: Destination,
   installation: Installation,
 ): Promise<Line[]> {
+  const readAt = new Date().toISOString();
   const results: TransformResult[] = texts.map((text) => {
     const parsed = parseLine(text);
-    return parsed.ok ? destination.transform(parsed.value, installation) : NOT_JSON;
+    return parsed.ok ? destination.transform(stamped(parsed.value, readAt).event, installation) : NOT_JSON;
   });
   const items: DeliveryItem[] = [];
   results.forEach((r, i) => {

@@ -12,6 +12,7 @@ import { readJsonFile } from './install.js';
 import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { cliContainer } from '../plugin-for-cli.js';
+import { stamped } from '../stamp.js';
 import type { CommandHelp } from '../help.js';
 
 export const transformHelp: CommandHelp = {
@@ -101,14 +102,4 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
     await writeWithBackpressure(io.stdout, JSON.stringify(out));
   }
   return values.strict && invalid > 0 ? 1 : 0;
-}
-
-/**
- * The event as ingestion would hand it on: Signal's gateway gives an event without a `timestamp` the time it
- * was received, so the dry run gives it `--now` (or the current time) and says so.
- */
-function stamped(value: unknown, at: string): { event: unknown; stamp?: { timestamp: string } } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'timestamp' in value)
-    return { event: value };
-  return { event: { ...value, timestamp: at }, stamp: { timestamp: at } };
 }

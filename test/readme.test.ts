@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../plugin/project-files.js';
+import { SchemaRegistry } from '../plugin/schemas/schema-registry.js';
+import { INSTALL_ERROR_HTTP } from '../host/http/install-errors.js';
+import { banner } from '../host/banner.js';
+import { startSandbox } from '../sandbox/index.js';
+import { runCli } from './support/run-cli.js';
+import { SEED_EVENT } from './support/transform-harness.js';
+import { SEED_INSTALL } from './support/host-harness.js';
+
+/** The README is the user's guide: what it names exists, and its commands do what it says, as written. */
+const README = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+const codeBlocks = (lang: string) =>
+  [...README.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+/** The arguments of the README's `npx amazon-dsp-events <command> …` line for a command. */
+const argsOf = (command: string): string[] => {
+  const line = README.split('\n').find((l) =>
+    l.trim().startsWith(`npx amazon-dsp-events ${command} --config`),
+  );
+  if (!line) throw new Error(`the README has no ${command} command`);
+  return line.trim().split(/\s+/).slice(2);
+};
+
+describe('the README', () => {
+  test('opens with the two commands a fresh machine needs', () => {
+    expect(README).toContain('npm ci && npm start');
+    expect(README).toMatch(/^npm test +#/m);
+  });
+
+  test('names only files a clone has', () => {
+    expect(README).not.toContain('../shared');
+    const linked = [...README.matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((m) => m[1]!);
+    const named = [
+      ...README.matchAll(
+        /`((?:examples|docs|schemas|blueprints|amazon-reference|plugin|host|test|scripts)\/[^`\s]*)`/g,
+      ),
+    ].map((m) => m[1]!);
+    expect(linked.length + named.length).toBeGreaterThan(10);
+    const missing = [...linked, ...named].filter(
+      (p) => !existsSync(join(PACKAGE_ROOT, p.replace(/\/$/, ''))),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  test("its install call is the seed's, and the banner prints the same", () => {
+    const body = /-d '(\{"name":"Amazon DSP Events"[^']*)'/.exec(README)?.[1];
+    expect(JSON.parse(body!)).toEqual(SEED_INSTALL);
+    const printed = banner({
+      adminUrl: 'http://a',
+      ingestUrl: 'http://i',
+      tokens: { admin: 't', pipeline: 'p', generated: [] },
+      dataDir: '.data',
+    });
+    expect(printed).toContain(`-d '${body}'`);
+  });
+
+  test('its custom_events example is a valid config', () => {
+    const example = codeBlocks('json')
+      .map((b) => JSON.parse(b) as Record<string, unknown>)
+      .find((b) => b.custom_events);
+    expect(new SchemaRegistry().validate('config', { ...SEED_INSTALL.config, ...example }, 'config')).toEqual(
+      [],
+    );
+  });
+
+  test('its error code table is the one the Management API answers with', () => {
+    const rows = [...README.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\| `([a-z_]+)` +\|/gm)].map((m) => [
+      m[1],
+      { status: Number(m[2]), code: m[3] },
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(INSTALL_ERROR_HTTP);
+  });
+
+  test('its dry run prints what it shows', async () => {
+    expect(readFileSync(join(PACKAGE_ROOT, 'examples/seed-event.ndjson'), 'utf8')).toBe(
+      `${JSON.stringify(SEED_EVENT)}\n`,
+    );
+    const result = await runCli(argsOf('transform'));
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    const shown = codeBlocks('json').find((b) => b.includes('"status": "ok"'))!;
+    for (const [key, value] of [...shown.matchAll(/"(\w+)": ("[^"…]*"|[\d.]+)(?=[,\s}])/g)].map((m) => [
+      m[1]!,
+      JSON.parse(m[2]!),
+    ])) {
+      expect(JSON.stringify(out)).toContain(`"${key}":${JSON.stringify(value)}`);
+    }
+    expect(out.event.matchKeys[0].values[0]).toBe(/"EMAIL", "values": \["([0-9a-f]{64})"\]/.exec(shown)![1]);
+  });
+
+  test('its send example delivers the example events and filters the unmapped one (exit 3)', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const result = await runCli(argsOf('send'), {
+        AMAZON_ADS_API_URL: sandbox.url,
+        AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
+        AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
+      });
+      const statuses = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status);
+      expect(statuses).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'filtered']);
+      expect(result.code).toBe(3);
+      expect(README).toContain(`AMAZON_ADS_CLIENT_ID=amzn1.application-oa2-client.sandboxdemo`);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
