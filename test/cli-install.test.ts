@@ -1,15 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../sandbox/accounts.js';
 import { run } from '../cli/main.js';
 import { runCli } from './support/run-cli.js';
+import { tempDirForFile } from './support/temp-dir.js';
 
 let sandbox: Sandbox;
 let env: Record<string, string>;
-const dir = mkdtempSync(join(tmpdir(), 'amazon-dsp-cli-'));
+const dir = tempDirForFile('amazon-dsp-cli-');
 const file = (name: string, value: unknown): string => {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(value));

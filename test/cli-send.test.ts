@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
 import { runCli } from './support/run-cli.js';
 import { SEED_EVENT, seedWith } from './support/transform-harness.js';
+import { tempDirForFile } from './support/temp-dir.js';
 
 let sandbox: Sandbox;
 let env: Record<string, string>;
-const dir = mkdtempSync(join(tmpdir(), 'amazon-dsp-send-'));
+const dir = tempDirForFile('amazon-dsp-send-');
 const config = join(dir, 'config.json');
 writeFileSync(config, JSON.stringify(credentialsOf(TEST_ACCOUNT)));
 const recent = () => new Date(Date.now() - 3600_000).toISOString();

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './support/run-cli.js';
 import { SEED_EVENT, seedWith } from './support/transform-harness.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
+import { tempDirForFile } from './support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'amazon-dsp-transform-'));
+const dir = tempDirForFile('amazon-dsp-transform-');
 const write = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

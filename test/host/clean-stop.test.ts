@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -106,6 +106,7 @@ test('SIGTERM to the npm start pid frees both ports within 10 s, exit 0, nothing
     status: string;
   }>;
   db.close();
+  rmSync(dataDir, { recursive: true, force: true });
   expect(rows.map((r) => r.event_id).sort()).toEqual([...accepted].sort());
   // Each one delivered, or back on the queue for the next start: none left marked in flight.
   expect(rows.filter((r) => r.status !== 'delivered' && r.status !== 'queued')).toEqual([]);

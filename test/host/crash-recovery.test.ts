@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
@@ -112,5 +112,6 @@ test('kill -9 in the middle of a delivery, restart: every accepted event reaches
   } finally {
     host.child.kill('SIGKILL');
     await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }, 40_000);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -30,8 +30,9 @@ export interface HostHarness {
 /** A reference host on random ports with a fresh data directory, and the sandbox as Amazon. */
 export async function startHost(options: Partial<SignalHostOptions> = {}): Promise<HostHarness> {
   const sandbox = await startSandbox();
+  const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
   const host = await new SignalHost({
-    dataDir: mkdtempSync(join(tmpdir(), 'signal-host-')),
+    dataDir,
     adminPort: 0,
     ingestPort: 0,
     adminToken: ADMIN_TOKEN,
@@ -82,6 +83,7 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
     async close() {
       await host.stop();
       await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
