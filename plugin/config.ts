@@ -1,5 +1,5 @@
 import type { Region } from './constants.js';
-import type { EventEntry } from './transform/blueprint.js';
+import type { EventEntry } from './transform/model.js';
 import { readPackageJson } from './project-files.js';
 
 /** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */

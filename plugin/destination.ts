@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import type { DeliveryItem, DeliveryReport, TransformResult } from './contracts.js';
 import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
-import type { Blueprint } from './transform/blueprint.js';
+import type { Blueprint } from './transform/model.js';
 import { transformEvent, type Explanation, type TransformSettings } from './transform/transform-event.js';
 
 /**

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { matchKeyValue, normalizedForm } from '../plugin/transform/normalize/match-keys.js';
+import { MatchKeyRules } from '../plugin/transform/normalize/match-keys.js';
 import type { MatchKeyType } from '../plugin/amazon/event-types.js';
 import { normalizePostal } from '../plugin/transform/normalize/postal.js';
 import { plainTagNormalizer } from '../plugin/transform/normalize/tag-rules.js';
 import { runs } from './support/property-runs.js';
+
+const rules = new MatchKeyRules();
+const matchKeyValue = rules.value.bind(rules);
+const normalizedForm = rules.normalizedForm.bind(rules);
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 

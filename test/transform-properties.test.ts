@@ -3,7 +3,7 @@ import { destination, installationFor, NOW, SEED_EVENT } from './support/transfo
 import type { Installation } from '../plugin/installation.js';
 import type { TransformResult } from '../plugin/contracts.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
-import { FIELD_TARGETS } from '../plugin/transform/blueprint.js';
+import { FIELD_TARGETS } from '../plugin/transform/model.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
 import { runs } from './support/property-runs.js';
 

@@ -5,7 +5,7 @@ import { SchemaRegistry } from '../../plugin/schemas/schema-registry.js';
 import { findVariant, MANIFEST } from '../../plugin/catalog/manifest.js';
 import { localInstallation } from '../../plugin/local-installation.js';
 import type { AmazonDspConfig } from '../../plugin/config.js';
-import type { Blueprint } from '../../plugin/transform/blueprint.js';
+import type { Blueprint } from '../../plugin/transform/model.js';
 import type { Explanation } from '../../plugin/transform/transform-event.js';
 import type { FieldError } from '../../plugin/errors.js';
 import { readJsonFile } from './install.js';

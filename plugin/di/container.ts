@@ -11,6 +11,7 @@ import { createAmazonHttp } from '../amazon/http.js';
 import { Destination } from '../destination.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../deliver/delivery-settings.js';
 import { BlueprintRegistry } from '../transform/blueprint-registry.js';
+import { TransformTables } from '../transform/transform-tables.js';
 import { InstallationScopes } from './installation-scopes.js';
 
 export interface PluginOptions {
@@ -37,6 +38,7 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
   c.register(TOKENS.Container, { useValue: c });
   c.register(SchemaRegistry, { useValue: new SchemaRegistry() });
+  c.register(TransformTables, { useValue: new TransformTables() });
   c.registerSingleton(BlueprintRegistry);
   c.registerSingleton(InstallationScopes);
   return c;

@@ -4,7 +4,9 @@ import { readPackageJson } from '../project-files.js';
 import { SchemaRegistry } from '../schemas/schema-registry.js';
 import type { FieldError } from '../errors.js';
 import type { Installation } from '../installation.js';
-import { compileBlueprint, type Blueprint, type CompiledBlueprint } from './blueprint.js';
+import { compileBlueprint } from './compile-blueprint.js';
+import type { Blueprint, CompiledBlueprint } from './model.js';
+import { TransformTables } from './transform-tables.js';
 
 /**
  * The shipped blueprints, read and checked against schemas/blueprint.schema.json once at start-up, and the
@@ -17,7 +19,10 @@ export class BlueprintRegistry {
   /** Blueprints given in place of the variant's (dry runs), compiled once per object and installation. */
   private readonly overrides = new WeakMap<Blueprint, Map<string, CompiledBlueprint>>();
 
-  constructor(@inject(SchemaRegistry) private readonly schemas: SchemaRegistry) {
+  constructor(
+    @inject(SchemaRegistry) private readonly schemas: SchemaRegistry,
+    @inject(TransformTables) private readonly tables: TransformTables,
+  ) {
     for (const variant of MANIFEST.variants) {
       const blueprint = readPackageJson<Blueprint>(variant.blueprint);
       const errors = this.validate(blueprint);
@@ -55,7 +60,11 @@ export class BlueprintRegistry {
     const key = JSON.stringify([id, blueprint, config.custom_events ?? {}]);
     const cached = cache.get(key);
     if (cached) return cached;
-    const compiled = compileBlueprint(override ?? this.shippedBlueprint(blueprint), config.custom_events);
+    const compiled = compileBlueprint(
+      override ?? this.shippedBlueprint(blueprint),
+      config.custom_events,
+      this.tables,
+    );
     cache.set(key, compiled);
     if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
     return compiled;

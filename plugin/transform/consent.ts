@@ -1,42 +1,7 @@
 import type { AmazonConsent, ConsentStatus } from '../amazon/event-types.js';
 import type { Region } from '../constants.js';
 import type { FilterCode } from '../contracts.js';
-
-/** EU and EEA members, the UK and Switzerland: events from here need a consent signal (SPEC CreateConsent). */
-export const CONSENT_REQUIRED_COUNTRIES: ReadonlySet<string> = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-  'IS',
-  'LI',
-  'NO',
-  'GB',
-  'CH',
-]);
+import { CONSENT_REQUIRED_COUNTRIES } from '../amazon/reference-lists.js';
 
 export type ConsentDecision =
   | { status: 'send'; consent: AmazonConsent; signal: 'granted' | 'absent' | 'tcf' | 'gpp' }

@@ -35,19 +35,9 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-let lastText: string | undefined;
-let lastMs: number | undefined;
-
-/**
- * Milliseconds of a text in the `ISO_UTC` form (NaN when a field is out of range), or undefined for any other
- * text. The last answer is remembered: the row reader and then validation ask about the same eventTime.
- */
+/** Milliseconds of a text in the `ISO_UTC` form (NaN when a field is out of range), or undefined for any other text. */
 export function isoUtcTime(text: string): number | undefined {
-  if (text !== lastText) {
-    lastMs = ISO_UTC.test(text) ? isoUtcMs(text) : undefined;
-    lastText = text;
-  }
-  return lastMs;
+  return ISO_UTC.test(text) ? isoUtcMs(text) : undefined;
 }
 
 /** Milliseconds of a date-time text: the `ISO_UTC` form strictly, any other as `Date.parse` reads it. */

@@ -1,5 +1,4 @@
-/** Reads one value from an event by a compiled dotted path; `*` collects a value from every array item. */
-export type Getter = (root: unknown) => unknown;
+import type { Getter } from './model.js';
 
 /** One step of a path: an object key, or an array index when the segment is all digits. */
 export interface Segment {

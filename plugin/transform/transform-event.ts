@@ -1,11 +1,20 @@
-import type { AmazonEvent, EventSource, MatchKeyType } from '../amazon/event-types.js';
+import type { MatchKeyType } from '../amazon/event-types.js';
 import type { Region } from '../constants.js';
 import { LIMITS } from '../constants.js';
 import type { TransformResult } from '../contracts.js';
-import { eventKey, type CompiledBlueprint, type CompiledEntry } from './blueprint.js';
+import { buildAmazonEvent } from './build-event.js';
 import { decideConsent } from './consent.js';
-import { badSource } from './row-reader.js';
-import { invalid, validateAmazonEvent } from './validate-event.js';
+import {
+  eventKey,
+  invalid,
+  type CompiledBlueprint,
+  type CompiledEntry,
+  type EntryValues,
+  type FilteredResult,
+  type InvalidResult,
+} from './model.js';
+import { badSource } from './read-row.js';
+import { validateAmazonEvent } from './validate-event.js';
 
 /** What transform needs of an installation besides the event and the time, made once per installation. */
 export interface TransformSettings {
@@ -23,27 +32,12 @@ export interface Explanation {
   consent?: string;
 }
 
-/** Text of any value without throwing (`String` throws on an object without a prototype). */
-const asText = (value: unknown): string =>
-  value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
-
-/** The blueprint entry for an event: page, screen, identify and group events by their type, track events by name. */
-export function findEntry(
-  event: Record<string, unknown>,
-  blueprint: CompiledBlueprint,
-): { entry?: CompiledEntry; name?: string } {
-  const type = event.type;
-  const byType = type === 'page' || type === 'screen' || type === 'identify' || type === 'group';
-  const name = byType ? type : event.event;
-  if (typeof name !== 'string' || name.trim() === '') return {};
-  // Most events carry a name already in key form: one lookup, no normalising.
-  return { entry: blueprint.lookup.get(name) ?? blueprint.lookup.get(eventKey(name)), name };
-}
-
 /**
  * Signal canonical event → Amazon event, following the compiled blueprint. Pure and synchronous: no I/O, no
  * logging, the same answer for the same input, settings and time (`now`, epoch milliseconds). Never throws on
- * any input.
+ * any input. The steps, each of which may end the event's way with its answer:
+ *
+ *   find the entry → read its rows → the country → consent → build the Amazon event → validate it
  */
 export function transformEvent(
   input: unknown,
@@ -55,30 +49,69 @@ export function transformEvent(
     return invalid('EVENT_NOT_OBJECT', 'The event must be a JSON object.');
   }
   const event = input as Record<string, unknown>;
-  const { entry, name } = findEntry(event, settings.blueprint);
-  if (name === undefined)
+
+  const entry = findEntry(event, settings.blueprint, explain);
+  if ('status' in entry) return entry;
+
+  const values = entry.read(event);
+
+  const country = eventCountry(values, settings);
+  if (typeof country !== 'string') return country;
+
+  const consent = decideConsent(
+    event.context as Record<string, unknown> | undefined,
+    country,
+    settings.region,
+  );
+  if (consent.status === 'filtered')
+    return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
+
+  const matchKeys = entry.buildMatchKeys(values.matchKeys, country);
+  if (matchKeys.length > LIMITS.matchKeysPerEvent) matchKeys.length = LIMITS.matchKeysPerEvent;
+  if (explain) {
+    explain.consent = consent.signal;
+    explain.matchKeys = matchKeys.map((k) => k.type);
+  }
+
+  const amazon = buildAmazonEvent(entry, values, { country, consent: consent.consent, matchKeys }, settings);
+
+  const problem = validateAmazonEvent(amazon, now, (field) =>
+    badSource(entry.rows.fields[field], event, values.fields[field]),
+  );
+  return problem ?? { status: 'ok', event: amazon };
+}
+
+/**
+ * The blueprint entry for an event (page, screen, identify and group events by their type, track events by
+ * name), or why there is none to send it by.
+ */
+function findEntry(
+  event: Record<string, unknown>,
+  blueprint: CompiledBlueprint,
+  explain: Explanation | undefined,
+): CompiledEntry | InvalidResult | FilteredResult {
+  const type = event.type;
+  const byType = type === 'page' || type === 'screen' || type === 'identify' || type === 'group';
+  const name = byType ? type : event.event;
+  if (typeof name !== 'string' || name.trim() === '')
     return invalid('EVENT_NAME_MISSING', 'The event has no name: a track event needs `event`.', 'event');
+  // Most events carry a name already in key form: one lookup, no normalising.
+  const entry = blueprint.lookup.get(name) ?? blueprint.lookup.get(eventKey(name));
   if (explain) explain.entry = entry?.key ?? null;
   if (!entry) {
-    return {
-      status: 'filtered',
-      reason: {
-        code: 'EVENT_NOT_MAPPED',
-        message: `No blueprint entry maps "${name.slice(0, 100)}"; unmapped events are dropped.`,
-      },
-    };
+    const message = `No blueprint entry maps "${name.slice(0, 100)}"; unmapped events are dropped.`;
+    return { status: 'filtered', reason: { code: 'EVENT_NOT_MAPPED', message } };
   }
   if (!entry.enabled) {
-    return {
-      status: 'filtered',
-      reason: { code: 'EVENT_DISABLED', message: `The blueprint entry "${entry.key}" is disabled.` },
-    };
+    const message = `The blueprint entry "${entry.key}" is disabled.`;
+    return { status: 'filtered', reason: { code: 'EVENT_DISABLED', message } };
   }
-  if (entry.problem) return { status: 'invalid', error: { ...entry.problem.error } };
+  return entry.problem ? { status: 'invalid', error: { ...entry.problem.error } } : entry;
+}
 
-  const { at } = entry;
-  const values = entry.read(event);
-  const country = values[at.countryCode] ?? settings.defaultCountry;
+/** The event's country: its row's value, else the installation's default; text, or why there is none. */
+function eventCountry(values: EntryValues, settings: TransformSettings): string | InvalidResult {
+  const country = values.fields.countryCode ?? settings.defaultCountry;
   if (!country) {
     return invalid(
       'COUNTRY_MISSING',
@@ -94,66 +127,5 @@ export function transformEvent(
       'countryCode',
     );
   }
-
-  const consent = decideConsent(
-    event.context as Record<string, unknown> | undefined,
-    country,
-    settings.region,
-  );
-  if (consent.status === 'filtered')
-    return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
-  if (explain) explain.consent = consent.signal;
-
-  const matchKeys = entry.buildMatchKeys(values, country);
-  if (matchKeys.length > LIMITS.matchKeysPerEvent) matchKeys.length = LIMITS.matchKeysPerEvent;
-  if (explain) explain.matchKeys = matchKeys.map((k) => k.type);
-
-  let customData: AmazonEvent['customData'];
-  // Values come in row order: the field rows, the match key rows, the customData rows, one undefined.
-  let row = values.length - 1 - entry.customData.length;
-  for (const mapping of entry.customData) {
-    const value = values[row++];
-    if (value !== undefined)
-      (customData ??= []).push({ name: mapping.customData!, value: asText(value), dataType: 'STRING' });
-  }
-
-  const amazon: AmazonEvent = {
-    eventDescription: {
-      name: entry.vendorEventName,
-      conversionType: entry.conversionType,
-      eventSource: values[at['eventDescription.eventSource']] as EventSource,
-      eventIngestionMethod: 'SERVER_TO_SERVER',
-    },
-    countryCode: country,
-    eventTime: values[at.eventTime] as string,
-    matchKeys,
-  };
-  if (settings.dataSetName) amazon.eventDescription.dataSetName = settings.dataSetName;
-  // Set when their row gives a value (validation then checks it); one store each, in the order Amazon lists
-  // them (a loop over the names would make every store a keyed, megamorphic one).
-  const value = values[at.value];
-  if (value !== undefined) amazon.value = value as number;
-  const currency = values[at.currencyCode];
-  if (currency !== undefined) amazon.currencyCode = currency as string;
-  const units = values[at.unitsSold];
-  if (units !== undefined) amazon.unitsSold = units as number;
-  const eventId = values[at.eventId];
-  if (eventId !== undefined) amazon.eventId = eventId as string;
-  amazon.consent = consent.consent;
-  if (customData) amazon.customData = customData;
-  if (settings.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
-  const ua = values[at['deviceInfo.userAgent']];
-  if (typeof ua === 'string') amazon.deviceInfo = { userAgent: ua.slice(0, LIMITS.userAgentChars) };
-  // Set only when text.
-  const adEventKey = values[at.amazonAdEventKey];
-  if (typeof adEventKey === 'string') amazon.amazonAdEventKey = adEventKey;
-  const aref = values[at.arefMeasurementTokens];
-  if (typeof aref === 'string') amazon.arefMeasurementTokens = aref;
-  const partner = values[at.partner];
-  if (typeof partner === 'string') amazon.partner = partner;
-
-  const problem = validateAmazonEvent(amazon, now, (target) =>
-    badSource(entry.fields[target], event, values[at[target]]),
-  );
-  return problem ?? { status: 'ok', event: amazon };
+  return country;
 }

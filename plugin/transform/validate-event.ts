@@ -1,10 +1,15 @@
 import type { AmazonEvent } from '../amazon/event-types.js';
+import {
+  COUNTRY_CODES,
+  CURRENCY_CODES,
+  EVENT_SOURCE_VALUES,
+  isCustomDataChar,
+} from '../amazon/reference-lists.js';
 import { LIMITS } from '../constants.js';
-import type { InvalidCode, TransformResult } from '../contracts.js';
-import type { FieldTarget } from './blueprint.js';
+import type { InvalidCode } from '../contracts.js';
 import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
-import { COUNTRY_CODES, CURRENCY_CODES, EVENT_SOURCE_VALUES, isCustomDataChar } from './value-transforms.js';
+import { invalid, type FieldName, type InvalidResult } from './model.js';
 
 const DAY_MS = 86_400_000;
 /** How far in the future an event time may be (clock skew between the site, Signal and Amazon). */
@@ -16,20 +21,26 @@ const customDataChars = everyCharIn(isCustomDataChar);
 const customDataText = (text: string): boolean => text.length > 0 && customDataChars(text);
 
 /** The first source of a field that was present but could not be converted, if any (asked only on error paths). */
-export type BadSource = (target: FieldTarget) => string | undefined;
+export type BadSource = (field: FieldName) => string | undefined;
 type Problem = [InvalidCode, string, string] | undefined;
-type Rule = (event: AmazonEvent, bad: BadSource, now: number, purchase: boolean) => Problem;
+
+/** What a rule may ask besides the event: the time, whether it is a purchase, and which source was bad. */
+interface RuleContext {
+  now: number;
+  purchase: boolean;
+  bad: BadSource;
+}
+type Rule = (event: AmazonEvent, context: RuleContext) => Problem;
 
 /**
- * Amazon's per-event rules, checked before anything is sent: one function each, asked in turn by
- * `validateAmazonEvent`. Each returns a problem (code, message saying what to fix, field) or nothing. Values
- * are never echoed: they may be personal data. Money with floating-point noise (59.970000000000006) is rounded
- * to cents; a genuine third decimal is an error.
+ * Amazon's per-event rules, checked before anything is sent, in the order of `RULES` below. Each returns a
+ * problem (code, message saying what to fix, field) or nothing, and changes nothing. Values are never echoed:
+ * they may be personal data.
  */
-const eventSource: Rule = (event, bad) => {
+const eventSource: Rule = (event, { bad }) => {
   const source = event.eventDescription.eventSource;
   if (EVENT_SOURCE_VALUES.has(source)) return undefined;
-  const field = bad('eventDescription.eventSource') ?? 'eventDescription.eventSource';
+  const field = bad('eventSource') ?? 'eventDescription.eventSource';
   return source
     ? [
         'EVENT_SOURCE_MISSING',
@@ -63,7 +74,7 @@ const countryCode: Rule = (event) =>
         'countryCode',
       ];
 
-const eventTime: Rule = (event, bad, now) => {
+const eventTime: Rule = (event, { bad, now }) => {
   if (typeof event.eventTime !== 'string') {
     const source = bad('eventTime');
     return [
@@ -105,7 +116,7 @@ const matchKeys: Rule = (event) =>
         'matchKeys',
       ];
 
-const value: Rule = (event, bad, _now, purchase) => {
+const value: Rule = (event, { bad, purchase }) => {
   const source = bad('value');
   if (source) return ['VALUE_INVALID', `${source} is not a number.`, source];
   if (event.value === undefined) return undefined;
@@ -115,13 +126,12 @@ const value: Rule = (event, bad, _now, purchase) => {
   if (!Number.isFinite(cents)) return ['VALUE_INVALID', 'value is too large.', 'value'];
   if (Math.abs(cents - Math.round(cents)) > 1e-6)
     return ['VALUE_INVALID', 'value may have at most 2 decimals.', 'value'];
-  event.value = Math.round(cents) / 100;
   return purchase && event.value < 0
     ? ['VALUE_INVALID', 'A purchase value must not be negative.', 'value']
     : undefined;
 };
 
-const currency: Rule = (event, bad, _now, purchase) => {
+const currency: Rule = (event, { bad, purchase }) => {
   const c = event.currencyCode;
   if (c !== undefined && !purchase)
     return [
@@ -144,7 +154,7 @@ const currency: Rule = (event, bad, _now, purchase) => {
   return undefined;
 };
 
-const units: Rule = (event, bad, _now, purchase) => {
+const units: Rule = (event, { bad, purchase }) => {
   const source = bad('unitsSold');
   const u = event.unitsSold;
   if (source) return ['UNITS_INVALID', `${source} is not a number.`, source];
@@ -155,7 +165,7 @@ const units: Rule = (event, bad, _now, purchase) => {
     : ['UNITS_INVALID', 'unitsSold must be a positive whole number.', 'unitsSold'];
 };
 
-const eventId: Rule = (event, bad) => {
+const eventId: Rule = (event, { bad }) => {
   const id = event.eventId;
   return id === undefined || (typeof id === 'string' && id.length >= 1 && id.length <= 256)
     ? undefined
@@ -176,13 +186,6 @@ const customData: Rule = (event) => {
     ? undefined
     : ['CUSTOM_DATA_INVALID', 'customData values allow letters, digits and _ only.', `customData[${bad}]`];
 };
-
-export type InvalidResult = Extract<TransformResult, { status: 'invalid' }>;
-/** An `invalid` result: the code, the message saying what to fix and, when there is one, the field. */
-export const invalid = (code: InvalidCode, message: string, field?: string): InvalidResult => ({
-  status: 'invalid',
-  error: { code, message, ...(field ? { field } : {}) },
-});
 
 /**
  * The rules on what a blueprint entry fixes for all its events, the Amazon event name and the customData names,
@@ -206,25 +209,34 @@ export function entryProblem(name: string, customDataNames: readonly string[]): 
       );
 }
 
+/** The rules, in the order they are asked: the first one an event breaks is its answer. */
+const RULES: readonly Rule[] = [
+  eventSource,
+  dataSetName,
+  countryCode,
+  eventTime,
+  matchKeys,
+  value,
+  currency,
+  units,
+  eventId,
+  customData,
+];
+
 /** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
 export function validateAmazonEvent(
   event: AmazonEvent,
   now: number,
   bad: BadSource,
-): TransformResult | undefined {
-  const purchase = event.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES';
-  // Called one by one, not from a loop over a list: each call site then stays monomorphic and V8 inlines the
-  // rule (about half the cost of the loop).
-  const problem =
-    eventSource(event, bad, now, purchase) ??
-    dataSetName(event, bad, now, purchase) ??
-    countryCode(event, bad, now, purchase) ??
-    eventTime(event, bad, now, purchase) ??
-    matchKeys(event, bad, now, purchase) ??
-    value(event, bad, now, purchase) ??
-    currency(event, bad, now, purchase) ??
-    units(event, bad, now, purchase) ??
-    eventId(event, bad, now, purchase) ??
-    customData(event, bad, now, purchase);
-  return problem ? invalid(...problem) : undefined;
+): InvalidResult | undefined {
+  const context: RuleContext = {
+    now,
+    purchase: event.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES',
+    bad,
+  };
+  for (const rule of RULES) {
+    const problem = rule(event, context);
+    if (problem) return invalid(...problem);
+  }
+  return undefined;
 }

@@ -1,33 +1,9 @@
-import { readPackageJson } from '../project-files.js';
+import { COUNTRY_CODES, isCustomDataChar } from '../amazon/reference-lists.js';
 import { everyCharIn, replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
+import type { ValueTransform } from './model.js';
 import { MEMO_TEXT_CHARS } from './normalize/per-country-memo.js';
 import { RULES } from './normalize/tag-rules.js';
-
-/**
- * The named transforms a blueprint may use. Each takes a raw value and returns the converted value, or
- * undefined when the value cannot be converted (the next fallback source is then tried).
- */
-export type ValueTransform = (value: unknown) => unknown;
-
-interface OpenApi {
-  components: {
-    schemas: {
-      CountryCode: { enum: string[] };
-      CurrencyCode: { enum: string[] };
-      EventSource: { enum: string[] };
-    };
-  };
-}
-const OPENAPI = readPackageJson<OpenApi>('amazon-reference/openapi-events.json');
-/** ISO 3166-1 alpha-2 codes Amazon accepts (SPEC CountryCode, less OTHER / OTHER_EEA / ZZ). */
-export const COUNTRY_CODES: ReadonlySet<string> = new Set(
-  OPENAPI.components.schemas.CountryCode.enum.filter((c) => /^[A-Z]{2}$/.test(c)),
-);
-/** ISO 4217 codes Amazon accepts (SPEC CurrencyCode). */
-export const CURRENCY_CODES: ReadonlySet<string> = new Set(OPENAPI.components.schemas.CurrencyCode.enum);
-/** The event sources Amazon accepts (SPEC EventSource): WEBSITE, ANDROID, IOS, … */
-export const EVENT_SOURCE_VALUES: ReadonlySet<string> = new Set(OPENAPI.components.schemas.EventSource.enum);
 
 const COUNTRY_NAMES = new Map(
   Object.entries(RULES.tables.countryMap as Record<string, string>).map(([name, code]) => [
@@ -36,8 +12,6 @@ const COUNTRY_NAMES = new Map(
   ]),
 );
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-/** The characters Amazon allows in customData names and values: letters, digits and `_`. */
-export const isCustomDataChar = (char: string): boolean => /[A-Za-z0-9_]/.test(char);
 const underscoreRuns = replaceRunsOutside(isCustomDataChar, '_');
 const allCustomDataChars = everyCharIn(isCustomDataChar);
 
@@ -56,20 +30,9 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * Locales and country names repeat endlessly: each distinct one is worked out once (null: no code), bounded like
- * every memo (10,000 texts of at most `MEMO_TEXT_CHARS` characters).
- */
-const countryMemo = new Map<string, string | null>();
-
+/** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
 function countryCode(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  let code = countryMemo.get(value);
-  if (code === undefined) {
-    code = countryCodeOf(value) ?? null;
-    if (countryMemo.size < 10_000 && value.length <= MEMO_TEXT_CHARS) countryMemo.set(value, code);
-  }
-  return code ?? undefined;
+  return typeof value === 'string' ? countryCodeOf(value) : undefined;
 }
 
 function countryCodeOf(value: string): string | undefined {
@@ -88,6 +51,11 @@ const EVENT_SOURCES: ReadonlyArray<[RegExp, string]> = [
   [/ios|iphone|ipad|ipados|tvos/i, 'IOS'],
 ];
 
+/**
+ * The named transforms a blueprint may use. Each takes a raw value and returns the converted value, or
+ * undefined when the value cannot be converted (the next fallback source is then tried). Plain functions: the
+ * same answer for the same value, nothing remembered.
+ */
 export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   string: (v) =>
     typeof v === 'string'
@@ -124,7 +92,6 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
           : NaN;
     return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : undefined;
   },
-  /** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
   country_code: countryCode,
   upper: (v) => {
     const text = typeof v === 'string' ? v.trim() : '';
@@ -153,3 +120,22 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
     return aref && AREF.test(aref) ? aref : undefined;
   },
 };
+
+/**
+ * The transforms a compiled blueprint uses, made once per plugin container (`TransformTables`): the same
+ * answers as `VALUE_TRANSFORMS`, with locales and country names, which repeat endlessly, worked out once each
+ * (bounded: 10,000 texts of at most `MEMO_TEXT_CHARS` characters).
+ */
+export function createValueTransforms(): Readonly<Record<string, ValueTransform>> {
+  const countries = new Map<string, string | null>();
+  const rememberedCountryCode: ValueTransform = (value) => {
+    if (typeof value !== 'string') return undefined;
+    let code = countries.get(value);
+    if (code === undefined) {
+      code = countryCodeOf(value) ?? null;
+      if (countries.size < 10_000 && value.length <= MEMO_TEXT_CHARS) countries.set(value, code);
+    }
+    return code ?? undefined;
+  };
+  return { ...VALUE_TRANSFORMS, country_code: rememberedCountryCode };
+}

@@ -2,9 +2,10 @@ import * as crypto from 'node:crypto';
 import { isIP } from 'node:net';
 import type { MatchKeyType } from '../../amazon/event-types.js';
 import { everyCharIn } from '../char-class.js';
+import type { MatchKeyPreparer } from '../model.js';
 import { RULES, tagNormalizer, type Normalizer } from './tag-rules.js';
 import { normalizePhone } from './phone.js';
-import { normalizeState } from './state.js';
+import { rememberedStates } from './state.js';
 import { normalizePostal } from './postal.js';
 
 const PRE_HASHED = new RegExp(RULES.preHashed.regex);
@@ -20,29 +21,27 @@ const ZERO_AD_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
 /**
  * How each match key type is prepared: `hash` types are normalised then SHA-256 hashed (a 64-hex value is
  * taken as already hashed); raw types are checked. Every normaliser is given the value trimmed. One row per
- * type.
+ * type; the normalisers that remember answers are made anew for each `MatchKeyRules`.
  */
-const MATCH_KEY_TABLE: ReadonlyArray<[MatchKeyType, 'hash' | 'raw', Normalizer]> = [
-  ['EMAIL', 'hash', tagNormalizer('EMAIL')],
-  ['PHONE', 'hash', normalizePhone],
-  ['FIRST_NAME', 'hash', tagNormalizer('FIRST_NAME')],
-  ['LAST_NAME', 'hash', tagNormalizer('LAST_NAME')],
-  ['ADDRESS', 'hash', tagNormalizer('ADDRESS')],
-  ['CITY', 'hash', tagNormalizer('CITY')],
-  ['STATE', 'hash', normalizeState],
-  ['POSTAL', 'hash', normalizePostal],
-  ['MAID', 'raw', (s) => (ZERO_AD_ID.test(s) ? '' : s)],
-  ['RAMP_ID', 'raw', (s) => s],
-  ['MATCH_ID', 'raw', (s) => (s.length <= 100 ? s : '')],
-  ['REAL_ID', 'raw', (s) => s],
-  ['MERKLE_ID', 'raw', (s) => s],
-  ['KANTAR_ID', 'raw', (s) => s],
-  ['FIP', 'raw', (s) => (isIP(s) ? s : '')],
-];
-
-const ROWS = new Map(MATCH_KEY_TABLE.map(([type, kind, normalize]) => [type, { kind, normalize }]));
-
-export const MATCH_KEY_TYPES: readonly MatchKeyType[] = MATCH_KEY_TABLE.map(([type]) => type);
+function matchKeyTable(): ReadonlyArray<[MatchKeyType, 'hash' | 'raw', Normalizer]> {
+  return [
+    ['EMAIL', 'hash', tagNormalizer('EMAIL')],
+    ['PHONE', 'hash', normalizePhone],
+    ['FIRST_NAME', 'hash', tagNormalizer('FIRST_NAME')],
+    ['LAST_NAME', 'hash', tagNormalizer('LAST_NAME')],
+    ['ADDRESS', 'hash', tagNormalizer('ADDRESS')],
+    ['CITY', 'hash', tagNormalizer('CITY')],
+    ['STATE', 'hash', rememberedStates()],
+    ['POSTAL', 'hash', normalizePostal],
+    ['MAID', 'raw', (s) => (ZERO_AD_ID.test(s) ? '' : s)],
+    ['RAMP_ID', 'raw', (s) => s],
+    ['MATCH_ID', 'raw', (s) => (s.length <= 100 ? s : '')],
+    ['REAL_ID', 'raw', (s) => s],
+    ['MERKLE_ID', 'raw', (s) => s],
+    ['KANTAR_ID', 'raw', (s) => s],
+    ['FIP', 'raw', (s) => (isIP(s) ? s : '')],
+  ];
+}
 
 /** One-shot `crypto.hash` (Node ≥ 20.12) where it exists: no Hash object per value. */
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
@@ -51,19 +50,14 @@ export const sha256Hex: (value: string) => string = oneShot
   ? (value) => oneShot('sha256', value, 'hex')
   : (value) => crypto.createHash('sha256').update(value, 'utf8').digest('hex');
 
-/** One match key type's preparation: a raw value and the event's country in, the value Amazon receives out. */
-export type MatchKeyPreparer = (raw: string, country: string) => string | undefined;
 const NONE: MatchKeyPreparer = () => undefined;
 
 /**
  * The value Amazon receives for a match key type, or undefined when there is none worth sending: a value that
  * normalises to nothing gives no key (a hash of the empty string matches nobody).
  */
-function buildPreparer(type: MatchKeyType): MatchKeyPreparer {
-  const row = ROWS.get(type);
-  if (!row) return NONE;
-  const { normalize } = row;
-  if (row.kind === 'raw') {
+function preparer(kind: 'hash' | 'raw', normalize: Normalizer): MatchKeyPreparer {
+  if (kind === 'raw') {
     return (raw, country) => {
       const trimmed = raw.trim();
       return trimmed === '' ? undefined : normalize(trimmed, country) || undefined;
@@ -78,16 +72,39 @@ function buildPreparer(type: MatchKeyType): MatchKeyPreparer {
   };
 }
 
-const PREPARERS = new Map(MATCH_KEY_TYPES.map((type) => [type, buildPreparer(type)]));
-/** A match key type's preparer, built once per type and shared by every blueprint row of that type. */
-export const matchKeyPreparer = (type: MatchKeyType): MatchKeyPreparer => PREPARERS.get(type) ?? NONE;
+/**
+ * Amazon's match key rules, made ready once per plugin container (`TransformTables`): each type's normaliser
+ * and preparer, shared by every blueprint row of that type. The normalisers remember answers for values that
+ * repeat endlessly (street words, states), bounded; those memos live here, not in any module.
+ */
+export class MatchKeyRules {
+  private readonly normalizers = new Map<MatchKeyType, Normalizer>();
+  private readonly preparers = new Map<MatchKeyType, MatchKeyPreparer>();
 
-/** The value Amazon receives for one match key (see `matchKeyPreparer`). */
-export function matchKeyValue(type: MatchKeyType, raw: string, country: string): string | undefined {
-  return matchKeyPreparer(type)(raw, country);
-}
+  constructor() {
+    for (const [type, kind, normalize] of matchKeyTable()) {
+      this.normalizers.set(type, normalize);
+      this.preparers.set(type, preparer(kind, normalize));
+    }
+  }
 
-/** The normalised (unhashed) form, for tests and `--explain`; never logged. */
-export function normalizedForm(type: MatchKeyType, raw: string, country: string): string {
-  return ROWS.get(type)?.normalize(raw.trim(), country) ?? '';
+  /** The types, in Amazon's order. */
+  get types(): MatchKeyType[] {
+    return [...this.preparers.keys()];
+  }
+
+  /** A type's preparer (an unknown type's gives no key). */
+  preparer(type: MatchKeyType): MatchKeyPreparer {
+    return this.preparers.get(type) ?? NONE;
+  }
+
+  /** The value Amazon receives for one match key (see `preparer`). */
+  value(type: MatchKeyType, raw: string, country: string): string | undefined {
+    return this.preparer(type)(raw, country);
+  }
+
+  /** The normalised (unhashed) form, for tests; never logged. */
+  normalizedForm(type: MatchKeyType, raw: string, country: string): string {
+    return this.normalizers.get(type)?.(raw.trim(), country) ?? '';
+  }
 }

@@ -25,41 +25,22 @@ export function normalizePhone(raw: string, country: string): string {
 /** The spaces libphonenumber-js takes inside a number (a tab, say, it refuses): space, no-break, ideographic. */
 const isSpace = (c: number): boolean => c === 32 || c === 0xa0 || c === 0x3000;
 
-/** The digits `northAmerican` has read, as character codes (one buffer: the transform is synchronous). */
-const DIGITS = new Uint8Array(11);
-
 /**
  * The common case without the library's full parse: a North American number written with digits and the
- * usual separators only (`/^\+?[\d().\- \u00a0\u3000]+$/`), read in one pass into a buffer and the result
- * made once. 10 digits, or 11 with a leading `1` (with or without `+`), are what libphonenumber-js reads as a
- * possible NANP number; a test checks that whenever this answers, the library answers the same (exported for
- * that test). Anything else: undefined.
+ * usual separators only (`/^\+?[\d().\- \u00a0\u3000]+$/`). 10 digits, or 11 with a leading `1` (with or
+ * without `+`), are what libphonenumber-js reads as a possible NANP number; a test checks that whenever this
+ * answers, the library answers the same (exported for that test). Anything else: undefined.
  */
 export function northAmerican(raw: string): string | undefined {
-  const plus = raw.charCodeAt(0) === 43;
-  let count = 0;
+  const plus = raw.startsWith('+');
+  let digits = '';
   for (let i = plus ? 1 : 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (count === 11) return undefined;
-      DIGITS[count++] = c;
+      if (digits.length === 11) return undefined;
+      digits += raw[i];
     } else if (!(c === 40 || c === 41 || c === 46 || c === 45 || isSpace(c))) return undefined;
   }
-  // Where the 10 national digits start: after a leading 1 of 11 digits, or at once for 10 digits without `+`.
-  const at = count === 11 && DIGITS[0] === 49 ? 1 : !plus && count === 10 ? 0 : -1;
-  if (at < 0) return undefined;
-  const d = DIGITS;
-  return String.fromCharCode(
-    49,
-    d[at]!,
-    d[at + 1]!,
-    d[at + 2]!,
-    d[at + 3]!,
-    d[at + 4]!,
-    d[at + 5]!,
-    d[at + 6]!,
-    d[at + 7]!,
-    d[at + 8]!,
-    d[at + 9]!,
-  );
+  if (digits.length === 11 && digits.startsWith('1')) return digits;
+  return !plus && digits.length === 10 ? `1${digits}` : undefined;
 }

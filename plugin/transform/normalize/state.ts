@@ -22,22 +22,23 @@ const BY_COUNTRY = new Map<string, Map<string, string>>(
 /** Every country's names, the first country in table order winning a name two countries share. */
 const ANY_COUNTRY = new Map<string, string>([...BY_COUNTRY.values()].reverse().flatMap((m) => [...m]));
 
-/** State names repeat endlessly (a few dozen per country): each country's answers are remembered. */
-const memo = perCountryMemo(10_000);
-
 /**
  * States and provinces: the full name looked up exactly in the event country's table (`West Virginia` → `wv`,
  * `Saxony-Anhalt` → `st`, `São Paulo` → `sp`), not by substring over every country as the tag does; a
  * country without a table searches all. A name not found keeps its first two characters, as in the tag.
  */
 export function normalizeState(raw: string, country: string): string {
-  const answers = memo.of(country);
-  return answers.get(raw) ?? memo.remember(answers, raw, stateCode(raw, country));
-}
-
-function stateCode(raw: string, country: string): string {
   const folded = fold(raw);
   const own = BY_COUNTRY.get(country);
   const code = (own ?? ANY_COUNTRY).get(folded);
   return (code ?? folded).slice(0, 2);
+}
+
+/** `normalizeState` with each country's answers remembered: state names repeat endlessly (a few dozen per country). */
+export function rememberedStates(): (raw: string, country: string) => string {
+  const memo = perCountryMemo(10_000);
+  return (raw, country) => {
+    const answers = memo.of(country);
+    return answers.get(raw) ?? memo.remember(answers, raw, normalizeState(raw, country));
+  };
 }

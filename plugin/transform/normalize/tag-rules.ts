@@ -1,10 +1,10 @@
-import { readPackageJson } from '../../project-files.js';
+import rules from '../../../amazon-reference/normalization-rules.json' with { type: 'json' };
 import { everyCharIn, isDigitCode, replaceRunsOutside } from '../char-class.js';
 import { perCountryMemo } from './per-country-memo.js';
 
 /**
  * Amazon's normalisation rules as data: the ordered steps per match key and the lookup tables of Amazon's
- * server-side GTM tag (`amazon-reference/normalization-rules.json`, a copy of ../shared/amazon). Each key's
+ * server-side GTM tag (`amazon-reference/normalization-rules.json`, the project's copy of Amazon's). Each key's
  * steps are compiled once into one function; this file interprets the data and holds no rule of its own.
  */
 
@@ -30,7 +30,8 @@ interface RulesFile {
   };
 }
 
-export const RULES = readPackageJson<RulesFile>('amazon-reference/normalization-rules.json');
+/** Amazon's normalisation rules, as shipped in `amazon-reference/` (static data: nothing is read at run time). */
+export const RULES = rules as unknown as RulesFile;
 
 /** A normaliser: raw value and the event's country code (upper case) in, normalised string out. */
 export type Normalizer = (raw: string, country: string) => string;

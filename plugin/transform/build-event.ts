@@ -1,0 +1,97 @@
+import type { AmazonConsent, AmazonEvent, EventSource } from '../amazon/event-types.js';
+import { LIMITS } from '../constants.js';
+import type { CompiledEntry, EntryValues } from './model.js';
+
+/** What the pipeline decided before building: the country, the consent to send and the match keys. */
+export interface Decided {
+  country: string;
+  consent: AmazonConsent;
+  matchKeys: AmazonEvent['matchKeys'];
+}
+
+/** What an installation adds to every event. */
+export interface EventDefaults {
+  dataSetName?: string;
+  limitedDataUse?: boolean;
+}
+
+/** Text of any value without throwing (`String` throws on an object without a prototype). */
+const asText = (value: unknown): string =>
+  value !== null && typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
+
+/** Money with floating-point noise (59.970000000000006) as cents; any other value as it is, for validation. */
+function money(value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  const cents = value * 100;
+  return Number.isFinite(cents) && Math.abs(cents - Math.round(cents)) <= 1e-6
+    ? Math.round(cents) / 100
+    : value;
+}
+
+/**
+ * The Amazon event from an entry's values and what the pipeline decided, with the fields in the order Amazon
+ * lists them. A field whose row gave nothing is left out; what a row gave is set as it is, for validation to
+ * check (a row without a transform can give any JSON value). Builds; checks nothing.
+ */
+export function buildAmazonEvent(
+  entry: CompiledEntry,
+  values: EntryValues,
+  decided: Decided,
+  defaults: EventDefaults,
+): AmazonEvent {
+  const {
+    eventSource,
+    eventTime,
+    countryCode: _countryCode, // decided: the row's country, else the installation's default
+    value,
+    currencyCode,
+    unitsSold,
+    eventId,
+    userAgent,
+    amazonAdEventKey,
+    arefMeasurementTokens,
+    partner,
+    ...unbuilt
+  } = values.fields;
+  // A field added to FIELDS (model.ts) and not built above stops the type checker here.
+  const everyFieldBuilt: Record<string, never> = unbuilt;
+  void everyFieldBuilt;
+
+  const amazon: AmazonEvent = {
+    eventDescription: {
+      name: entry.vendorEventName,
+      conversionType: entry.conversionType,
+      eventSource: eventSource as EventSource,
+      eventIngestionMethod: 'SERVER_TO_SERVER',
+    },
+    countryCode: decided.country,
+    eventTime: eventTime as string,
+    matchKeys: decided.matchKeys,
+  };
+  if (defaults.dataSetName) amazon.eventDescription.dataSetName = defaults.dataSetName;
+  if (value !== undefined) amazon.value = money(value) as number;
+  if (currencyCode !== undefined) amazon.currencyCode = currencyCode as string;
+  if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
+  if (eventId !== undefined) amazon.eventId = eventId as string;
+  amazon.consent = decided.consent;
+  const customData = customDataOf(entry, values);
+  if (customData) amazon.customData = customData;
+  if (defaults.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
+  if (typeof userAgent === 'string')
+    amazon.deviceInfo = { userAgent: userAgent.slice(0, LIMITS.userAgentChars) };
+  if (typeof amazonAdEventKey === 'string') amazon.amazonAdEventKey = amazonAdEventKey;
+  if (typeof arefMeasurementTokens === 'string') amazon.arefMeasurementTokens = arefMeasurementTokens;
+  if (typeof partner === 'string') amazon.partner = partner;
+  return amazon;
+}
+
+/** One customData entry per row that gave a value, as text. */
+function customDataOf(entry: CompiledEntry, values: EntryValues): AmazonEvent['customData'] {
+  let customData: AmazonEvent['customData'];
+  entry.rows.customData.forEach((row, i) => {
+    const value = values.customData[i];
+    if (value !== undefined)
+      (customData ??= []).push({ name: row.name, value: asText(value), dataType: 'STRING' });
+  });
+  return customData;
+}
