@@ -42,7 +42,7 @@ export function buildAmazonEvent(
   const {
     eventSource,
     eventTime,
-    countryCode: _countryCode, // decided: the row's country, else the installation's default
+    countryCode, // decided: the row's country, else the installation's default
     value,
     currencyCode,
     unitsSold,
