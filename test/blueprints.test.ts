@@ -5,6 +5,7 @@ import { SchemaRegistry } from '../plugin/schemas/schema-registry.js';
 import { MANIFEST } from '../plugin/catalog/manifest.js';
 import { startHarness, SEED_INSTALL, type Harness } from './support/plugin-harness.js';
 import { ConfigError } from '../plugin/errors.js';
+import { FIELD_TARGETS } from '../plugin/transform/model.js';
 
 const schemas = new SchemaRegistry();
 const files = readdirSync(join(PACKAGE_ROOT, 'blueprints')).filter((f) => f.endsWith('.json'));
@@ -28,6 +29,18 @@ describe('shipped blueprints', () => {
       );
       expect(new Set(names).size).toBe(names.length);
     }
+  });
+});
+
+describe('the fields a row can set', () => {
+  test("are the same in the blueprint schema's target pattern and in the transform's FIELDS", () => {
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas/blueprint.schema.json'), 'utf8'));
+    const pattern: string = schema.definitions.mapping.properties.target.pattern;
+    const alternatives = /^\^\((.*)\)\$$/.exec(pattern)![1]!.split(/\|(?![^(]*\))/);
+    const fieldTargets = alternatives
+      .filter((a) => !a.startsWith('matchKeys') && !a.startsWith('customData'))
+      .map((a) => a.replace(/\\\./g, '.'));
+    expect(fieldTargets.sort()).toEqual([...FIELD_TARGETS].sort());
   });
 });
 
