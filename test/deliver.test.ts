@@ -243,6 +243,18 @@ describe('deliver: tokens', () => {
     expect(h.sandbox.counters.tokenRequests).toBe(2);
   });
 
+  test('Login with Amazon failing after a 401: retried a bounded number of times, then handed back to retry', async () => {
+    await setup();
+    h.sandbox.expireTokens(true);
+    h.sandbox.faults.add({ route: 'token', status: 503, times: 1000 });
+    const report = await h.destination.deliver(items(2), installation);
+    for (const o of report.outcomes)
+      expect(o).toMatchObject({ status: 'retry', code: 'TOKEN_REFRESH_FAILED' });
+    expect(report.needsReconnect).toBe(false);
+    expect(h.sandbox.counters.tokenRequests).toBeLessThanOrEqual(FAST.maxAttempts);
+    expect(eventRequests().length).toBeLessThanOrEqual(FAST.maxAttempts);
+  });
+
   test('invalid_grant: every event rejected for auth, with reconnect words, and the installation needs reconnecting', async () => {
     await setup();
     h.sandbox.expireTokens(true);

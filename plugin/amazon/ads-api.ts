@@ -4,6 +4,8 @@ import { TOKENS } from '../di/tokens.js';
 import { HEADERS, LIMITS, PATHS } from '../constants.js';
 import { AmazonResponseError } from '../errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
+import { authorisedCall } from '../auth/authorised-call.js';
+import type { Clock } from '../clock.js';
 import { classifyFailure, classifyTransportError } from './classify.js';
 import type { AmazonResponse } from './http.js';
 import { parseJsonLossless } from './lossless-json.js';
@@ -41,7 +43,10 @@ export interface CallContext {
 /** The Ads API calls install needs. Each answer other than success is classified into a typed error. */
 @injectable()
 export class AmazonAdsApi {
-  constructor(@inject(TOKENS.Http) private readonly http: Got) {}
+  constructor(
+    @inject(TOKENS.Http) private readonly http: Got,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+  ) {}
 
   async listProfiles(ctx: CallContext): Promise<AmazonProfile[]> {
     const response = await this.authorised(ctx, (token) =>
@@ -123,16 +128,13 @@ export class AmazonAdsApi {
     );
   }
 
-  /** Runs `call` with the current token; on 401 asks the token provider for a new one and tries once more. */
+  /** Runs `call` with the installation's token (see `authorisedCall`); any answer but success is a typed error. */
   private async authorised(
     ctx: CallContext,
     call: (token: string) => Promise<AmazonResponse>,
   ): Promise<AmazonResponse> {
-    const token = await ctx.tokens.current();
-    let response = await call(token);
-    if (response.status === 401 && ctx.tokens.canRefresh)
-      response = await call(await ctx.tokens.rejected(token));
-    if (response.status < 200 || response.status >= 300) throw classifyFailure(response);
+    const response = await authorisedCall(ctx.tokens, call, (r) => r.status === 401);
+    if (response.status < 200 || response.status >= 300) throw classifyFailure(response, this.clock.now());
     return response;
   }
 

@@ -15,10 +15,11 @@ export { safeParse, errorDetail, type AmazonErrorBody } from './error-body.js';
 
 /**
  * A non-success answer to an install-time call as the plugin's typed error. The status is read by the same
- * table as delivery's (`classifyStatus`), so both say the same thing about the same answer.
+ * table as delivery's (`classifyStatus`), so both say the same thing about the same answer. `now` dates a
+ * Retry-After given as an HTTP date.
  */
-export function classifyFailure(response: AmazonResponse): PluginError {
-  const verdict = classifyStatus(response, Date.now(), 0);
+export function classifyFailure(response: AmazonResponse, now: number): PluginError {
+  const verdict = classifyStatus(response, now, 0);
   switch (verdict.kind) {
     case 'auth':
       return new AuthError(said(troubleshooting('401'), response));

@@ -10,6 +10,7 @@ import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-ev
 import type { AmazonResponse } from '../amazon/http.js';
 import { AuthError, PluginError, errorMessage } from '../errors.js';
 import { TokenProvider } from '../auth/token-provider.js';
+import { authorisedCall } from '../auth/authorised-call.js';
 import { LIMITS, HEADERS } from '../constants.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import { AdvertiserLimiter } from './advertiser-limiter.js';
@@ -103,9 +104,9 @@ export class Deliverer {
   /** Sends one batch until every event in it has a final outcome or the attempt and time budget is spent. */
   private async sendBatch(initial: PreparedEvent[], run: Run): Promise<void> {
     let batch = initial;
-    let refreshed = false;
-    for (let attempt = 1; batch.length > 0; attempt++) {
-      const { verdict, token } = await this.post(batch, attempt, run);
+    let attempt = 0; // requests made for this batch so far
+    while (batch.length > 0) {
+      const verdict = await this.attempt(batch, run, () => ++attempt);
       if (verdict.kind === 'per-event') {
         const retry: PreparedEvent[] = [];
         let reason = { code: 'RETRY', message: '' };
@@ -129,20 +130,8 @@ export class Deliverer {
         }
         continue;
       }
-      if (verdict.kind === 'auth') {
-        if (!refreshed && this.tokens.canRefresh) {
-          refreshed = true;
-          try {
-            await this.tokens.rejected(token);
-            continue;
-          } catch (error) {
-            if (!(error instanceof AuthError))
-              return this.handBack(batch, run, 'TOKEN_REFRESH_FAILED', errorMessage(error), attempt);
-            return this.rejectAuth(batch, run, error.message);
-          }
-        }
-        return this.rejectAuth(batch, run, troubleshooting('401'));
-      }
+      // The 401 stands: the token cannot be renewed, or Amazon refused the renewed one too.
+      if (verdict.kind === 'auth') return this.rejectAuth(batch, run, troubleshooting('401'));
       if (verdict.kind === 'split') {
         if (batch.length === 1) {
           return this.settle(run, batch[0]!, {
@@ -169,19 +158,44 @@ export class Deliverer {
     }
   }
 
-  /** One request: limiter, token, POST, classification, log line and delivery record. */
+  /**
+   * One attempt at a batch: a request, and after a 401 one more with a renewed token (`authorisedCall`). A
+   * token that cannot be had is a verdict too: Login with Amazon refusing it rejects the batch (reconnect);
+   * failing otherwise, it is retried like Amazon being unavailable.
+   */
+  private async attempt(batch: PreparedEvent[], run: Run, nextAttempt: () => number): Promise<BatchVerdict> {
+    let requests = 0;
+    try {
+      return await authorisedCall(
+        this.tokens,
+        (token) => {
+          requests++;
+          return this.post(batch, nextAttempt(), run, token);
+        },
+        (verdict) => verdict.kind === 'auth',
+      );
+    } catch (error) {
+      if (requests === 0) nextAttempt(); // no token at all still counts as an attempt, so the attempts stay bounded
+      if (error instanceof AuthError) {
+        run.needsReconnect = true;
+        return { kind: 'reject', code: 'AUTH_FAILED', message: error.message };
+      }
+      return { kind: 'retry', code: 'TOKEN_REFRESH_FAILED', message: errorMessage(error), throttled: false };
+    }
+  }
+
+  /** One request: limiter, POST, classification, log line and delivery record. */
   private async post(
     batch: PreparedEvent[],
     attempt: number,
     run: Run,
-  ): Promise<{ verdict: BatchVerdict; token: string }> {
+    token: string,
+  ): Promise<BatchVerdict> {
     await this.limiter.acquire();
     const started = this.clock.now();
-    let token = '';
     let response: AmazonResponse | undefined;
     let verdict: BatchVerdict;
     try {
-      token = await this.tokens.current();
       response = await this.api.createEvents(
         {
           host: this.settings.regionHosts[this.installation.region],
@@ -193,16 +207,12 @@ export class Deliverer {
       );
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
     } catch (error) {
-      verdict =
-        error instanceof AuthError
-          ? { kind: 'reject', code: 'AUTH_FAILED', message: error.message }
-          : {
-              kind: 'retry',
-              code: error instanceof PluginError ? error.code : 'AMAZON_UNAVAILABLE',
-              message: errorMessage(error),
-              throttled: false,
-            };
-      if (error instanceof AuthError) run.needsReconnect = true;
+      verdict = {
+        kind: 'retry',
+        code: error instanceof PluginError ? error.code : 'AMAZON_UNAVAILABLE',
+        message: errorMessage(error),
+        throttled: false,
+      };
     }
     // Released with the outcome, so that a 429 slows down the requests that follow.
     if (verdict.kind === 'retry' && verdict.throttled) {
@@ -211,7 +221,7 @@ export class Deliverer {
       this.limiter.release(verdict.kind === 'per-event' ? 'ok' : 'other');
     }
     this.record(run, batch, attempt, response, verdict, this.clock.now() - started);
-    return { verdict, token };
+    return verdict;
   }
 
   private record(

@@ -12,7 +12,10 @@ import { Destination } from '../destination.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../deliver/delivery-settings.js';
 import { BlueprintRegistry } from '../transform/blueprint-registry.js';
 import { TransformTables } from '../transform/transform-tables.js';
-import { InstallationScopes } from './installation-scopes.js';
+import { InstallationScopes, type DelivererFactory } from './installation-scopes.js';
+import { TokenProvider } from '../auth/token-provider.js';
+import { AdvertiserLimiter } from '../deliver/advertiser-limiter.js';
+import { Deliverer } from '../deliver/deliverer.js';
 
 export interface PluginOptions {
   hostSettings: HostSettings;
@@ -36,12 +39,26 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.Logger, { useValue: options.logger ?? createLogger({ secrets }) });
   c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
   c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
-  c.register(TOKENS.Container, { useValue: c });
+  c.register(TOKENS.DelivererFactory, { useValue: delivererFactory(c) });
   c.register(SchemaRegistry, { useValue: new SchemaRegistry() });
   c.register(TransformTables, { useValue: new TransformTables() });
   c.registerSingleton(BlueprintRegistry);
   c.registerSingleton(InstallationScopes);
   return c;
+}
+
+/**
+ * Each installation's deliverer in a child container of its own, holding the installation, its token provider
+ * and its advertiser's limiter; everything else comes from the plugin's container.
+ */
+function delivererFactory(c: DependencyContainer): DelivererFactory {
+  return (installation, tokens, limiter) => {
+    const child = c.createChildContainer();
+    child.register(TOKENS.Installation, { useValue: installation });
+    child.register(TokenProvider, { useValue: tokens });
+    child.register(AdvertiserLimiter, { useValue: limiter });
+    return child.resolve(Deliverer);
+  };
 }
 
 /** A ready `Destination` for the host. */

@@ -12,8 +12,8 @@ export const TOKENS = {
   Secrets: Symbol('Secrets'),
   /** `DeliverySettings`: retry budget, backoff and concurrency of deliver. */
   DeliverySettings: Symbol('DeliverySettings'),
-  /** The plugin's own container, for the composition root that makes per-installation child containers. */
-  Container: Symbol('Container'),
+  /** `DelivererFactory`: builds an installation's `Deliverer` in a child container of its own (container.ts). */
+  DelivererFactory: Symbol('DelivererFactory'),
   /** The `Installation` a child container serves. */
   Installation: Symbol('Installation'),
 } as const;

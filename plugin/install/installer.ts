@@ -4,7 +4,6 @@ import { TOKENS } from '../di/tokens.js';
 import type { HostSettings } from '../host-settings.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging/logger.js';
-import { SecretRegistry } from '../logging/secret-registry.js';
 import { SchemaRegistry } from '../schemas/schema-registry.js';
 import {
   AmazonAdsApi,
@@ -12,8 +11,8 @@ import {
   type AmazonProfile,
   type CallContext,
 } from '../amazon/ads-api.js';
-import { LwaClient, refreshCredentialsOf } from '../auth/lwa-client.js';
-import { TokenProvider } from '../auth/token-provider.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import { TokenProviders } from '../auth/token-providers.js';
 import { COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
 import { NotFoundError, PluginError, errorMessage } from '../errors.js';
 import { findVariant } from '../catalog/manifest.js';
@@ -31,9 +30,8 @@ export class Installer {
     @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
     @inject(SchemaRegistry) private readonly schemas: SchemaRegistry,
     @inject(AmazonAdsApi) private readonly api: AmazonAdsApi,
-    @inject(LwaClient) private readonly lwa: LwaClient,
+    @inject(TokenProviders) private readonly tokenProviders: TokenProviders,
     @inject(TOKENS.Clock) private readonly clock: Clock,
-    @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
     @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
@@ -64,8 +62,7 @@ export class Installer {
 
   private async resolve(valid: ValidInstallRequest): Promise<Installation> {
     const { config } = valid;
-    const refresh = refreshCredentialsOf(config);
-    const tokens = new TokenProvider(config.access_token, refresh, this.lwa, this.clock, this.secrets);
+    const tokens = this.tokenProviders.forConfig(config);
 
     const { profile, region } = await this.findProfile(valid, tokens);
     const host = this.settings.regionHosts[region];

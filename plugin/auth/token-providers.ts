@@ -1,0 +1,28 @@
+import { inject, injectable } from 'tsyringe';
+import { TOKENS } from '../di/tokens.js';
+import type { Clock } from '../clock.js';
+import type { SecretRegistry } from '../logging/secret-registry.js';
+import type { AmazonDspConfig } from '../config.js';
+import { LwaClient, refreshCredentialsOf } from './lwa-client.js';
+import { TokenProvider } from './token-provider.js';
+
+/** Makes the token provider of a config: the one place a `TokenProvider` is built (install and delivery). */
+@injectable()
+export class TokenProviders {
+  constructor(
+    @inject(LwaClient) private readonly lwa: LwaClient,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
+  ) {}
+
+  /** A provider of the config's access token, renewing it when the config has refresh credentials. */
+  forConfig(config: AmazonDspConfig): TokenProvider {
+    return new TokenProvider(
+      config.access_token,
+      refreshCredentialsOf(config),
+      this.lwa,
+      this.clock,
+      this.secrets,
+    );
+  }
+}
