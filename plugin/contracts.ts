@@ -3,7 +3,7 @@
  */
 import type { AmazonEvent } from './amazon/event-types.js';
 
-/** Signal's canonical event (../shared/signal-host.md, reference/event-schema). Unknown input is `unknown`. */
+/** Signal's canonical event (Signal's reference/event-schema). Unknown input is `unknown`. */
 export interface CanonicalEvent {
   type?: 'track' | 'page' | 'identify' | 'group' | string;
   event?: string;
@@ -52,11 +52,46 @@ export interface DeliveryItem {
   event: AmazonEvent;
 }
 
+/** The plugin's own codes in delivery outcomes: why an event was rejected or is to be retried. */
+export type DeliveryCode =
+  /** Amazon refused the credentials (401, or Login with Amazon refused to renew them): reconnect. */
+  | 'AUTH_FAILED'
+  /** 403: the token lacks a scope or the account lacks DSP access. */
+  | 'ACCESS_DENIED'
+  /** 404: the advertiser or profile is not there for these credentials. */
+  | 'NOT_FOUND'
+  /** Amazon refused the whole request (another 4xx). */
+  | 'REQUEST_REJECTED'
+  /** 429: Amazon is throttling the account. */
+  | 'RATE_LIMITED'
+  /** No answer, a timeout or a 5xx. */
+  | 'AMAZON_UNAVAILABLE'
+  /** A 2xx whose body could not be read per event. */
+  | 'UNREADABLE_RESPONSE'
+  /** Amazon's answer did not match the events sent (another eventId, an index twice). */
+  | 'RESPONSE_MISMATCH'
+  /** Amazon's answer did not mention the event. */
+  | 'MISSING_FROM_RESPONSE'
+  /** 413 for an event alone. */
+  | 'CONTENT_TOO_LARGE'
+  /** The item handed to deliver had no Amazon event. */
+  | 'INVALID_ITEM'
+  /** The deliver call ended before the event was sent. */
+  | 'NOT_ATTEMPTED'
+  /** A new access token could not be had (Login with Amazon unavailable). */
+  | 'TOKEN_REFRESH_FAILED';
+
+/**
+ * An outcome's code: one of the plugin's own (`DeliveryCode`), or Amazon's per-event error code passed on as
+ * Amazon gave it (`INVALID_MATCH_KEY`, …), which no list can close.
+ */
+export type OutcomeCode = DeliveryCode | (string & Record<never, never>);
+
 /** The one outcome of `deliver` for one event. */
 export type EventOutcome =
   | { id: string; status: 'delivered' }
-  | { id: string; status: 'rejected'; code: string; message: string; fieldLocation?: string }
-  | { id: string; status: 'retry'; code: string; message: string; retryAfterMs: number };
+  | { id: string; status: 'rejected'; code: OutcomeCode; message: string; fieldLocation?: string }
+  | { id: string; status: 'retry'; code: OutcomeCode; message: string; retryAfterMs: number };
 
 /** One HTTP request to Amazon, as the host's Delivery Log shows it. */
 export interface RequestRecord {

@@ -251,8 +251,8 @@ describe('deliver: tokens', () => {
     for (const o of report.outcomes)
       expect(o).toMatchObject({ status: 'retry', code: 'TOKEN_REFRESH_FAILED' });
     expect(report.needsReconnect).toBe(false);
-    expect(h.sandbox.counters.tokenRequests).toBeLessThanOrEqual(FAST.maxAttempts);
-    expect(eventRequests().length).toBeLessThanOrEqual(FAST.maxAttempts);
+    expect(h.sandbox.counters.tokenRequests).toBeLessThanOrEqual(FAST.maxAttempts!);
+    expect(eventRequests().length).toBeLessThanOrEqual(FAST.maxAttempts!);
   });
 
   test('invalid_grant: every event rejected for auth, with reconnect words, and the installation needs reconnecting', async () => {

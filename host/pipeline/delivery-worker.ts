@@ -1,4 +1,10 @@
-import { errorMessage, type Destination, type DeliveryReport } from '../../plugin/index.js';
+import {
+  errorMessage,
+  type DeliveryCode,
+  type Destination,
+  type DeliveryReport,
+  type OutcomeCode,
+} from '../../plugin/index.js';
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
@@ -8,7 +14,12 @@ import { liveEntry } from './live-view.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
 
 /** Rejections that are about the installation, not the event: dead-lettered so they can be replayed after a fix. */
-const REPLAYABLE_REJECTIONS = new Set(['AUTH_FAILED', 'ACCESS_DENIED', 'NOT_FOUND', 'REQUEST_REJECTED']);
+const REPLAYABLE_REJECTIONS: ReadonlySet<OutcomeCode> = new Set<DeliveryCode>([
+  'AUTH_FAILED',
+  'ACCESS_DENIED',
+  'NOT_FOUND',
+  'REQUEST_REJECTED',
+]);
 
 export interface WorkerSettings {
   pollMs: number;

@@ -3,20 +3,21 @@ import { redactText } from '../logging/redact.js';
 import { retryAfterMs } from '../deliver/backoff.js';
 import { said, safeParse } from './error-body.js';
 import type { AmazonResponse } from './http.js';
+import type { DeliveryCode, OutcomeCode } from '../contracts.js';
 
 /** What Amazon's answer means for one event of the batch. */
 export type EventVerdict =
   | { status: 'delivered' }
-  | { status: 'rejected'; code: string; message: string; fieldLocation?: string }
-  | { status: 'retry'; code: string; message: string };
+  | { status: 'rejected'; code: OutcomeCode; message: string; fieldLocation?: string }
+  | { status: 'retry'; code: OutcomeCode; message: string };
 
 /** What Amazon's answer means for a whole batch. The one place that reads Amazon's answers to create/events. */
 export type BatchVerdict =
   | { kind: 'per-event'; events: EventVerdict[] }
   | { kind: 'auth' }
   | { kind: 'split' }
-  | { kind: 'retry'; code: string; message: string; retryAfterMs?: number; throttled: boolean }
-  | { kind: 'reject'; code: string; message: string };
+  | { kind: 'retry'; code: DeliveryCode; message: string; retryAfterMs?: number; throttled: boolean }
+  | { kind: 'reject'; code: DeliveryCode; message: string };
 
 /** Per-event error codes that describe a passing condition, not a bad event. */
 const TRANSIENT_EVENT_CODES = new Set(['TOO_MANY_REQUESTS', 'INTERNAL_ERROR']);

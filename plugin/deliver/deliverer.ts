@@ -4,11 +4,11 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostSettings } from '../host-settings.js';
 import type { Installation } from '../installation.js';
-import type { DeliveryItem, DeliveryReport, EventOutcome, RequestRecord } from '../contracts.js';
+import type { DeliveryItem, DeliveryReport, EventOutcome, OutcomeCode, RequestRecord } from '../contracts.js';
 import { AmazonAdsApi } from '../amazon/ads-api.js';
 import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-events.js';
 import type { AmazonResponse } from '../amazon/http.js';
-import { AuthError, PluginError, errorMessage } from '../errors.js';
+import { AuthError, errorMessage } from '../errors.js';
 import { TokenProvider } from '../auth/token-provider.js';
 import { authorisedCall } from '../auth/authorised-call.js';
 import { LIMITS, HEADERS } from '../constants.js';
@@ -109,11 +109,11 @@ export class Deliverer {
       const verdict = await this.attempt(batch, run, () => ++attempt);
       if (verdict.kind === 'per-event') {
         const retry: PreparedEvent[] = [];
-        let reason = { code: 'RETRY', message: '' };
-        verdict.events.forEach((v, i) => {
+        let reason: { code: OutcomeCode; message: string } | undefined; // the first event's to retry
+        for (const [i, v] of verdict.events.entries()) {
           const event = batch[i]!;
           if (v.status === 'retry') {
-            if (retry.length === 0) reason = v;
+            reason ??= v;
             retry.push(event);
           } else {
             this.settle(
@@ -122,9 +122,9 @@ export class Deliverer {
               v.status === 'delivered' ? { id: event.id, status: 'delivered' } : { id: event.id, ...v },
             );
           }
-        });
+        }
         batch = retry;
-        if (batch.length === 0) return;
+        if (batch.length === 0 || !reason) return;
         if (!(await this.waitToRetry(attempt, run, undefined))) {
           return this.handBack(batch, run, reason.code, reason.message, attempt);
         }
@@ -209,7 +209,7 @@ export class Deliverer {
     } catch (error) {
       verdict = {
         kind: 'retry',
-        code: error instanceof PluginError ? error.code : 'AMAZON_UNAVAILABLE',
+        code: 'AMAZON_UNAVAILABLE',
         message: errorMessage(error),
         throttled: false,
       };
@@ -279,7 +279,7 @@ export class Deliverer {
   private handBack(
     batch: PreparedEvent[],
     run: Run,
-    code: string,
+    code: OutcomeCode,
     message: string,
     attempt: number,
     retryAfter?: number,
