@@ -9,7 +9,7 @@ import { LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
 import { DeliveryWorker, type WorkerSettings } from './pipeline/delivery-worker.js';
 import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
-import { adminRouter } from './http/admin-api.js';
+import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
 import { mountWebPage } from './http/web-page.js';

@@ -1,0 +1,66 @@
+import type { Destination } from '../../../plugin/index.js';
+import type { IntegrationsRepo, IntegrationRow } from '../../store/integrations-repo.js';
+import type { DeliveriesRepo } from '../../store/deliveries-repo.js';
+import type { DeliveryLogRepo } from '../../store/delivery-log-repo.js';
+import type { LiveHub } from '../../pipeline/live-hub.js';
+import { checkBearer, HttpError, type Request, type Router } from '../http-kit.js';
+import { presentIntegration } from '../presenters.js';
+import { cursor } from '../../ids.js';
+
+/** What the Management API works with. */
+export interface AdminDeps {
+  token: string;
+  destination: Destination;
+  integrations: IntegrationsRepo;
+  deliveries: DeliveriesRepo;
+  deliveryLog: DeliveryLogRepo;
+  live: LiveHub;
+  now: () => number;
+}
+
+/** The helpers every resource's routes share: auth, the integration named in the path, paging, bodies. */
+export interface AdminContext extends AdminDeps {
+  /** The time now, as ISO text. */
+  iso(): string;
+  /** Checks the admin bearer token (`?token=` too when `allowQuery`, for EventSource); 401 otherwise. */
+  auth(req: Request, allowQuery?: boolean): void;
+  /** The integration of that id, or 404. */
+  integration(id: string): IntegrationRow;
+  /** The integration as the API shows it: current revision, secrets masked. */
+  present(row: IntegrationRow): Record<string, unknown>;
+  /** The `cursor` query parameter, or 400 when it is not one the API gave out. */
+  cursorParam(req: Request): number | undefined;
+  /** The body, which must be a JSON object; 400 otherwise. */
+  object(req: Request): Promise<Record<string, unknown>>;
+}
+
+/** Mounts one resource's routes. */
+export type AdminRoutes = (router: Router, ctx: AdminContext) => void;
+
+export function adminContext(d: AdminDeps): AdminContext {
+  return {
+    ...d,
+    iso: () => new Date(d.now()).toISOString(),
+    auth: (req, allowQuery = false) => checkBearer(req, d.token, allowQuery),
+    integration(id) {
+      const row = d.integrations.get(id);
+      if (!row) throw new HttpError(404, 'not_found', `No integration ${id}.`);
+      return row;
+    },
+    present: (row) => presentIntegration(row, d.integrations.revision(row.current_revision_id)!),
+    cursorParam(req) {
+      const value = cursor.decode(req.query.get('cursor'));
+      if (Number.isNaN(value))
+        throw new HttpError(400, 'invalid_request', 'cursor is not one this API gave out.', [
+          { field: 'cursor', message: 'is invalid' },
+        ]);
+      return value;
+    },
+    async object(req) {
+      const body = await req.body();
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new HttpError(400, 'invalid_request', 'The body must be a JSON object.');
+      return body as Record<string, unknown>;
+    },
+  };
+}

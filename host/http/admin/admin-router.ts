@@ -1,0 +1,28 @@
+import { Router } from '../http-kit.js';
+import { adminContext, type AdminDeps, type AdminRoutes } from './admin-context.js';
+import { catalogRoutes } from './catalog-routes.js';
+import { integrationRoutes } from './integration-routes.js';
+import { deliveryLogRoutes } from './delivery-log-routes.js';
+import { liveEventRoutes } from './live-event-routes.js';
+import { deadLetterRoutes } from './dead-letter-routes.js';
+import { statsRoutes } from './stats-routes.js';
+
+export type { AdminDeps } from './admin-context.js';
+
+/** Each resource of the Management API, one file each; a new resource is one more file and one more row. */
+const RESOURCES: readonly AdminRoutes[] = [
+  catalogRoutes,
+  integrationRoutes,
+  deliveryLogRoutes,
+  liveEventRoutes,
+  deadLetterRoutes,
+  statsRoutes,
+];
+
+/** The Management API on /v1/admin. */
+export function adminRouter(deps: AdminDeps): Router {
+  const router = new Router();
+  const ctx = adminContext(deps);
+  for (const mount of RESOURCES) mount(router, ctx);
+  return router;
+}

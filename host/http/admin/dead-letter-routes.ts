@@ -1,0 +1,42 @@
+import { HttpError, limitParam, sendJson } from '../http-kit.js';
+import { page } from '../presenters.js';
+import type { AdminRoutes } from './admin-context.js';
+
+/** An integration's dead letters, and putting them back on the queue. */
+export const deadLetterRoutes: AdminRoutes = (router, ctx) => {
+  router
+    .on('GET', '/v1/admin/integrations/:id/dead-letters', (req, res) => {
+      ctx.auth(req);
+      const row = ctx.integration(req.params.id!);
+      const limit = limitParam(req.query);
+      const rows = ctx.deliveries.deadLetters(row.id, ctx.cursorParam(req) ?? 0, limit + 1);
+      const p = page(rows, limit, (r) => r.id);
+      sendJson(res, 200, {
+        ...p,
+        data: p.data.map((r) => ({
+          id: r.id,
+          event_id: r.event_id,
+          attempts: r.attempts,
+          code: r.outcome_code,
+          reason: r.outcome_message,
+          updated_at: r.updated_at,
+        })),
+      });
+    })
+    .on('POST', '/v1/admin/integrations/:id/dead-letters/replay', async (req, res) => {
+      ctx.auth(req);
+      const row = ctx.integration(req.params.id!);
+      const body = ((await req.body()) ?? {}) as { ids?: unknown };
+      if (
+        body.ids !== undefined &&
+        !(Array.isArray(body.ids) && body.ids.every((i) => Number.isInteger(i)))
+      ) {
+        throw new HttpError(400, 'invalid_request', 'ids must be a list of dead letter ids.', [
+          { field: 'ids', message: 'must be a list of integers' },
+        ]);
+      }
+      const replayed = ctx.deliveries.replay(row.id, body.ids as number[] | undefined, ctx.iso());
+      ctx.integrations.setNeedsReconnect(row.id, false);
+      sendJson(res, 200, { replayed: replayed.length, ids: replayed });
+    });
+};

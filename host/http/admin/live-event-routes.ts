@@ -1,0 +1,25 @@
+import type { ServerResponse } from 'node:http';
+import { liveEntry } from '../../pipeline/live-view.js';
+import { limitParam, sendJson } from '../http-kit.js';
+import { page } from '../presenters.js';
+import type { AdminRoutes } from './admin-context.js';
+
+/** Live Events: recent events with every stage, and the same as a stream of server-sent events. */
+export const liveEventRoutes: AdminRoutes = (router, ctx) => {
+  router
+    .on('GET', '/v1/admin/live-events', (req, res) => {
+      ctx.auth(req);
+      const limit = limitParam(req.query);
+      const rows = ctx.deliveries.recent(
+        ctx.cursorParam(req) ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+        req.query.get('integration_id') ?? undefined,
+      );
+      const p = page(rows, limit, (r) => r.id);
+      sendJson(res, 200, { ...p, data: p.data.map(liveEntry) });
+    })
+    .on('GET', '/v1/admin/live-events/stream', (req, res: ServerResponse) => {
+      ctx.auth(req, true);
+      ctx.live.attach(res);
+    });
+};
