@@ -1,6 +1,6 @@
 import type { Region } from './constants.js';
 import type { EventEntry } from './transform/model.js';
-import { readPackageJson } from './project-files.js';
+import configSchema from '../schemas/config.schema.json' with { type: 'json' };
 
 /** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */
 export interface AmazonDspConfig {
@@ -23,7 +23,8 @@ interface JsonSchemaObject {
   required?: string[];
 }
 
-export const CONFIG_SCHEMA = readPackageJson<JsonSchemaObject>('schemas/config.schema.json');
+/** schemas/config.schema.json (static data, part of the code: nothing is read at run time). */
+export const CONFIG_SCHEMA = configSchema as JsonSchemaObject;
 
 /** Config keys the schema marks `writeOnly`: the one flag redaction, masking and the UI all read. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set(

@@ -1,4 +1,4 @@
-import { readPackageJson } from '../project-files.js';
+import manifest from '../../manifest.json' with { type: 'json' };
 
 export interface ConfigField {
   key: string;
@@ -43,7 +43,8 @@ export interface Manifest {
   troubleshooting: TroubleshootingEntry[];
 }
 
-export const MANIFEST: Manifest = readPackageJson<Manifest>('manifest.json');
+/** manifest.json, the catalog entry (static data, part of the code: nothing is read at run time). */
+export const MANIFEST = manifest as Manifest;
 
 export function findVariant(key: string): Variant | undefined {
   return MANIFEST.variants.find((v) => v.key === key);
