@@ -9,18 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.built');
+// TypeScript sources, the JSON the code imports (tsc copies it into dist/), and the build's own settings.
 const SOURCES = [
   'plugin',
   'sandbox',
   'cli',
   'host',
   'bench',
+  'manifest.json',
+  'schemas',
+  'amazon-reference',
   'tsconfig.json',
   'tsconfig.build.json',
   'package-lock.json',
 ];
 
-/** The newest modification time under a file or folder (TypeScript sources and the build's own settings). */
+/** The newest modification time under a file or folder. */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
