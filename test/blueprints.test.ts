@@ -6,6 +6,7 @@ import { MANIFEST } from '../plugin/catalog/manifest.js';
 import { startHarness, SEED_INSTALL, type Harness } from './support/plugin-harness.js';
 import { ConfigError } from '../plugin/errors.js';
 import { FIELD_TARGETS } from '../plugin/transform/model.js';
+import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
 
 const schemas = new SchemaRegistry();
 const files = readdirSync(join(PACKAGE_ROOT, 'blueprints')).filter((f) => f.endsWith('.json'));
@@ -41,6 +42,15 @@ describe('the fields a row can set', () => {
       .filter((a) => !a.startsWith('matchKeys') && !a.startsWith('customData'))
       .map((a) => a.replace(/\\\./g, '.'));
     expect(fieldTargets.sort()).toEqual([...FIELD_TARGETS].sort());
+  });
+});
+
+describe('the transforms a row can name', () => {
+  test("are the same in the blueprint schema's enum and in VALUE_TRANSFORMS", () => {
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas/blueprint.schema.json'), 'utf8'));
+    expect([...schema.definitions.mapping.properties.transform.enum].sort()).toEqual(
+      Object.keys(VALUE_TRANSFORMS).sort(),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { SchemaRegistry } from '../plugin/schemas/schema-registry.js';
 import { INSTALL_ERROR_HTTP } from '../host/http/install-errors.js';
@@ -42,6 +42,17 @@ describe('the README', () => {
     );
     expect(missing).toEqual([]);
   });
+
+  test.each(['docs/architecture.md', 'docs/performance.md', 'plugin/transform/compile/README.md'])(
+    '%s links only to files a clone has',
+    (doc) => {
+      const text = readFileSync(join(PACKAGE_ROOT, doc), 'utf8');
+      expect(text).not.toContain('../shared');
+      const links = [...text.matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((m) => m[1]!);
+      const missing = links.filter((l) => !existsSync(join(PACKAGE_ROOT, dirname(doc), l)));
+      expect(missing).toEqual([]);
+    },
+  );
 
   test("its install call is the seed's, and the banner prints the same", () => {
     const body = /-d '(\{"name":"Amazon DSP Events"[^']*)'/.exec(README)?.[1];

@@ -18,9 +18,13 @@ function flag(value: unknown): boolean | undefined {
   return undefined;
 }
 
-/** The first non-blank text among the values (no rest parameter: this runs for every event). */
-function text(a: unknown, b?: unknown, c?: unknown, d?: unknown): string | undefined {
-  return trimmed(a) ?? trimmed(b) ?? trimmed(c) ?? trimmed(d);
+/** The first non-blank text among the values. */
+function text(...values: unknown[]): string | undefined {
+  for (const value of values) {
+    const t = trimmed(value);
+    if (t !== undefined) return t;
+  }
+  return undefined;
 }
 
 function trimmed(value: unknown): string | undefined {
