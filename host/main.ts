@@ -31,7 +31,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (live) {
     amazon = hostSettingsFromEnv(env);
   } else {
-    sandbox = await startSandbox({ port: positive(env.SIGNAL_SANDBOX_PORT) ?? 0 });
+    sandbox = await startSandbox({
+      port: positive(env.SIGNAL_SANDBOX_PORT) ?? 0,
+      tokenTtlSeconds: positive(env.SIGNAL_SANDBOX_TOKEN_TTL),
+    });
     amazon = {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,

@@ -13,8 +13,10 @@ export interface AmazonDspConfig {
   region?: Region;
   data_set_name?: string;
   default_country?: string;
+  default_currency?: string;
   batch_size?: number;
   limited_data_use?: boolean;
+  consent_default?: 'geo_only' | 'denied';
   custom_events?: Record<string, EventEntry>;
 }
 

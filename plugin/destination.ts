@@ -81,6 +81,8 @@ export class Destination {
       blueprint: this.blueprints.forInstallation(installation, override),
       region: installation.region,
       defaultCountry: config.default_country,
+      defaultCurrency: installation.profile.currencyCode ?? config.default_currency,
+      consentDefault: config.consent_default ?? 'geo_only',
       dataSetName: config.data_set_name,
       limitedDataUse: config.limited_data_use,
     };

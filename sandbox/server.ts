@@ -11,7 +11,10 @@ import { bearer, header, readBody, sendJson } from './http-util.js';
 export interface SandboxOptions {
   port?: number;
   host?: string;
-  /** Lifetime of refreshed access tokens. */
+  /**
+   * Lifetime of every access token, in seconds (default 3600, as Login with Amazon's): issued ones from their
+   * issue, the accounts' well-known ones (the seed's `Atza|IwEBIA...`) from the sandbox's start.
+   */
   tokenTtlSeconds?: number;
   /** Request bodies above this answer 413 CONTENT_TOO_LARGE. */
   maxBodyBytes?: number;
@@ -60,6 +63,13 @@ export class Sandbox {
     eventsRejected: 0,
     byStatus: {} as Record<string, number>,
   };
+  /**
+   * What the advertiser gets of the accepted events (duplicates included): an event is attributable unless
+   * its consent denies the use of user data (`amznUserData: DENIED`) or it asks for limited data use, either of
+   * which keeps Amazon from using it for matching and measurement (events-api.md §3, SPEC CreateConsent,
+   * `dataProcessingOptions`: such events "will not be processed").
+   */
+  readonly ledger = { attributable: 0, notAttributable: 0, userDataDenied: 0, limitedDataUse: 0 };
   /** Accepted events by `accountId:eventId` (events without an id get a generated key). */
   readonly accepted = new Map<string, AcceptedEvent>();
   /** How many times each `accountId:eventId` was accepted; above 1 is a duplicate delivery. */
@@ -83,7 +93,7 @@ export class Sandbox {
       keepRequests: options.keepRequests ?? 500,
       now: options.now ?? Date.now,
     };
-    this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now);
+    this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: String(error) });
@@ -138,6 +148,7 @@ export class Sandbox {
   state(): Record<string, unknown> {
     return {
       counters: this.counters,
+      ledger: this.ledger,
       accepted: this.accepted.size,
       duplicates: this.duplicates,
       pendingFaults: this.faults.pending,
@@ -150,6 +161,7 @@ export class Sandbox {
     this.accepted.clear();
     this.acceptedCounts.clear();
     this.requests.length = 0;
+    Object.assign(this.ledger, { attributable: 0, notAttributable: 0, userDataDenied: 0, limitedDataUse: 0 });
     Object.assign(this.counters, {
       requests: 0,
       tokenRequests: 0,
@@ -276,11 +288,10 @@ export class Sandbox {
         error_description: 'The request has an invalid grant parameter : refresh_token',
       });
     }
-    const ttl = this.options.tokenTtlSeconds;
     reply(200, {
-      access_token: this.tokens.issue(account, ttl),
+      access_token: this.tokens.issue(account),
       token_type: 'bearer',
-      expires_in: ttl,
+      expires_in: this.options.tokenTtlSeconds,
       refresh_token: account.refreshToken,
     });
   }
@@ -430,6 +441,7 @@ export class Sandbox {
   }
 
   private store(accountId: string, event: Record<string, unknown>, now: number): void {
+    this.account(event);
     const eventId = typeof event.eventId === 'string' ? event.eventId : undefined;
     const key = `${accountId}:${eventId ?? randomUUID()}`;
     this.acceptedCounts.set(key, (this.acceptedCounts.get(key) ?? 0) + 1);
@@ -440,6 +452,18 @@ export class Sandbox {
       receivedAt: now,
       ...(this.options.recordMode === 'full' ? { event } : {}),
     });
+  }
+
+  /** Counts the event in the ledger: attributable, or not and why. */
+  private account(event: Record<string, unknown>): void {
+    const consent = event.consent as { amazonConsent?: { amznUserData?: string } } | undefined;
+    const denied = consent?.amazonConsent?.amznUserData === 'DENIED';
+    const limited =
+      (event.dataProcessingOptions as { options?: string } | undefined)?.options === 'LIMITED_DATA_USE';
+    if (denied) this.ledger.userDataDenied++;
+    if (limited) this.ledger.limitedDataUse++;
+    if (denied || limited) this.ledger.notAttributable++;
+    else this.ledger.attributable++;
   }
 
   private control(url: URL, method: string, text: string, res: ServerResponse): void {

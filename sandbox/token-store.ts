@@ -3,8 +3,7 @@ import type { SandboxAccount } from './accounts.js';
 
 interface TokenEntry {
   account: SandboxAccount;
-  /** undefined: a static token that never expires by time. */
-  expiresAt?: number;
+  expiresAt: number;
 }
 
 /** Access tokens the sandbox has issued or knows, with their expiry, and revoked refresh tokens. */
@@ -13,34 +12,43 @@ export class TokenStore {
   private readonly revoked = new Set<string>();
   private issued = 0;
 
+  /**
+   * Every access token lasts `ttlSeconds` (Login with Amazon's are 3600 s: events-api.md §6), the accounts'
+   * well-known tokens counted from when the sandbox starts, as if issued then.
+   */
   constructor(
     private readonly accounts: readonly SandboxAccount[],
     private readonly now: () => number,
+    private readonly ttlSeconds: number,
   ) {
+    const expiresAt = now() + ttlSeconds * 1000;
     for (const account of accounts)
-      for (const t of account.staticAccessTokens) this.tokens.set(t, { account });
+      for (const t of account.staticAccessTokens) this.tokens.set(t, { account, expiresAt });
   }
 
   /** The account of a bearer token that is known and not expired. */
   accountOf(token: string | undefined): SandboxAccount | undefined {
     const entry = token ? this.tokens.get(token) : undefined;
     if (!entry) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= this.now()) return undefined;
-    return entry.account;
+    return entry.expiresAt > this.now() ? entry.account : undefined;
   }
 
-  issue(account: SandboxAccount, ttlSeconds: number): string {
+  /** A new access token of the account; its lifetime in seconds is `ttlSeconds`. */
+  issue(account: SandboxAccount): string {
     const token = `Atza|sbx.${account.key}.${++this.issued}.${randomBytes(12).toString('hex')}`;
-    this.tokens.set(token, { account, expiresAt: this.now() + ttlSeconds * 1000 });
+    this.tokens.set(token, { account, expiresAt: this.now() + this.ttlSeconds * 1000 });
     return token;
   }
 
-  /** Every issued token stops working now (static tokens too when `includeStatic`). */
+  /** When a known token stops working (epoch ms), for `/auth/o2/tokeninfo`. */
+  expiryOf(token: string | undefined): number | undefined {
+    return token ? this.tokens.get(token)?.expiresAt : undefined;
+  }
+
+  /** Every issued token stops working now (the accounts' well-known tokens too when `includeStatic`). */
   expireAll(includeStatic = false): void {
-    for (const [token, entry] of this.tokens) {
-      if (entry.expiresAt !== undefined) entry.expiresAt = 0;
-      else if (includeStatic) this.tokens.set(token, { ...entry, expiresAt: 0 });
-    }
+    const wellKnown = new Set(this.accounts.flatMap((a) => a.staticAccessTokens));
+    for (const [token, entry] of this.tokens) if (includeStatic || !wellKnown.has(token)) entry.expiresAt = 0;
   }
 
   revokeRefreshToken(refreshToken: string): void {

@@ -356,11 +356,11 @@ describe('consent', () => {
       { amazonConsent: { amznUserData: 'GRANTED', amznAdStorage: 'GRANTED' } },
     ],
     [
-      'US, no consent signal: sent, but never as GRANTED',
+      "US, no consent signal: sent with the IP only, as Amazon's tag sends it, never as GRANTED",
       undefined,
       'en-US',
       'ok',
-      { amazonConsent: { amznUserData: 'DENIED', amznAdStorage: 'DENIED' } },
+      {},
     ],
     [
       'US, marketing refused: filtered',
@@ -421,6 +421,20 @@ describe('consent', () => {
     }
   });
 
+  test('US, no signal and no IP: no consent object at all; consent_default denied keeps the old DENIED', () => {
+    const bare = seedWith({ context: { consent: undefined, ip: undefined } });
+    const result = run(bare);
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(result.status === 'ok' && result.event).not.toHaveProperty('consent');
+    expect(run(bare, installationFor('default', { consent_default: 'denied' }))).toMatchObject({
+      status: 'ok',
+      event: { consent: { amazonConsent: { amznUserData: 'DENIED', amznAdStorage: 'DENIED' } } },
+    });
+    // A refusal is never softened by the default, and a grant never invented.
+    const refused = seedWith({ context: { consent: { canonical: { marketing: false } } } });
+    expect(run(refused)).toMatchObject({ status: 'filtered', reason: { code: 'CONSENT_DENIED' } });
+  });
+
   test('any event of an EU-region installation needs a consent signal, even from the US', () => {
     const euInstall = installationFor('default', {}, 'EU');
     expect(run(seedWith({ context: { consent: undefined } }), euInstall)).toMatchObject({
@@ -428,6 +442,38 @@ describe('consent', () => {
       reason: { code: 'CONSENT_MISSING' },
     });
     expect(run(SEED_EVENT, euInstall).status).toBe('ok');
+  });
+});
+
+describe('a purchase without a currency', () => {
+  const noCurrency = seedWith({ properties: { currency: undefined } });
+  const withProfileCurrency = (currencyCode: string | undefined, config = {}) => {
+    const installation = installationFor('default', config);
+    return { ...installation, profile: { ...installation.profile, currencyCode } };
+  };
+  test.each<[string, ReturnType<typeof withProfileCurrency>, string]>([
+    ["takes the profile's currency, resolved at install", withProfileCurrency('EUR'), 'EUR'],
+    [
+      'takes default_currency when the profile has none',
+      withProfileCurrency(undefined, { default_currency: 'GBP' }),
+      'GBP',
+    ],
+    [
+      "takes the profile's over default_currency",
+      withProfileCurrency('JPY', { default_currency: 'GBP' }),
+      'JPY',
+    ],
+  ])('%s', (_label, installation, currency) => {
+    const result = run(noCurrency, installation);
+    expect(result).toMatchObject({ status: 'ok', event: { currencyCode: currency, value: 129.99 } });
+    expect(result.status === 'ok' && errorsAgainst('EventCreate', result.event)).toEqual([]);
+  });
+
+  test('keeps its own currency, and other conversion types get none', () => {
+    const installation = withProfileCurrency('EUR');
+    expect(run(SEED_EVENT, installation)).toMatchObject({ event: { currencyCode: 'USD' } });
+    const signUp = run(seedWith({ event: 'sign_up' }), installation);
+    expect(signUp.status === 'ok' && signUp.event).not.toHaveProperty('currencyCode');
   });
 });
 

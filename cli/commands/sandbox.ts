@@ -7,7 +7,8 @@ import type { CommandHelp } from '../help.js';
 
 export const sandboxHelp: CommandHelp = {
   name: 'sandbox',
-  synopsis: 'sandbox [--port N] [--host ADDRESS] [--record full|ids] [--keep-requests N]',
+  synopsis:
+    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--record full|ids] [--keep-requests N]',
   title: "serve the project's Amazon Ads API sandbox until stopped",
   summary:
     "Serve the project's Amazon Ads API sandbox (Login with Amazon, profiles, advertiser accounts, events)\n" +
@@ -16,6 +17,7 @@ export const sandboxHelp: CommandHelp = {
   options: [
     ['--port N', 'port to listen on (default 0: a free one)'],
     ['--host ADDRESS', 'address to listen on (default 127.0.0.1)'],
+    ['--token-ttl SECONDS', "lifetime of every access token, the seed's included (default 3600, as Amazon)"],
     ['--record full|ids', 'keep accepted events whole (default) or only their ids, for runs of millions'],
     ['--keep-requests N', 'request copies kept for /__sandbox/requests (default 500; 0 keeps none)'],
   ],
@@ -30,6 +32,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'token-ttl': { type: 'string', default: '3600' },
       record: { type: 'string', default: 'full' },
       'keep-requests': { type: 'string', default: '500' },
     },
@@ -39,6 +42,9 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     throw new UsageError('--port must be a port number');
   if (values.record !== 'full' && values.record !== 'ids')
     throw new UsageError('--record must be full or ids');
+  const tokenTtlSeconds = Number(values['token-ttl']);
+  if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 1)
+    throw new UsageError('--token-ttl must be a whole number of seconds, at least 1');
   const keepRequests = Number(values['keep-requests']);
   if (!Number.isInteger(keepRequests) || keepRequests < 0)
     throw new UsageError('--keep-requests must be a whole number');
@@ -46,6 +52,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     port,
     host: values.host ?? '127.0.0.1',
     recordMode: values.record,
+    tokenTtlSeconds,
     keepRequests,
   });
   writeLine(io.stdout, {

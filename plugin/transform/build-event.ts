@@ -5,7 +5,7 @@ import type { CompiledEntry, EntryValues } from './model.js';
 /** What the pipeline decided before building: the country, the consent to send and the match keys. */
 export interface Decided {
   country: string;
-  consent: AmazonConsent;
+  consent: AmazonConsent | undefined;
   matchKeys: AmazonEvent['matchKeys'];
 }
 
@@ -13,6 +13,8 @@ export interface Decided {
 export interface EventDefaults {
   dataSetName?: string;
   limitedDataUse?: boolean;
+  /** The currency of a purchase that carries none. */
+  defaultCurrency?: string;
 }
 
 /** Text of any value without throwing (`String` throws on an object without a prototype). */
@@ -70,10 +72,12 @@ export function buildAmazonEvent(
   };
   if (defaults.dataSetName) amazon.eventDescription.dataSetName = defaults.dataSetName;
   if (value !== undefined) amazon.value = money(value) as number;
-  if (currencyCode !== undefined) amazon.currencyCode = currencyCode as string;
+  const purchase = entry.conversionType === 'OFF_AMAZON_PURCHASES';
+  const currency = currencyCode ?? (purchase ? defaults.defaultCurrency : undefined);
+  if (currency !== undefined) amazon.currencyCode = currency as string;
   if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
   if (eventId !== undefined) amazon.eventId = eventId as string;
-  amazon.consent = decided.consent;
+  if (decided.consent) amazon.consent = decided.consent;
   const customData = customDataOf(entry, values);
   if (customData) amazon.customData = customData;
   if (defaults.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };

@@ -3,8 +3,15 @@ import type { Region } from '../constants.js';
 import type { FilterCode } from '../contracts.js';
 import { CONSENT_REQUIRED_COUNTRIES } from '../amazon/reference-lists.js';
 
+/**
+ * What an event with no consent signal carries where no signal is required: `geo_only` sends no
+ * `amazonConsent` (only the IP), as Amazon's own server-side tag does; `denied` sends `amznUserData: DENIED`,
+ * which keeps Amazon from using the event for matching and measurement.
+ */
+export type ConsentDefault = 'geo_only' | 'denied';
+
 export type ConsentDecision =
-  | { status: 'send'; consent: AmazonConsent; signal: 'granted' | 'absent' | 'tcf' | 'gpp' }
+  | { status: 'send'; consent: AmazonConsent | undefined; signal: 'granted' | 'absent' | 'tcf' | 'gpp' }
   | { status: 'filtered'; code: FilterCode; message: string };
 
 /** `true` / `false` from a consent flag, or undefined when the event says nothing usable. */
@@ -35,15 +42,16 @@ function trimmed(value: unknown): string | undefined {
 
 /**
  * Signal consent → Amazon `consent`. The marketing purpose (`context.consent.canonical.marketing`, else the
- * legacy `advertising` / `marketing` flags) decides; a refusal is never sent. GRANTED is never invented:
- * no signal means DENIED. Events from the EU/EEA/UK/CH, and every event of an EU-region installation, need a
- * signal (a flag, a TCF or a GPP string) or they are filtered. TCF wins over GPP, as in Amazon's GTM tag; the
- * client IP is added as `geo`.
+ * legacy `advertising` / `marketing` flags) decides; a refusal is never sent. GRANTED is never invented.
+ * Events from the EU/EEA/UK/CH, and every event of an EU-region installation, need a signal (a flag, a TCF or
+ * a GPP string) or they are filtered. Elsewhere an event without a signal carries what `whenAbsent` says. TCF
+ * wins over GPP, as in Amazon's GTM tag; the client IP is added as `geo`. No consent at all: undefined.
  */
 export function decideConsent(
   context: Record<string, unknown> | undefined,
   country: string,
   region: Region,
+  whenAbsent: ConsentDefault,
 ): ConsentDecision {
   const consent = (context?.consent ?? {}) as Record<string, unknown>;
   const canonical = (consent.canonical ?? {}) as Record<string, unknown>;
@@ -69,7 +77,8 @@ export function decideConsent(
   const out: AmazonConsent = {};
   if (tcf) out.tcf = tcf;
   else if (gpp) out.gpp = gpp;
-  if (marketing !== undefined || (!tcf && !gpp)) {
+  const noSignal = marketing === undefined && !tcf && !gpp;
+  if (marketing !== undefined || (noSignal && whenAbsent === 'denied')) {
     const status: ConsentStatus = marketing === true ? 'GRANTED' : 'DENIED';
     out.amazonConsent = { amznUserData: status, amznAdStorage: status };
   }
@@ -77,7 +86,7 @@ export function decideConsent(
   if (ip) out.geo = { ipAddress: ip };
   return {
     status: 'send',
-    consent: out,
+    consent: Object.keys(out).length > 0 ? out : undefined,
     signal: marketing ? 'granted' : tcf ? 'tcf' : gpp ? 'gpp' : 'absent',
   };
 }

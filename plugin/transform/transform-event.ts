@@ -3,7 +3,7 @@ import type { Region } from '../constants.js';
 import { LIMITS } from '../constants.js';
 import type { TransformResult } from '../contracts.js';
 import { buildAmazonEvent } from './build-event.js';
-import { decideConsent } from './consent.js';
+import { decideConsent, type ConsentDefault } from './consent.js';
 import {
   eventKey,
   invalid,
@@ -21,6 +21,10 @@ export interface TransformSettings {
   blueprint: CompiledBlueprint;
   region: Region;
   defaultCountry?: string;
+  /** For purchases that carry no currency: the profile's, else the config's `default_currency`. */
+  defaultCurrency?: string;
+  /** What an event without a consent signal carries outside the countries that require one (default geo_only). */
+  consentDefault?: ConsentDefault;
   dataSetName?: string;
   limitedDataUse?: boolean;
 }
@@ -62,6 +66,7 @@ export function transformEvent(
     event.context as Record<string, unknown> | undefined,
     country,
     settings.region,
+    settings.consentDefault ?? 'geo_only',
   );
   if (consent.status === 'filtered')
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };

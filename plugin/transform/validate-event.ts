@@ -148,7 +148,7 @@ const currency: Rule = (event, { bad, purchase }) => {
   if (purchase && event.value !== undefined && c === undefined)
     return [
       'CURRENCY_INVALID',
-      'A purchase with a value needs a currency (properties.currency).',
+      "A purchase with a value needs a currency: send properties.currency, or set default_currency in the config (the profile's currency is used when install knows it).",
       'currencyCode',
     ];
   return undefined;
