@@ -49,7 +49,13 @@ describe('npx amazon-dsp-events send', () => {
         );
       else if (kind === 'eu-no-consent')
         lines.push(
-          JSON.stringify(seedWith({ timestamp: recent(), context: { locale: 'fr-FR', consent: undefined } })),
+          JSON.stringify(
+            seedWith({
+              timestamp: recent(),
+              context: { locale: 'fr-FR', consent: undefined },
+              traits: { address: { country: 'FR' } },
+            }),
+          ),
         );
       else
         lines.push(

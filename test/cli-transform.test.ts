@@ -46,7 +46,12 @@ describe('npx amazon-dsp-events transform (dry run)', () => {
       JSON.stringify(SEED_EVENT),
       JSON.stringify(seedWith({ event: 'newsletter_opened' })),
       '{"event": "purchase", broken',
-      JSON.stringify(seedWith({ context: { locale: 'de-DE', consent: undefined } })),
+      JSON.stringify(
+        seedWith({
+          context: { locale: 'de-DE', consent: undefined },
+          traits: { address: { country: 'DE' } },
+        }),
+      ),
       JSON.stringify(seedWith({ properties: { value: 'lots' } })),
       '',
       JSON.stringify(seedWith({ event: 'add_to_cart' })),

@@ -2,6 +2,7 @@ import { startSandbox } from '../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../sandbox/accounts.js';
 import { amazonEvent } from './support/amazon-events.js';
 import { startHost, SEED_INSTALL } from './support/host-harness.js';
+import { destination, installationFor, seedWith } from './support/transform-harness.js';
 
 /**
  * Where the sandbox decides what the advertiser gets, it must be as strict as Amazon (events-api.md), and the
@@ -93,5 +94,49 @@ describe("2. token lifetime: every access token expires, the seed's too", () => 
     } finally {
       await sandbox.close();
     }
+  });
+});
+
+describe('4. value: Amazon takes it on every conversion type', () => {
+  test('a lead with a score is delivered with its value', async () => {
+    const h = await startHost();
+    try {
+      await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
+        method: 'POST',
+        body: SEED_INSTALL,
+      });
+      const lead = {
+        event: 'generate_lead',
+        messageId: 'LEAD-SCORE-1',
+        properties: { value: 40 },
+        traits: { email: 'lead@example.com' },
+        context: { locale: 'en-US', ip: '203.0.113.8' },
+      };
+      await h.ingest('/v1/t', lead);
+      const sent = await h.waitFor(
+        () => h.sandbox.accepted.get('5830921746193:LEAD-SCORE-1')?.event,
+        'the lead',
+      );
+      expect(sent).toMatchObject({ value: 40, eventDescription: { conversionType: 'LEAD' } });
+      expect(sent).not.toHaveProperty('currencyCode');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('7. country: where the person is, before the language of their browser', () => {
+  test.each([
+    ['an en-GB browser with a US address is in the US', { locale: 'en-GB' }, { country: 'US' }, 'US'],
+    ['no address: the locale', { locale: 'en-GB' }, undefined, 'GB'],
+  ])('%s', (_label, context, address, country) => {
+    const event = seedWith({
+      context: { ...context, consent: { canonical: { marketing: true } } },
+      traits: { address: address ?? { country: undefined } },
+    });
+    expect(destination.transform(event, installationFor())).toMatchObject({
+      status: 'ok',
+      event: { countryCode: country },
+    });
   });
 });

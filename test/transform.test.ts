@@ -90,8 +90,9 @@ describe('default blueprint: one row per Signal event', () => {
   ])('%s', (_label, patch, name, conversionType) => {
     const event = ok(seedWith(patch));
     expect(event.eventDescription).toMatchObject({ name, conversionType, eventSource: 'WEBSITE' });
+    // Amazon takes a value on every conversion type (a score for leads); money fields on purchases only.
+    expect(event.value).toBe(129.99);
     if (conversionType !== 'OFF_AMAZON_PURCHASES') {
-      expect(event.value).toBeUndefined();
       expect(event.currencyCode).toBeUndefined();
       expect(event.unitsSold).toBeUndefined();
     }
@@ -130,8 +131,16 @@ describe('default blueprint: one row per Signal event', () => {
     ['a value sent as a numeric string is a number', { properties: { value: '49.90' } }, { value: 49.9 }],
     ['floating-point noise is rounded to cents', { properties: { value: 0.1 + 0.2 } }, { value: 0.3 }],
     [
-      'the country comes from the locale',
+      'the address country comes before the browser locale (an en-GB browser in the US is in the US)',
       { context: { locale: 'en-GB', consent: { canonical: { marketing: true } } } },
+      { countryCode: 'US' },
+    ],
+    [
+      'without an address country, the country comes from the locale',
+      {
+        traits: { address: { country: undefined } },
+        context: { locale: 'en-GB', consent: { canonical: { marketing: true } } },
+      },
       { countryCode: 'GB' },
     ],
     [
@@ -345,8 +354,12 @@ describe('custom events from the install config', () => {
 });
 
 describe('consent', () => {
+  /** An event from the country of the locale (its address there too), with the given consent. */
   const eu = (consent: unknown, locale = 'de-DE') =>
-    seedWith({ context: { locale, consent } }, seedWith({ context: { consent: undefined } }));
+    seedWith(
+      { context: { locale, consent }, traits: { address: { country: locale.slice(3) } } },
+      seedWith({ context: { consent: undefined } }),
+    );
   test.each<[string, unknown, string, TransformResult['status'], unknown]>([
     [
       'US, marketing granted',
@@ -652,7 +665,9 @@ describe('validation before sending: one typed answer with the field to fix', ()
           },
         },
       });
-      expect(run(seedWith({ event: 'odd', properties: { given } }), install)).toMatchObject({
+      // No value of its own (a global row would map it), so the only problem is the row under test.
+      const properties = target === 'value' ? { given } : { given, value: undefined };
+      expect(run(seedWith({ event: 'odd', properties }), install)).toMatchObject({
         status: 'invalid',
         error: { code, field: target },
       });
