@@ -73,6 +73,9 @@ export const LIMITS = {
   advertiserAccountsMaxPages: 50,
 } as const;
 
+/** How long a Login with Amazon access token works after it is issued (DOCS access-tokens.md: 60 minutes). */
+export const ACCESS_TOKEN_LIFETIME_MS = 3_600_000;
+
 /** LWA access tokens live 3600 s; refresh this long before they run out (GTMAUTH refreshes at expires_in − 300). */
 export const TOKEN_REFRESH_LEEWAY_MS = 300_000;
 

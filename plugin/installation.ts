@@ -36,6 +36,11 @@ export interface Installation {
     type?: string;
   };
   config: AmazonDspConfig;
+  /**
+   * When the plugin cannot renew the access token (no refresh credentials): the latest it stops working, an
+   * hour after the install at most, since Login with Amazon's tokens last an hour from their issue.
+   */
+  tokenExpiresBy?: string;
   /** Things worth an operator's attention that did not stop the install. */
   warnings: string[];
   installedAt: string;

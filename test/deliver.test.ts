@@ -255,19 +255,19 @@ describe('deliver: tokens', () => {
     expect(eventRequests().length).toBeLessThanOrEqual(FAST.maxAttempts!);
   });
 
-  test('invalid_grant: every event rejected for auth, with reconnect words, and the installation needs reconnecting', async () => {
+  test('invalid_grant: every event waits for a reconnect (retry, with the reconnect words), and the installation needs reconnecting', async () => {
     await setup();
     h.sandbox.expireTokens(true);
     h.sandbox.revokeRefreshToken(TEST_ACCOUNT.refreshToken);
     const report = await h.destination.deliver(items(3), installation);
     expect(report.needsReconnect).toBe(true);
     for (const o of report.outcomes) {
-      expect(o).toMatchObject({ status: 'rejected', code: 'AUTH_FAILED' });
-      expect(o.status === 'rejected' && o.message).toContain('Reconnect the integration');
+      expect(o).toMatchObject({ status: 'retry', code: 'AUTH_FAILED' });
+      expect(o.status === 'retry' && o.message).toContain('Reconnect the integration');
     }
   });
 
-  test('401 without refresh credentials: rejected with the 401 troubleshooting words', async () => {
+  test('401 without refresh credentials: the events wait for a reconnect, with the 401 troubleshooting words', async () => {
     await setup(
       {},
       {
@@ -281,9 +281,10 @@ describe('deliver: tokens', () => {
     expect(report.needsReconnect).toBe(true);
     expect(report.outcomes[0]).toEqual({
       id: 'host-0',
-      status: 'rejected',
+      status: 'retry',
       code: 'AUTH_FAILED',
-      message: words('401'),
+      message: `Reconnect needed: ${words('401')}`,
+      retryAfterMs: 60_000,
     });
   });
 });

@@ -140,3 +140,71 @@ describe('7. country: where the person is, before the language of their browser'
     });
   });
 });
+
+describe('2. token health: an access token alone warns at install, and its expiry makes the integration wait for a reconnect', () => {
+  const install = (h: Awaited<ReturnType<typeof startHost>>) =>
+    h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+  const expiredPurchase = {
+    event: 'purchase',
+    properties: { transaction_id: 'EXPIRED-1', value: 5 },
+    traits: { email: 'x@example.com' },
+    context: { locale: 'en-US' },
+  };
+
+  test('"reconnect needed" in the API, the event waits, and adding refresh credentials delivers it', async () => {
+    const h = await startHost();
+    try {
+      const created = await install(h);
+      expect(created.status).toBe(201);
+      expect(created.body.installation.warnings[0]).toContain('stops by');
+      const id = created.body.id as string;
+
+      h.sandbox.expireTokens(true); // the hour is over
+      const eventId = (await h.ingest('/v1/t', expiredPurchase)).body.ids[0];
+      await h.waitFor(
+        async () => (await h.admin(`/v1/admin/integrations/${id}`)).body.needs_reconnect,
+        'reconnect needed',
+      );
+      const waiting = (await h.admin('/v1/admin/live-events')).body.data.find(
+        (e: { event_id: string }) => e.event_id === eventId,
+      );
+      expect(waiting.outcome).toMatchObject({ status: 'queued', code: 'AUTH_FAILED' });
+      expect(waiting.outcome.reason).toMatch(/^Reconnect needed: /);
+
+      const reconnect = await h.admin(`/v1/admin/integrations/${id}`, {
+        method: 'PATCH',
+        body: {
+          config: {
+            client_id: DEMO_ACCOUNT.clientId,
+            client_secret: DEMO_ACCOUNT.clientSecret,
+            refresh_token: DEMO_ACCOUNT.refreshToken,
+          },
+        },
+      });
+      expect(reconnect.body).toMatchObject({ needs_reconnect: false, installation: { warnings: [] } });
+      await h.waitFor(
+        () => h.sandbox.accepted.get('5830921746193:EXPIRED-1'),
+        'the event delivered after the reconnect',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  test('never reconnected: after the last attempt the event is a dead letter that says why', async () => {
+    const h = await startHost({ worker: { pollMs: 30, retry: { maxAttempts: 1, baseMs: 30 } } });
+    try {
+      const id = (await install(h)).body.id as string;
+      h.sandbox.expireTokens(true);
+      await h.ingest('/v1/t', expiredPurchase);
+      const [dead] = await h.waitFor(async () => {
+        const { data } = (await h.admin(`/v1/admin/integrations/${id}/dead-letters`)).body;
+        return data.length > 0 ? data : undefined;
+      }, 'a dead letter');
+      expect(dead).toMatchObject({ code: 'AUTH_FAILED' });
+      expect(dead.reason).toMatch(/^Reconnect needed: .*Login with Amazon/);
+    } finally {
+      await h.close();
+    }
+  });
+});

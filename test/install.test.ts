@@ -44,11 +44,26 @@ describe('install against the sandbox', () => {
       advertiser: { configured: 'ENTITY1234ABCD', accountId: '5830921746193', entityId: 'ENTITY1234ABCD' },
       profile: { profileId: '1234567890', countryCode: 'US', type: 'agency' },
       config: SEED_INSTALL.config,
-      warnings: [],
     });
+    // 2. token lifetime: an access token alone dies within the hour; install says by when, and what to add.
+    const by = Date.parse(installation.tokenExpiresBy!);
+    expect(by - Date.parse(installation.installedAt)).toBe(3_600_000);
+    expect(installation.warnings).toEqual([
+      expect.stringContaining(`stops by ${installation.tokenExpiresBy} at the latest`),
+    ]);
+    expect(installation.warnings[0]).toContain('Add client_id, client_secret and refresh_token');
     expect(installation.id).toMatch(/^inst_[0-9a-f-]{36}$/);
     expect(maskInstallation(installation).config.access_token).toBe('***');
     expect(installation.config.access_token).toBe('Atza|IwEBIA...');
+  });
+
+  test('with refresh credentials, no token warning and no expiry: the plugin renews the token itself', async () => {
+    const installation = await h.destination.install({
+      variant: 'default',
+      config: credentialsOf(TEST_ACCOUNT),
+    });
+    expect(installation.warnings).toEqual([]);
+    expect(installation.tokenExpiresBy).toBeUndefined();
   });
 
   test('the profiles call carries the bearer token and the legacy client id header, and no scope header', async () => {

@@ -142,6 +142,15 @@ export class DeliveriesRepo {
     >;
   }
 
+  /** An integration's queued rows become due now (after a reconnect, they need not wait out their backoff). */
+  dueNow(integrationId: string, at: string): number {
+    return this.db
+      .prepare(
+        "UPDATE deliveries SET next_attempt_at = 0, updated_at = ? WHERE integration_id = ? AND status = 'queued'",
+      )
+      .run(at, integrationId).changes;
+  }
+
   deadLetters(integrationId: string, after: number, limit: number): DeliveryRow[] {
     return this.db
       .prepare(

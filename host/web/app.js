@@ -264,7 +264,7 @@ async function loadIntegrations() {
         el('td', {
           text: `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
         }),
-        el('td', { text: i.needs_reconnect ? 'needs reconnecting' : i.enabled ? 'enabled' : 'disabled' }),
+        el('td', { text: i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled' }),
         el(
           'td',
           {},

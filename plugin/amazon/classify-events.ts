@@ -14,7 +14,8 @@ export type EventVerdict =
 /** What Amazon's answer means for a whole batch. The one place that reads Amazon's answers to create/events. */
 export type BatchVerdict =
   | { kind: 'per-event'; events: EventVerdict[] }
-  | { kind: 'auth' }
+  /** Amazon refused the credentials; `message` when Login with Amazon said why it would not renew them. */
+  | { kind: 'auth'; message?: string }
   | { kind: 'split' }
   | { kind: 'retry'; code: DeliveryCode; message: string; retryAfterMs?: number; throttled: boolean }
   | { kind: 'reject'; code: DeliveryCode; message: string };

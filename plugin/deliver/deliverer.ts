@@ -18,6 +18,9 @@ import { backoffMs } from './backoff.js';
 import { batchBody, Batcher, type PreparedEvent } from './batching.js';
 import type { DeliverySettings } from './delivery-settings.js';
 
+/** How long events that wait for a reconnect ask the host to wait before trying again. */
+const RECONNECT_RETRY_AFTER_MS = 60_000;
+
 /** One deliver call's shared state: outcomes by input position, requests made, the retry budget. */
 interface Run {
   outcomes: Array<EventOutcome | undefined>;
@@ -131,7 +134,8 @@ export class Deliverer {
         continue;
       }
       // The 401 stands: the token cannot be renewed, or Amazon refused the renewed one too.
-      if (verdict.kind === 'auth') return this.rejectAuth(batch, run, troubleshooting('401'));
+      if (verdict.kind === 'auth')
+        return this.awaitReconnect(batch, run, verdict.message ?? troubleshooting('401'));
       if (verdict.kind === 'split') {
         if (batch.length === 1) {
           return this.settle(run, batch[0]!, {
@@ -176,10 +180,7 @@ export class Deliverer {
       );
     } catch (error) {
       if (requests === 0) nextAttempt(); // no token at all still counts as an attempt, so the attempts stay bounded
-      if (error instanceof AuthError) {
-        run.needsReconnect = true;
-        return { kind: 'reject', code: 'AUTH_FAILED', message: error.message };
-      }
+      if (error instanceof AuthError) return { kind: 'auth', message: error.message };
       return { kind: 'retry', code: 'TOKEN_REFRESH_FAILED', message: errorMessage(error), throttled: false };
     }
   }
@@ -289,9 +290,20 @@ export class Deliverer {
     this.settleAll(run, batch, (id) => ({ id, status: 'retry', code, message, retryAfterMs: hint }));
   }
 
-  private rejectAuth(batch: PreparedEvent[], run: Run, message: string): void {
+  /**
+   * Amazon refuses the credentials and the plugin cannot renew them: nothing is wrong with the events, so they
+   * go back to the host to wait for the operator to reconnect (`needsReconnect`), not rejected one by one.
+   */
+  private awaitReconnect(batch: PreparedEvent[], run: Run, message: string): void {
     run.needsReconnect = true;
-    this.settleAll(run, batch, (id) => ({ id, status: 'rejected', code: 'AUTH_FAILED', message }));
+    const retryAfterMs = RECONNECT_RETRY_AFTER_MS;
+    this.settleAll(run, batch, (id) => ({
+      id,
+      status: 'retry',
+      code: 'AUTH_FAILED',
+      message: `Reconnect needed: ${message}`,
+      retryAfterMs,
+    }));
   }
 
   private settle(run: Run, event: PreparedEvent, outcome: EventOutcome): void {

@@ -13,7 +13,7 @@ import {
 } from '../amazon/ads-api.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { TokenProviders } from '../auth/token-providers.js';
-import { COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
+import { ACCESS_TOKEN_LIFETIME_MS, COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
 import { NotFoundError, PluginError, errorMessage } from '../errors.js';
 import { findVariant } from '../catalog/manifest.js';
 import { troubleshooting } from '../catalog/manifest.js';
@@ -71,6 +71,15 @@ export class Installer {
     const advertiser = resolveAdvertiser(config.advertiser_id, region, accounts);
 
     const warnings: string[] = [];
+    const installedAt = this.clock.now();
+    const tokenExpiresBy = tokens.canRefresh
+      ? undefined
+      : new Date(installedAt + ACCESS_TOKEN_LIFETIME_MS).toISOString();
+    if (tokenExpiresBy) {
+      warnings.push(
+        `Only an access token was given: Login with Amazon access tokens work for 60 minutes, so this one stops by ${tokenExpiresBy} at the latest, and delivery then waits for a reconnect. Add client_id, client_secret and refresh_token so the plugin renews the token itself.`,
+      );
+    }
     const type = profile.accountInfo?.type;
     if (type && type !== 'agency') {
       warnings.push(
@@ -96,8 +105,9 @@ export class Installer {
         type,
       },
       config,
+      ...(tokenExpiresBy ? { tokenExpiresBy } : {}),
       warnings,
-      installedAt: new Date(this.clock.now()).toISOString(),
+      installedAt: new Date(installedAt).toISOString(),
     };
   }
 

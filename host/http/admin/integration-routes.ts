@@ -58,6 +58,8 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
             : mergePatch(current.config, keepMaskedSecrets(body.config, current.config));
         const variant = body.variant ?? current.variant;
         ctx.integrations.revise(row.id, await install(ctx, { name: row.name, variant, config }), ctx.iso());
+        // New credentials or settings: what waits (for a reconnect, say) is tried again now.
+        ctx.deliveries.dueNow(row.id, ctx.iso());
       }
       if (typeof body.name === 'string') ctx.integrations.setName(row.id, body.name.trim(), ctx.iso());
       if (typeof body.enabled === 'boolean') ctx.integrations.setEnabled(row.id, body.enabled, ctx.iso());
