@@ -61,6 +61,8 @@ export const LIMITS = {
   matchKeysPerEvent: 15,
   /** SPEC EventCreate.customData maxItems. */
   customDataPerEvent: 13,
+  /** SPEC CreateCustomData: an INTEGER is 32-bit (and Amazon's customData alphabet has no minus sign). */
+  customDataIntegerMax: 2_147_483_647,
   /** GTM help text, GTMDOC using-the-template.md. */
   maxEventAgeDays: 21,
   /** SPEC CreateDeviceInfo.userAgent description. */

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { DeliveryItem, DeliveryReport, TransformResult } from './contracts.js';
 import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
+import { TransformTables } from './transform/transform-tables.js';
 import type { Blueprint } from './transform/model.js';
 import { transformEvent, type Explanation, type TransformSettings } from './transform/transform-event.js';
 
@@ -26,6 +27,7 @@ export class Destination {
     @inject(BlueprintRegistry) private readonly blueprints: BlueprintRegistry,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(InstallationScopes) private readonly scopes: InstallationScopes,
+    @inject(TransformTables) private readonly tables: TransformTables,
   ) {}
 
   /**
@@ -85,6 +87,7 @@ export class Destination {
       consentDefault: config.consent_default ?? 'geo_only',
       dataSetName: config.data_set_name,
       limitedDataUse: config.limited_data_use,
+      gppOptsOut: this.tables.gppOptsOut,
     };
   }
 

@@ -128,15 +128,24 @@ export function validateEvent(event: unknown, index: number, now: number): Sandb
   if (ev.unitsSold !== undefined && ev.unitsSold < 1)
     add('FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT', 'unitsSold must be positive', '.unitsSold');
 
-  (ev.customData as Array<{ name: string; value: string }> | undefined)?.forEach((d, i) => {
-    if (!CUSTOM_DATA_CHARS.test(d.name) || !CUSTOM_DATA_CHARS.test(d.value)) {
-      add(
-        'FIELD_VALUE_CONTAINS_INVALID_CHARACTERS',
-        'customData allows letters, digits and _ only',
-        `.customData[${i}]`,
-      );
-    }
-  });
+  (ev.customData as Array<{ name: string; value: string; dataType?: string }> | undefined)?.forEach(
+    (d, i) => {
+      if (!CUSTOM_DATA_CHARS.test(d.name) || !CUSTOM_DATA_CHARS.test(d.value)) {
+        add(
+          'FIELD_VALUE_CONTAINS_INVALID_CHARACTERS',
+          'customData allows letters, digits and _ only',
+          `.customData[${i}]`,
+        );
+      } else if (d.dataType === 'INTEGER' && !(/^\d+$/.test(d.value) && Number(d.value) <= 2_147_483_647)) {
+        // SPEC CreateCustomData: INTEGER is a 32-bit integer (events-api.md §3.6).
+        add(
+          'FIELD_VALUE_IS_INVALID',
+          'An INTEGER customData value must be a 32-bit integer',
+          `.customData[${i}]`,
+        );
+      }
+    },
+  );
   if ((ev.deviceInfo?.userAgent?.length ?? 0) > 512)
     add(
       'FIELD_SIZE_IS_ABOVE_MAXIMUM_LIMIT',

@@ -1,7 +1,9 @@
 import { startSandbox } from '../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../sandbox/accounts.js';
 import { amazonEvent } from './support/amazon-events.js';
-import { startHost, SEED_INSTALL } from './support/host-harness.js';
+import { GppModel } from '@iabgpp/cmpapi';
+import { PIPELINE_KEY, startHost, SEED_INSTALL } from './support/host-harness.js';
+import { errorsAgainst } from './support/amazon-openapi.js';
 import { destination, installationFor, seedWith } from './support/transform-harness.js';
 
 /**
@@ -203,6 +205,139 @@ describe('2. token health: an access token alone warns at install, and its expir
       }, 'a dead letter');
       expect(dead).toMatchObject({ code: 'AUTH_FAILED' });
       expect(dead.reason).toMatch(/^Reconnect needed: .*Login with Amazon/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('5. customData: INTEGER and TIMESTAMP as well as STRING', () => {
+  const install = installationFor('default', {
+    custom_events: {
+      booking: {
+        vendor_event_name: 'Booking',
+        conversion_type: 'OTHER',
+        mappings: [
+          { source: 'properties.nights', target: 'customData.nights' },
+          { source: 'properties.check_in', target: 'customData.check_in', data_type: 'TIMESTAMP' },
+          { source: 'properties.room', target: 'customData.room', transform: 'custom_data_value' },
+          { source: 'properties.code', target: 'customData.code', data_type: 'STRING' },
+          { source: 'properties.guests', target: 'customData.guests', data_type: 'INTEGER' },
+        ],
+      },
+    },
+  });
+  const booking = (properties: Record<string, unknown>) => seedWith({ event: 'booking', properties });
+
+  test('a whole number is INTEGER, a date-time the row marks TIMESTAMP is epoch milliseconds, text is STRING', () => {
+    const result = destination.transform(
+      booking({ nights: 3, check_in: '2026-03-01T15:00:00Z', room: 'Sea view', code: 7 }),
+      install,
+    );
+    expect(result).toMatchObject({ status: 'ok' });
+    const data = result.status === 'ok' ? result.event.customData : undefined;
+    expect(data).toEqual([
+      { name: 'nights', value: '3', dataType: 'INTEGER' },
+      { name: 'check_in', value: String(Date.parse('2026-03-01T15:00:00Z')), dataType: 'TIMESTAMP' },
+      { name: 'room', value: 'Sea_view', dataType: 'STRING' },
+      { name: 'code', value: '7', dataType: 'STRING' },
+    ]);
+    expect(result.status === 'ok' && errorsAgainst('EventCreate', result.event)).toEqual([]);
+  });
+
+  test.each([
+    [
+      'a fraction is STRING, not INTEGER',
+      { nights: 2.5 },
+      { name: 'nights', value: '2.5', dataType: 'STRING' },
+    ],
+    [
+      'beyond 32 bits is STRING',
+      { nights: 2 ** 31 },
+      { name: 'nights', value: String(2 ** 31), dataType: 'STRING' },
+    ],
+  ])('%s', (_label, properties, entry) => {
+    const result = destination.transform(booking(properties), install);
+    // STRING values must still be letters, digits and _ only: a fraction's dot is refused before sending.
+    if (entry.value.includes('.'))
+      expect(result).toMatchObject({ status: 'invalid', error: { code: 'CUSTOM_DATA_INVALID' } });
+    else expect(result).toMatchObject({ status: 'ok', event: { customData: [entry] } });
+  });
+
+  test.each([
+    ['an INTEGER row given text', { guests: 'two' }],
+    ['a TIMESTAMP row given something that is no date', { check_in: 'soon' }],
+  ])('%s is invalid with what to fix', (_label, properties) => {
+    expect(destination.transform(booking(properties), install)).toMatchObject({
+      status: 'invalid',
+      error: { code: 'CUSTOM_DATA_INVALID', field: 'customData[0]' },
+    });
+  });
+});
+
+describe('6. limited data use per event: Global Privacy Control and US GPP opt-outs', () => {
+  const gpp = (fields: Record<string, number>) => {
+    const model = new GppModel();
+    for (const [field, value] of Object.entries(fields)) model.setFieldValue('usnat', field, value);
+    return model.encode();
+  };
+  const withContext = (context: Record<string, unknown>) =>
+    seedWith({ context: { consent: undefined, ...context } });
+  test.each<[string, boolean, Record<string, unknown>]>([
+    ['context.gpc true', true, { gpc: true }],
+    ['no signal', false, {}],
+    [
+      'a US GPP string opting out of sale',
+      true,
+      { consent: { gpp_string: gpp({ SaleOptOutNotice: 1, SaleOptOut: 1 }) } },
+    ],
+    ['a US GPP string opting out of sharing', true, { consent: { gpp_string: gpp({ SharingOptOut: 1 }) } }],
+    [
+      'a US GPP string that does not opt out',
+      false,
+      { consent: { gpp_string: gpp({ SaleOptOut: 2, SharingOptOut: 2 }) } },
+    ],
+    [
+      'a GPP string of an EU TCF section only',
+      false,
+      { consent: { gpp_string: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' } },
+    ],
+    ['a GPP string that cannot be read', false, { consent: { gpp_string: 'not-gpp' } }],
+  ])('%s → limited data use: %s', (_label, limited, context) => {
+    const result = destination.transform(withContext(context), installationFor());
+    expect(result.status).toBe('ok');
+    const options = result.status === 'ok' ? result.event.dataProcessingOptions : undefined;
+    expect(options).toEqual(limited ? { options: 'LIMITED_DATA_USE' } : undefined);
+  });
+
+  test('a browser sending Sec-GPC: 1 through ingestion: limited data use, not attributable', async () => {
+    const h = await startHost();
+    try {
+      await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
+        method: 'POST',
+        body: SEED_INSTALL,
+      });
+      const r = await fetch(`${h.host.ingestUrl}/v1/t`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${PIPELINE_KEY}`,
+          'content-type': 'application/json',
+          'sec-gpc': '1',
+        },
+        body: JSON.stringify({
+          event: 'purchase',
+          properties: { transaction_id: 'GPC-1', value: 3 },
+          traits: { email: 'g@example.com' },
+          context: { locale: 'en-US' },
+        }),
+      });
+      expect(r.status).toBe(200);
+      const sent = await h.waitFor(
+        () => h.sandbox.accepted.get('5830921746193:GPC-1')?.event,
+        'the event at Amazon',
+      );
+      expect(sent.dataProcessingOptions).toEqual({ options: 'LIMITED_DATA_USE' });
+      expect(h.sandbox.ledger).toMatchObject({ attributable: 0, limitedDataUse: 1 });
     } finally {
       await h.close();
     }

@@ -11,12 +11,23 @@ const CORS = {
   'access-control-allow-methods': 'POST, OPTIONS',
 };
 
+/**
+ * A browser that sends `Sec-GPC: 1` (Global Privacy Control) asks that the person's data not be sold or shared:
+ * recorded on the event as `context.gpc`, where the plugin reads it, unless the event says otherwise itself.
+ */
+function recordGpc(event: Record<string, unknown>): void {
+  const context = event.context;
+  if (context === undefined) event.context = { gpc: true };
+  else if (typeof context === 'object' && context !== null) (context as Record<string, unknown>).gpc ??= true;
+}
+
 /** The ingestion gateway: track, page and batch endpoints. An event is stored before the 200 answers. */
 export function ingestRouter(pipelineKey: string, intake: Intake, now: () => number): Router {
   const accept = (endpoint: 't' | 'p' | 'batch') => async (req: Request, res: ServerResponse) => {
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     checkBearer(req, pipelineKey);
     const events = eventsOf(await req.body(), endpoint, now());
+    if (req.headers['sec-gpc'] === '1') for (const event of events) recordGpc(event);
     const ids = intake.accept(events);
     sendJson(res, 200, { accepted: ids.length, ids });
   };

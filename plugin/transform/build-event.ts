@@ -7,12 +7,13 @@ export interface Decided {
   country: string;
   consent: AmazonConsent | undefined;
   matchKeys: AmazonEvent['matchKeys'];
+  /** LIMITED_DATA_USE for this event: the installation's setting, or the person's own signal. */
+  limitedDataUse: boolean;
 }
 
 /** What an installation adds to every event. */
 export interface EventDefaults {
   dataSetName?: string;
-  limitedDataUse?: boolean;
   /** The currency of a purchase that carries none. */
   defaultCurrency?: string;
 }
@@ -80,7 +81,7 @@ export function buildAmazonEvent(
   if (decided.consent) amazon.consent = decided.consent;
   const customData = customDataOf(entry, values);
   if (customData) amazon.customData = customData;
-  if (defaults.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
+  if (decided.limitedDataUse) amazon.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
   if (typeof userAgent === 'string')
     amazon.deviceInfo = { userAgent: userAgent.slice(0, LIMITS.userAgentChars) };
   if (typeof amazonAdEventKey === 'string') amazon.amazonAdEventKey = amazonAdEventKey;
@@ -89,13 +90,29 @@ export function buildAmazonEvent(
   return amazon;
 }
 
-/** One customData entry per row that gave a value, as text. */
+const isCustomInteger = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= LIMITS.customDataIntegerMax;
+
+/**
+ * One customData entry per row that gave a value, as text with its dataType: what the row says, else INTEGER
+ * for a whole number in range and STRING for anything else. A TIMESTAMP is sent as epoch milliseconds (text of
+ * digits, the only form Amazon's customData alphabet allows); a date-time that cannot be read is sent as it is,
+ * for validation to refuse.
+ */
 function customDataOf(entry: CompiledEntry, values: EntryValues): AmazonEvent['customData'] {
   let customData: AmazonEvent['customData'];
   entry.rows.customData.forEach((row, i) => {
     const value = values.customData[i];
-    if (value !== undefined)
-      (customData ??= []).push({ name: row.name, value: asText(value), dataType: 'STRING' });
+    if (value === undefined) return;
+    const dataType = row.dataType ?? (isCustomInteger(value) ? 'INTEGER' : 'STRING');
+    const text = dataType === 'TIMESTAMP' ? epochMillis(value) : asText(value);
+    (customData ??= []).push({ name: row.name, value: text, dataType });
   });
   return customData;
+}
+
+/** A date-time (RFC 3339 text or epoch milliseconds) as epoch-millisecond digits, or its own text. */
+function epochMillis(value: unknown): string {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isSafeInteger(ms) && ms >= 0 ? String(ms) : asText(value);
 }

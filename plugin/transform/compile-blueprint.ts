@@ -43,18 +43,19 @@ function splitTarget(target: string): [string, string] {
 }
 
 /** Rows sorted by what they set (a target of none of these kinds sets nothing). A later row replaces an earlier one for the same field. */
-function entryRows(rows: readonly CompiledRow[], tables: TransformTables): EntryRows {
+function entryRows(rows: ReadonlyArray<[CompiledRow, MappingRow]>, tables: TransformTables): EntryRows {
   const fields: { [K in FieldName]?: CompiledRow } = {};
   const matchKeys: MatchKeyRow[] = [];
   const customData: CustomDataRow[] = [];
-  for (const row of rows) {
+  for (const [row, mapping] of rows) {
     const field = FIELD_OF_TARGET.get(row.target);
     const [kind, rest] = splitTarget(row.target);
     if (field) fields[field] = row;
     else if (kind === 'matchKeys' && rest) {
       const type = rest as MatchKeyType;
       matchKeys.push({ ...row, type, prepare: tables.matchKeys.preparer(type) });
-    } else if (kind === 'customData' && rest) customData.push({ ...row, name: rest });
+    } else if (kind === 'customData' && rest)
+      customData.push({ ...row, name: rest, dataType: mapping.data_type });
   }
   return { fields, matchKeys, customData };
 }
@@ -69,12 +70,13 @@ export function compileBlueprint(
   customEvents: Record<string, EventEntry> = {},
   tables: TransformTables = new TransformTables(),
 ): CompiledBlueprint {
-  const global = blueprint.global.mappings.map((row) => compileRow(row, tables));
+  const compile = (row: MappingRow): [CompiledRow, MappingRow] => [compileRow(row, tables), row];
+  const global = blueprint.global.mappings.map(compile);
   const lookup = new Map<string, CompiledEntry>();
   const register = (name: string, entry: EventEntry): void => {
-    const own = (entry.mappings ?? []).map((row) => compileRow(row, tables));
-    const ownTargets = new Set(own.map((row) => row.target));
-    const rows = entryRows([...global.filter((row) => !ownTargets.has(row.target)), ...own], tables);
+    const own = (entry.mappings ?? []).map(compile);
+    const ownTargets = new Set(own.map(([row]) => row.target));
+    const rows = entryRows([...global.filter(([row]) => !ownTargets.has(row.target)), ...own], tables);
     const compiled: CompiledEntry = {
       key: name,
       vendorEventName: entry.vendor_event_name,

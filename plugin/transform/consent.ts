@@ -25,6 +25,26 @@ function flag(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** The event's IAB GPP string, if it has one. */
+export function gppOf(context: Record<string, unknown> | undefined): string | undefined {
+  const consent = (context?.consent ?? {}) as Record<string, unknown>;
+  return text(consent.gpp_string, consent.gpp, consent.gppString);
+}
+
+/**
+ * Whether the person asked that their data not be sold or shared: Global Privacy Control (`context.gpc`, which
+ * ingestion records from a `Sec-GPC: 1` header) or a US GPP string that opts out (`gppOptsOut`). Such an event
+ * is sent with `LIMITED_DATA_USE`, as US state privacy laws require.
+ */
+export function asksLimitedDataUse(
+  context: Record<string, unknown> | undefined,
+  gppOptsOut: (gpp: string) => boolean,
+): boolean {
+  if (context?.gpc === true || context?.gpc === 'true' || context?.gpc === '1') return true;
+  const gpp = gppOf(context);
+  return gpp !== undefined && gppOptsOut(gpp);
+}
+
 /** The first non-blank text among the values. */
 function text(...values: unknown[]): string | undefined {
   for (const value of values) {
@@ -57,7 +77,7 @@ export function decideConsent(
   const canonical = (consent.canonical ?? {}) as Record<string, unknown>;
   const marketing = flag(canonical.marketing) ?? flag(consent.advertising) ?? flag(consent.marketing);
   const tcf = text(consent.tcf_string, consent.tcf, consent.tcfString, context?.gdpr_consent);
-  const gpp = text(consent.gpp_string, consent.gpp, consent.gppString);
+  const gpp = gppOf(context);
 
   if (marketing === false) {
     return {

@@ -16,7 +16,12 @@ export interface MappingRow {
   target: string;
   transform?: string;
   value_map?: Record<string, Scalar>;
+  /** For a customData target: the dataType Amazon is sent (else decided by the value). */
+  data_type?: CustomDataType;
 }
+
+/** Amazon's customData data types (SPEC CreateCustomData; INTEGER is 32-bit). */
+export type CustomDataType = 'STRING' | 'INTEGER' | 'TIMESTAMP';
 
 /** One event entry (schemas/blueprint.schema.json#/definitions/eventEntry). */
 export interface EventEntry {
@@ -90,6 +95,8 @@ export interface MatchKeyRow extends CompiledRow {
 /** A row that sets one customData entry. */
 export interface CustomDataRow extends CompiledRow {
   name: string;
+  /** What the blueprint says its value is; undefined: a whole number in range is INTEGER, anything else STRING. */
+  dataType?: CustomDataType;
 }
 
 /** An entry's rows by what they set: at most one row per field, match key and customData rows in order. */

@@ -3,7 +3,7 @@ import type { Region } from '../constants.js';
 import { LIMITS } from '../constants.js';
 import type { TransformResult } from '../contracts.js';
 import { buildAmazonEvent } from './build-event.js';
-import { decideConsent, type ConsentDefault } from './consent.js';
+import { asksLimitedDataUse, decideConsent, type ConsentDefault } from './consent.js';
 import {
   eventKey,
   invalid,
@@ -16,6 +16,8 @@ import {
 import { badSource } from './read-row.js';
 import { validateAmazonEvent } from './validate-event.js';
 
+const NO_OPT_OUT = (): boolean => false;
+
 /** What transform needs of an installation besides the event and the time, made once per installation. */
 export interface TransformSettings {
   blueprint: CompiledBlueprint;
@@ -26,7 +28,10 @@ export interface TransformSettings {
   /** What an event without a consent signal carries outside the countries that require one (default geo_only). */
   consentDefault?: ConsentDefault;
   dataSetName?: string;
+  /** Every event of the installation with LIMITED_DATA_USE (the config's `limited_data_use`). */
   limitedDataUse?: boolean;
+  /** Does a GPP string opt out of sale or sharing in a US section? (TransformTables: decoded once each) */
+  gppOptsOut?: (gpp: string) => boolean;
 }
 
 /** What `--explain` shows: which entry matched and which match keys were found (types only, no values). */
@@ -41,7 +46,7 @@ export interface Explanation {
  * logging, the same answer for the same input, settings and time (`now`, epoch milliseconds). Never throws on
  * any input. The steps, each of which may end the event's way with its answer:
  *
- *   find the entry → read its rows → the country → consent → build the Amazon event → validate it
+ *   find the entry → read its rows → the country → consent and data use → build the Amazon event → validate it
  */
 export function transformEvent(
   input: unknown,
@@ -78,7 +83,19 @@ export function transformEvent(
     explain.matchKeys = matchKeys.map((k) => k.type);
   }
 
-  const amazon = buildAmazonEvent(entry, values, { country, consent: consent.consent, matchKeys }, settings);
+  const limitedDataUse =
+    settings.limitedDataUse === true ||
+    asksLimitedDataUse(
+      event.context as Record<string, unknown> | undefined,
+      settings.gppOptsOut ?? NO_OPT_OUT,
+    );
+
+  const amazon = buildAmazonEvent(
+    entry,
+    values,
+    { country, consent: consent.consent, matchKeys, limitedDataUse },
+    settings,
+  );
 
   const problem = validateAmazonEvent(amazon, now, (field) =>
     badSource(entry.rows.fields[field], event, values.fields[field]),

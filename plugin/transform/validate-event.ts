@@ -16,6 +16,7 @@ const DAY_MS = 86_400_000;
 export const FUTURE_SKEW_MS = 5 * 60_000;
 const NAME_FORBIDDEN = /[!@#$%^&*|+=(){}[\]<>?\\/~;]/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const DIGITS = /^\d+$/;
 /** customData names and values: letters, digits and `_`, at least one (values checked for every event). */
 const customDataChars = everyCharIn(isCustomDataChar);
 const customDataText = (text: string): boolean => text.length > 0 && customDataChars(text);
@@ -180,11 +181,30 @@ const customData: Rule = (event) => {
       `At most ${LIMITS.customDataPerEvent} customData entries are allowed.`,
       'customData',
     ];
-  let bad = -1;
-  for (let i = 0; i < data.length && bad < 0; i++) if (!customDataText(data[i]!.value)) bad = i;
-  return bad < 0
-    ? undefined
-    : ['CUSTOM_DATA_INVALID', 'customData values allow letters, digits and _ only.', `customData[${bad}]`];
+  for (const [i, entry] of data.entries()) {
+    if (!customDataText(entry.value))
+      return [
+        'CUSTOM_DATA_INVALID',
+        'customData values allow letters, digits and _ only.',
+        `customData[${i}]`,
+      ];
+    if (
+      entry.dataType === 'INTEGER' &&
+      !(DIGITS.test(entry.value) && Number(entry.value) <= LIMITS.customDataIntegerMax)
+    )
+      return [
+        'CUSTOM_DATA_INVALID',
+        'An INTEGER customData value must be a whole number from 0 to 2147483647.',
+        `customData[${i}]`,
+      ];
+    if (entry.dataType === 'TIMESTAMP' && !DIGITS.test(entry.value))
+      return [
+        'CUSTOM_DATA_INVALID',
+        'A TIMESTAMP customData value must be a date-time (RFC 3339 or epoch milliseconds).',
+        `customData[${i}]`,
+      ];
+  }
+  return undefined;
 };
 
 /**
