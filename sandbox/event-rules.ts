@@ -60,10 +60,17 @@ const CUSTOM_DATA_CHARS = /^[A-Za-z0-9_]+$/;
 const DATA_SET_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /**
- * Amazon's per-event rules (../shared/amazon/events-api.md §3–4 and the simulator checklist §10): the
- * OpenAPI `EventCreate` schema first, then the rules the schema cannot say. Empty when the event is accepted.
+ * Amazon's per-event rules (events-api.md §3–4): the OpenAPI `EventCreate` schema first, then the rules Amazon
+ * states that the schema cannot say. Empty when the event is accepted. With `tagRules`, also the stricter
+ * checks of Amazon's server-side GTM tag and the project's own inferences, which Amazon does not state for the
+ * API: a plugin must not come to depend on them.
  */
-export function validateEvent(event: unknown, index: number, now: number): SandboxEventError[] {
+export function validateEvent(
+  event: unknown,
+  index: number,
+  now: number,
+  tagRules = false,
+): SandboxEventError[] {
   const at = (path: string): string => `events[${index}]${path}`;
   const schema = openApiValidator('EventCreate');
   if (!schema(event)) {
@@ -83,11 +90,13 @@ export function validateEvent(event: unknown, index: number, now: number): Sandb
   if (!Number.isFinite(time)) add('BAD_REQUEST', 'Invalid eventTime', '.eventTime');
   else if (now - time > MAX_AGE_MS)
     add('FIELD_VALUE_IS_OUT_OF_RANGE', 'eventTime is older than 21 days', '.eventTime');
-  else if (time - now > MAX_FUTURE_MS)
+  // Whether Amazon refuses future times is unknown (events-api.md §3.4, §11): a tag rule here.
+  else if (tagRules && time - now > MAX_FUTURE_MS)
     add('FIELD_VALUE_IS_OUT_OF_RANGE', 'eventTime is in the future', '.eventTime');
 
   const name: string = ev.eventDescription.name;
-  if (name.length < 1 || name.length > 256 || NAME_FORBIDDEN.test(name)) {
+  // 1–256 characters: DSPCB; the forbidden characters are the GTM tag's (events-api.md, eventDescription).
+  if (name.length < 1 || name.length > 256 || (tagRules && NAME_FORBIDDEN.test(name))) {
     add('FIELD_VALUE_CONTAINS_INVALID_CHARACTERS', 'Invalid event name', '.eventDescription.name');
   }
   const dataSetName = ev.eventDescription.dataSetName;
@@ -112,18 +121,21 @@ export function validateEvent(event: unknown, index: number, now: number): Sandb
   if (ev.value !== undefined) {
     if (Math.round(ev.value * 100) / 100 !== ev.value)
       add('FIELD_VALUE_IS_INVALID', 'value has more than 2 decimals', '.value');
+    // SPEC: a purchase value is money, ≥ 0.
     if (purchase && ev.value < 0)
       add('FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT', 'value must not be negative', '.value');
-    if (purchase && ev.currencyCode === undefined)
+    // The GTM tag refuses a purchase value without currency; SPEC makes currencyCode optional.
+    if (tagRules && purchase && ev.currencyCode === undefined)
       add('FIELD_VALUE_IS_NULL', 'currencyCode is required with a purchase value', '.currencyCode');
   }
-  if (!purchase && ev.currencyCode !== undefined)
+  // SEG and the GTM tag send these on purchases only; SPEC does not refuse them elsewhere.
+  if (tagRules && !purchase && ev.currencyCode !== undefined)
     add(
       'FIELD_VALUE_MUST_BE_EMPTY_OR_NULL',
       'currencyCode applies to OFF_AMAZON_PURCHASES only',
       '.currencyCode',
     );
-  if (!purchase && ev.unitsSold !== undefined)
+  if (tagRules && !purchase && ev.unitsSold !== undefined)
     add('FIELD_VALUE_MUST_BE_EMPTY_OR_NULL', 'unitsSold applies to OFF_AMAZON_PURCHASES only', '.unitsSold');
   if (ev.unitsSold !== undefined && ev.unitsSold < 1)
     add('FIELD_VALUE_IS_BELOW_MINIMUM_LIMIT', 'unitsSold must be positive', '.unitsSold');

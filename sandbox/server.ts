@@ -24,6 +24,12 @@ export interface SandboxOptions {
   dedupe?: 'latest' | 'first';
   /** How many received requests to keep for inspection (0 for benchmarks). */
   keepRequests?: number;
+  /**
+   * Also enforce what Amazon's server-side GTM tag checks and the API does not state (a purchase value needs a
+   * currency, currency and units on purchases only, no event time in the future, the tag's forbidden name
+   * characters), and refuse an advertiser on another region's host. Off by default: only Amazon's own rules.
+   */
+  tagRules?: boolean;
   now?: () => number;
 }
 
@@ -91,6 +97,7 @@ export class Sandbox {
       recordMode: options.recordMode ?? 'full',
       dedupe: options.dedupe ?? 'latest',
       keepRequests: options.keepRequests ?? 500,
+      tagRules: options.tagRules ?? false,
       now: options.now ?? Date.now,
     };
     this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
@@ -296,29 +303,29 @@ export class Sandbox {
     });
   }
 
-  /** Common checks of an Ads API call: a live bearer token and a known client id header. */
-  private authenticate(
-    req: IncomingMessage,
-    clientIdHeaders: string[],
-    reply: Reply,
-  ): SandboxAccount | undefined {
+  /**
+   * Common checks of an Ads API call: a live bearer token and a known client id in the API's own header. The
+   * v1 APIs answer `{code, message}` (SPEC); the legacy `/v2` ones their own `{code, details, requestId}`
+   * (events-api.md §5), and take only the legacy `Amazon-Advertising-API-ClientId` header (§7).
+   */
+  private authenticate(req: IncomingMessage, api: 'v1' | 'legacy', reply: Reply): SandboxAccount | undefined {
+    const clientIdHeader = api === 'v1' ? 'Amazon-Ads-ClientId' : 'Amazon-Advertising-API-ClientId';
+    const refuse = (status: number, code: string, message: string): undefined => {
+      reply(
+        status,
+        api === 'v1'
+          ? { code, message }
+          : { code: String(status), details: message, requestId: randomUUID() },
+      );
+      return undefined;
+    };
     const account = this.tokens.accountOf(bearer(req));
-    if (!account) {
-      reply(401, {
-        code: 'UNAUTHORIZED',
-        message: 'Not authorized: the access token is missing, invalid or expired',
-      });
-      return undefined;
-    }
-    const clientId = clientIdHeaders.map((h) => header(req, h)).find(Boolean);
-    if (!clientId) {
-      reply(400, { code: 'BAD_REQUEST', message: `Missing required header ${clientIdHeaders[0]}` });
-      return undefined;
-    }
-    if (!this.tokens.isKnownClientId(clientId)) {
-      reply(401, { code: 'UNAUTHORIZED', message: 'The client id is not valid for this access token' });
-      return undefined;
-    }
+    if (!account)
+      return refuse(401, 'UNAUTHORIZED', 'Not authorized: the access token is missing, invalid or expired');
+    const clientId = header(req, clientIdHeader);
+    if (!clientId) return refuse(400, 'BAD_REQUEST', `Missing required header ${clientIdHeader}`);
+    if (!this.tokens.isKnownClientId(clientId))
+      return refuse(401, 'UNAUTHORIZED', 'The client id is not valid for this access token');
     return account;
   }
 
@@ -329,7 +336,7 @@ export class Sandbox {
     record: (s: number) => void,
     res: ServerResponse,
   ): void {
-    const account = this.authenticate(req, ['Amazon-Advertising-API-ClientId', 'Amazon-Ads-ClientId'], reply);
+    const account = this.authenticate(req, 'legacy', reply);
     if (!account) return;
     const profiles = account.profiles.filter((p) => !region || p.region === region);
     // profileId is a JSON number, written digit for digit even beyond 2^53, as Amazon does.
@@ -345,7 +352,7 @@ export class Sandbox {
   }
 
   private advertiserAccounts(req: IncomingMessage, text: string, reply: Reply): void {
-    const account = this.authenticate(req, ['Amazon-Ads-ClientId'], reply);
+    const account = this.authenticate(req, 'v1', reply);
     if (!account) return;
     if (account.forbidden)
       return reply(403, {
@@ -373,7 +380,7 @@ export class Sandbox {
     body: { text: string; bytes: number },
     reply: Reply,
   ): void {
-    const account = this.authenticate(req, ['Amazon-Ads-ClientId'], reply);
+    const account = this.authenticate(req, 'v1', reply);
     if (!account) return;
     const accountId = header(req, 'Amazon-Ads-AccountId');
     if (!accountId)
@@ -388,7 +395,8 @@ export class Sandbox {
       .filter((alt) => alt.dspAdvertiserId === accountId);
     if (alternates.length === 0)
       return reply(403, { code: 'FORBIDDEN', message: 'Access denied to this advertiser account' });
-    if (region && !alternates.some((alt) => alt.region === region)) {
+    // Inferred, not stated by Amazon (events-api.md §2 names the hosts per region): only with tagRules.
+    if (this.options.tagRules && region && !alternates.some((alt) => alt.region === region)) {
       return reply(404, { code: 'NOT_FOUND', message: `Advertiser account not found in region ${region}` });
     }
     const type = header(req, 'content-type') ?? '';
@@ -420,7 +428,7 @@ export class Sandbox {
     const success: Array<{ index: number; event: unknown }> = [];
     const error: Array<{ index: number; errors: SandboxEventError[] }> = [];
     events.forEach((event, index) => {
-      const errors = validateEvent(event, index, now);
+      const errors = validateEvent(event, index, now, this.options.tagRules);
       if (errors.length === 0 && this.chaos.eventError && this.random() < this.chaos.eventError) {
         errors.push({
           code: 'FIELD_VALUE_IS_INVALID',

@@ -182,39 +182,11 @@ describe('sandbox: create events', () => {
     ],
     ['a value with 3 decimals', { value: 1.005 }, 'events[0].value'],
     ['a negative purchase value', { value: -1 }, 'events[0].value'],
-    ['a purchase value without currency', { currencyCode: undefined }, 'events[0].currencyCode'],
-    [
-      'currency on a page view',
-      {
-        eventDescription: {
-          name: 'View',
-          conversionType: 'PAGE_VIEW',
-          eventSource: 'WEBSITE',
-          eventIngestionMethod: 'SERVER_TO_SERVER',
-        },
-        value: undefined,
-      },
-      'events[0].currencyCode',
-    ],
     ['a German event without consent', { countryCode: 'DE', consent: undefined }, 'events[0].consent'],
     [
       'custom data with a dot',
       { customData: [{ name: 'price', value: '49.99' }] },
       'events[0].customData[0]',
-    ],
-    [
-      'an event name with a slash',
-      {
-        eventDescription: {
-          name: 'a/b',
-          conversionType: 'OTHER',
-          eventSource: 'WEBSITE',
-          eventIngestionMethod: 'SERVER_TO_SERVER',
-        },
-        value: undefined,
-        currencyCode: undefined,
-      },
-      'events[0].eventDescription.name',
     ],
     [
       'an unknown conversion type',
@@ -255,11 +227,6 @@ describe('sandbox: create events', () => {
       () =>
         postEvents({ events: [goodEvent()] }, { ...eventHeaders, 'Amazon-Ads-AccountId': '4728736040201' }),
       403,
-    ],
-    [
-      'the advertiser on the wrong region host',
-      () => postEvents({ events: [goodEvent()] }, eventHeaders, '/eu'),
-      404,
     ],
     ['a body that is not JSON', () => postEvents('{nope'), 400],
     ['an empty events list', () => postEvents({ events: [] }), 400],
@@ -303,5 +270,98 @@ describe('sandbox: create events', () => {
     const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as any;
     expect(state.pendingFaults).toBe(1);
     expect(state.counters.byStatus['500']).toBe(1);
+  });
+});
+
+/**
+ * What Amazon's server-side GTM tag checks and the API does not state (events-api.md §3–4, §11): accepted by
+ * default, as Amazon's own rules allow, and refused only with --tag-rules.
+ */
+describe("sandbox: the tag's stricter rules, only with --tag-rules", () => {
+  const rows: Array<[string, Record<string, unknown>, string]> = [
+    ['a purchase value without currency', { currencyCode: undefined }, 'events[0].currencyCode'],
+    [
+      'currency on a page view',
+      {
+        eventDescription: {
+          name: 'View',
+          conversionType: 'PAGE_VIEW',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+        },
+        value: undefined,
+      },
+      'events[0].currencyCode',
+    ],
+    [
+      'an event name with a slash',
+      {
+        eventDescription: {
+          name: 'a/b',
+          conversionType: 'OTHER',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+        },
+        value: undefined,
+        currencyCode: undefined,
+      },
+      'events[0].eventDescription.name',
+    ],
+    [
+      'an event time 20 minutes ahead',
+      { eventTime: new Date(Date.now() + 20 * 60_000).toISOString() },
+      'events[0].eventTime',
+    ],
+  ];
+
+  test.each(rows)('%s: accepted by default', async (_l, over) => {
+    const body = (await (await postEvents({ events: [goodEvent(over)] })).json()) as any;
+    expect(body.error).toEqual([]);
+    expect(body.success).toHaveLength(1);
+  });
+
+  test.each(rows)('%s: refused with --tag-rules', async (_l, over, location) => {
+    await sandbox.close();
+    sandbox = await startSandbox({ tagRules: true });
+    const body = (await (await postEvents({ events: [goodEvent(over)] })).json()) as any;
+    expect(body.success).toEqual([]);
+    expect(body.error[0].errors.map((e: { fieldLocation: string }) => e.fieldLocation)).toContain(location);
+  });
+
+  test("the advertiser on another region's host: accepted by default, 404 with --tag-rules", async () => {
+    expect((await postEvents({ events: [goodEvent()] }, eventHeaders, '/eu')).status).toBe(207);
+    await sandbox.close();
+    sandbox = await startSandbox({ tagRules: true });
+    expect((await postEvents({ events: [goodEvent()] }, eventHeaders, '/eu')).status).toBe(404);
+  });
+});
+
+describe('sandbox: /v2/profiles is a legacy API', () => {
+  const profiles = (headers: Record<string, string>) => fetch(`${sandbox.url}/v2/profiles`, { headers });
+  test('it takes only the legacy client id header, and answers errors in the legacy shape', async () => {
+    const legacy = await profiles({
+      authorization: 'Bearer Atza|IwEBIA...',
+      'Amazon-Advertising-API-ClientId': DEMO_ACCOUNT.clientId,
+    });
+    expect(legacy.status).toBe(200);
+    const newHeader = await profiles({
+      authorization: 'Bearer Atza|IwEBIA...',
+      'Amazon-Ads-ClientId': DEMO_ACCOUNT.clientId,
+    });
+    expect(newHeader.status).toBe(400);
+    expect(await newHeader.json()).toEqual({
+      code: '400',
+      details: 'Missing required header Amazon-Advertising-API-ClientId',
+      requestId: expect.any(String),
+    });
+    const badToken = await profiles({
+      authorization: 'Bearer Atza|nope',
+      'Amazon-Advertising-API-ClientId': DEMO_ACCOUNT.clientId,
+    });
+    expect(badToken.status).toBe(401);
+    expect(await badToken.json()).toMatchObject({
+      code: '401',
+      details: expect.stringContaining('access token'),
+    });
   });
 });

@@ -8,7 +8,7 @@ import type { CommandHelp } from '../help.js';
 export const sandboxHelp: CommandHelp = {
   name: 'sandbox',
   synopsis:
-    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--record full|ids] [--keep-requests N]',
+    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--tag-rules] [--record full|ids] [--keep-requests N]',
   title: "serve the project's Amazon Ads API sandbox until stopped",
   summary:
     "Serve the project's Amazon Ads API sandbox (Login with Amazon, profiles, advertiser accounts, events)\n" +
@@ -17,6 +17,10 @@ export const sandboxHelp: CommandHelp = {
   options: [
     ['--port N', 'port to listen on (default 0: a free one)'],
     ['--host ADDRESS', 'address to listen on (default 127.0.0.1)'],
+    [
+      '--tag-rules',
+      "also enforce the server-side tag's stricter checks, which Amazon does not state for the API",
+    ],
     ['--token-ttl SECONDS', "lifetime of every access token, the seed's included (default 3600, as Amazon)"],
     ['--record full|ids', 'keep accepted events whole (default) or only their ids, for runs of millions'],
     ['--keep-requests N', 'request copies kept for /__sandbox/requests (default 500; 0 keeps none)'],
@@ -33,6 +37,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
       port: { type: 'string' },
       host: { type: 'string' },
       'token-ttl': { type: 'string', default: '3600' },
+      'tag-rules': { type: 'boolean', default: false },
       record: { type: 'string', default: 'full' },
       'keep-requests': { type: 'string', default: '500' },
     },
@@ -53,6 +58,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     host: values.host ?? '127.0.0.1',
     recordMode: values.record,
     tokenTtlSeconds,
+    tagRules: values['tag-rules'],
     keepRequests,
   });
   writeLine(io.stdout, {
