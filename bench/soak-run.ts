@@ -28,16 +28,25 @@ export interface SoakOptions {
   /** Give up waiting for the queue to drain after this long. */
   timeoutMs: number;
   seed?: number;
+  /** Lifetime of every access token at the sandbox, the first one's included (default 5 s). */
+  tokenTtlSeconds?: number;
+  /** The sandbox's injected faults (429, 5xx, stalls, per-event errors); on by default. */
+  chaos?: boolean;
 }
 
 /**
  * Events through the reference host (ingestion → queue → deliver) while the sandbox misbehaves: about 10% 429
- * (half with Retry-After), 5% 5xx, 2% stalled connections, tokens that expire every 3 seconds and per-event 207
- * errors on 1%. Delivery settings are shortened so it ends in minutes. Returns an accounting that must balance.
+ * (half with Retry-After), 5% 5xx, 2% stalled connections, access tokens that last 5 seconds (the plugin renews
+ * them with the installation's refresh credentials) and per-event 207 errors on 1%. Delivery settings are
+ * shortened so it ends in minutes. Returns an accounting that must balance.
  */
 export async function soak(options: SoakOptions): Promise<SoakAccounting> {
   const started = Date.now();
-  const sandbox = await startSandbox({ recordMode: 'ids', keepRequests: 0, tokenTtlSeconds: 3 });
+  const sandbox = await startSandbox({
+    recordMode: 'ids',
+    keepRequests: 0,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 5,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-soak-'));
   const host = await new SignalHost({
     dataDir,
@@ -75,15 +84,16 @@ export async function soak(options: SoakOptions): Promise<SoakAccounting> {
     if (install.status !== 201)
       throw new Error(`soak: install answered ${install.status}: ${await install.text()}`);
     sandbox.expireTokens(true);
-    sandbox.setChaos({
-      rateLimited: 0.05,
-      rateLimitedWithoutRetryAfter: 0.05,
-      serverError: 0.05,
-      stall: 0.02,
-      eventError: 0.01,
-      retryAfterSeconds: 1,
-      seed: options.seed ?? 1,
-    });
+    if (options.chaos !== false)
+      sandbox.setChaos({
+        rateLimited: 0.05,
+        rateLimitedWithoutRetryAfter: 0.05,
+        serverError: 0.05,
+        stall: 0.02,
+        eventError: 0.01,
+        retryAfterSeconds: 1,
+        seed: options.seed ?? 1,
+      });
 
     let accepted = 0;
     for (let done = 0, chunk = 0; done < options.events; chunk++) {

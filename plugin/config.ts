@@ -10,6 +10,9 @@ export interface AmazonDspConfig {
   client_id?: string;
   client_secret?: string;
   refresh_token?: string;
+  manager_account_id?: string;
+  api_token?: string;
+  data_set_id?: string;
   region?: Region;
   data_set_name?: string;
   default_country?: string;

@@ -86,5 +86,9 @@ export const HEADERS = {
   clientId: 'Amazon-Ads-ClientId',
   legacyClientId: 'Amazon-Advertising-API-ClientId',
   accountId: 'Amazon-Ads-AccountId',
+  /** Replaces Amazon-Ads-AccountId when events go to a manager account (SPEC ManagerAccountIdHeaderOptional). */
+  managerAccountId: 'Amazon-Ads-Manager-AccountId',
+  /** Replaces Authorization and Amazon-Ads-ClientId with an API token bound to a dataset (GTM, events-api.md §2). */
+  apiToken: 'Amazon-Advertising-API-Token',
   requestId: 'x-amzn-requestid',
 } as const;

@@ -86,6 +86,7 @@ export class Destination {
       defaultCurrency: installation.profile.currencyCode ?? config.default_currency,
       consentDefault: config.consent_default ?? 'geo_only',
       dataSetName: config.data_set_name,
+      dataSetId: config.data_set_id,
       limitedDataUse: config.limited_data_use,
       gppOptsOut: this.tables.gppOptsOut,
     };

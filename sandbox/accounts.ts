@@ -39,6 +39,16 @@ export interface SandboxAccount {
   staticAccessTokens: string[];
   /** A token of this account is refused with 403 on DSP calls (no Events Manager access). */
   forbidden?: boolean;
+  /**
+   * Manager accounts (`amzn1.ads1.ma1.…`, sent as Amazon-Ads-Manager-AccountId in place of an advertiser:
+   * events-api.md §2) and the DSP advertisers each manages.
+   */
+  managerAccounts?: Array<{ managerAccountId: string; dspAdvertiserIds: string[] }>;
+  /**
+   * API tokens (`amzn_ads|…`, sent as Amazon-Advertising-API-Token in place of Bearer and client id: §2), each
+   * bound to one manager account and one dataset, whose id every event must carry as `dataSetId`.
+   */
+  apiTokens?: Array<{ token: string; managerAccountId: string; dataSetId: string }>;
   profiles: SandboxProfile[];
   advertiserAccounts: Array<{
     advertiserAccountId: string;
@@ -140,6 +150,16 @@ export const TEST_ACCOUNT: SandboxAccount = {
       },
     },
   ],
+  managerAccounts: [
+    { managerAccountId: 'amzn1.ads1.ma1.sandboxtest', dspAdvertiserIds: ['4728736040201', '6100000000001'] },
+  ],
+  apiTokens: [
+    {
+      token: 'amzn_ads|sandbox-test-api-token',
+      managerAccountId: 'amzn1.ads1.ma1.sandboxtest',
+      dataSetId: 'amzn1.adm.ds1.evnt1.sandboxtest',
+    },
+  ],
   advertiserAccounts: [
     {
       advertiserAccountId: 'amzn1.ads-account.g.sandboxtest0001',
@@ -170,6 +190,22 @@ export const TEST_ACCOUNT: SandboxAccount = {
         },
       ],
     },
+    {
+      // Not global: the query with isGlobalAccountFilter include [true] does not list it.
+      advertiserAccountId: 'amzn1.ads-account.g.sandboxtestlocal',
+      displayName: 'Test Goods Local',
+      currencyCode: 'USD',
+      isGlobalAccount: false,
+      alternateIds: [
+        {
+          countryCode: 'US',
+          region: 'NA',
+          profileId: '2000000001',
+          entityId: 'ENTITYTESTLOCAL',
+          dspAdvertiserId: '6100000000001',
+        },
+      ],
+    },
   ],
 };
 
@@ -188,7 +224,11 @@ export const FORBIDDEN_ACCOUNT: SandboxAccount = {
 export const SANDBOX_ACCOUNTS: readonly SandboxAccount[] = [DEMO_ACCOUNT, TEST_ACCOUNT, FORBIDDEN_ACCOUNT];
 
 /** The install config keys for an account, the way `sandbox` prints them. */
-export function credentialsOf(account: SandboxAccount, profileIndex = 0): Record<string, string> {
+export function credentialsOf(
+  account: SandboxAccount,
+  profileIndex = 0,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const profile = account.profiles[profileIndex]!;
   return {
     advertiser_id: profile.accountInfo.id,
@@ -197,5 +237,6 @@ export function credentialsOf(account: SandboxAccount, profileIndex = 0): Record
     client_id: account.clientId,
     client_secret: account.clientSecret,
     refresh_token: account.refreshToken,
+    ...extra,
   };
 }

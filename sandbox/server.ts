@@ -366,11 +366,17 @@ export class Sandbox {
         code: 'BAD_REQUEST',
         message: `Invalid request: ${validate.errors?.[0]?.message ?? ''}`,
       });
-    const { maxResults = 100, nextToken } = body as { maxResults?: number; nextToken?: string };
+    const {
+      maxResults = 100,
+      nextToken,
+      isGlobalAccountFilter,
+    } = body as { maxResults?: number; nextToken?: string; isGlobalAccountFilter?: { include?: boolean[] } };
+    // SPEC QueryAdvertiserAccountRequest: the filter lists which isGlobalAccount values to return.
+    const include = isGlobalAccountFilter?.include;
+    const listed = account.advertiserAccounts.filter((a) => !include || include.includes(a.isGlobalAccount));
     const start = nextToken ? Number(nextToken) : 0;
-    const page = account.advertiserAccounts.slice(start, start + maxResults);
-    const next =
-      start + maxResults < account.advertiserAccounts.length ? String(start + maxResults) : undefined;
+    const page = listed.slice(start, start + maxResults);
+    const next = start + maxResults < listed.length ? String(start + maxResults) : undefined;
     reply(200, { advertiserAccounts: page, ...(next ? { nextToken: next } : {}) });
   }
 
@@ -380,24 +386,49 @@ export class Sandbox {
     body: { text: string; bytes: number },
     reply: Reply,
   ): void {
-    const account = this.authenticate(req, 'v1', reply);
-    if (!account) return;
-    const accountId = header(req, 'Amazon-Ads-AccountId');
+    const caller = this.eventsCaller(req, reply);
+    if (!caller) return;
+    const { account, dataSetId } = caller;
+    const managerId = header(req, 'Amazon-Ads-Manager-AccountId');
+    const accountId = managerId ?? header(req, 'Amazon-Ads-AccountId');
     if (!accountId)
-      return reply(400, { code: 'BAD_REQUEST', message: 'Missing required header Amazon-Ads-AccountId' });
+      return reply(400, {
+        code: 'BAD_REQUEST',
+        message: 'Missing required header Amazon-Ads-AccountId (or Amazon-Ads-Manager-AccountId)',
+      });
     if (account.forbidden)
       return reply(403, {
         code: 'FORBIDDEN',
         message: 'Access denied: event_manager_edit permission is required',
       });
-    const alternates = account.advertiserAccounts
-      .flatMap((a) => a.alternateIds)
-      .filter((alt) => alt.dspAdvertiserId === accountId);
-    if (alternates.length === 0)
-      return reply(403, { code: 'FORBIDDEN', message: 'Access denied to this advertiser account' });
-    // Inferred, not stated by Amazon (events-api.md §2 names the hosts per region): only with tagRules.
-    if (this.options.tagRules && region && !alternates.some((alt) => alt.region === region)) {
-      return reply(404, { code: 'NOT_FOUND', message: `Advertiser account not found in region ${region}` });
+    if (managerId !== undefined) {
+      // events-api.md §2: the manager account replaces the advertiser; an API token is bound to one.
+      const manager = account.managerAccounts?.find((m) => m.managerAccountId === managerId);
+      if (!manager || (caller.managerAccountId !== undefined && caller.managerAccountId !== managerId))
+        return reply(403, { code: 'FORBIDDEN', message: 'Access denied to this manager account' });
+    } else {
+      if (caller.managerAccountId !== undefined)
+        return reply(400, {
+          code: 'BAD_REQUEST',
+          message: 'An API token sends events for its manager account: use Amazon-Ads-Manager-AccountId',
+        });
+      // Amazon-Ads-AccountId: the numeric DSP advertiser id, or the advertiser account id (amzn1.ads-account.g…).
+      const accounts = account.advertiserAccounts.filter(
+        (a) =>
+          a.advertiserAccountId === accountId ||
+          a.alternateIds.some((alt) => alt.dspAdvertiserId === accountId),
+      );
+      if (accounts.length === 0)
+        return reply(403, { code: 'FORBIDDEN', message: 'Access denied to this advertiser account' });
+      const regions = accounts.flatMap((a) =>
+        a.alternateIds.filter(
+          (alt) => a.advertiserAccountId === accountId || alt.dspAdvertiserId === accountId,
+        ),
+      );
+      // Inferred, not stated by Amazon (events-api.md §2 names the hosts per region): only with tagRules.
+      if (this.options.tagRules && region && !regions.some((alt) => alt.region === region)) {
+        return reply(404, { code: 'NOT_FOUND', message: `Advertiser account not found in region ${region}` });
+      }
     }
     const type = header(req, 'content-type') ?? '';
     if (!/^application\/(json|vnd\.dspconversioneventimport\.v1\+json)\b/.test(type)) {
@@ -429,6 +460,13 @@ export class Sandbox {
     const error: Array<{ index: number; errors: SandboxEventError[] }> = [];
     events.forEach((event, index) => {
       const errors = validateEvent(event, index, now, this.options.tagRules);
+      const eventDataSet = (event as { dataSetId?: unknown } | null)?.dataSetId;
+      if (dataSetId !== undefined && eventDataSet !== dataSetId)
+        errors.push({
+          code: 'FIELD_VALUE_IS_INVALID',
+          message: 'dataSetId must be the dataset the API token is bound to',
+          fieldLocation: `events[${index}].dataSetId`,
+        });
       if (errors.length === 0 && this.chaos.eventError && this.random() < this.chaos.eventError) {
         errors.push({
           code: 'FIELD_VALUE_IS_INVALID',
@@ -446,6 +484,27 @@ export class Sandbox {
     this.counters.eventsAccepted += success.length;
     this.counters.eventsRejected += error.length;
     reply(207, { success, error });
+  }
+
+  /**
+   * Who sends events: an API token (Amazon-Advertising-API-Token, in place of Bearer and client id, bound to a
+   * manager account and a dataset), or a bearer token with its client id.
+   */
+  private eventsCaller(
+    req: IncomingMessage,
+    reply: Reply,
+  ): { account: SandboxAccount; managerAccountId?: string; dataSetId?: string } | undefined {
+    const apiToken = header(req, 'Amazon-Advertising-API-Token');
+    if (apiToken === undefined) {
+      const account = this.authenticate(req, 'v1', reply);
+      return account ? { account } : undefined;
+    }
+    for (const account of SANDBOX_ACCOUNTS) {
+      const bound = account.apiTokens?.find((t) => t.token === apiToken);
+      if (bound) return { account, managerAccountId: bound.managerAccountId, dataSetId: bound.dataSetId };
+    }
+    reply(401, { code: 'UNAUTHORIZED', message: 'Not authorized: the API token is invalid or revoked' });
+    return undefined;
   }
 
   private store(accountId: string, event: Record<string, unknown>, now: number): void {

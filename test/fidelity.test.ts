@@ -1,5 +1,6 @@
 import { startSandbox } from '../sandbox/index.js';
-import { DEMO_ACCOUNT } from '../sandbox/accounts.js';
+import { DEMO_ACCOUNT, TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
+import { startHarness, type Harness } from './support/plugin-harness.js';
 import { amazonEvent } from './support/amazon-events.js';
 import { GppModel } from '@iabgpp/cmpapi';
 import { PIPELINE_KEY, startHost, SEED_INSTALL } from './support/host-harness.js';
@@ -341,5 +342,134 @@ describe('6. limited data use per event: Global Privacy Control and US GPP opt-o
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('8. accounts: both advertiser id forms, non-global advertisers, manager accounts, API tokens', () => {
+  let p: Harness;
+  beforeEach(async () => {
+    p = await startHarness();
+  });
+  afterEach(() => p.close());
+  const recent = () => new Date(Date.now() - 60_000).toISOString();
+  const purchaseFor = (id: string) => seedWith({ timestamp: recent(), properties: { transaction_id: id } });
+  const eventsRequests = () => p.sandbox.requests.filter((r) => r.path.endsWith('/create/events'));
+  const send = async (config: Record<string, string>, id: string) => {
+    const installation = await p.destination.install({ variant: 'default', config });
+    const result = p.destination.transform(purchaseFor(id), installation);
+    if (result.status !== 'ok') throw new Error(JSON.stringify(result));
+    const report = await p.destination.deliver([{ id: 'x', event: result.event }], installation);
+    return { installation, report, result };
+  };
+
+  test('the sandbox takes the advertiser account id (amzn1.ads-account.g…) as Amazon-Ads-AccountId too', async () => {
+    const body = JSON.stringify({ events: [amazonEvent(1)] });
+    const headers = (accountId: string) => ({
+      authorization: `Bearer ${TEST_ACCOUNT.staticAccessTokens[0]}`,
+      'Amazon-Ads-ClientId': TEST_ACCOUNT.clientId,
+      'Amazon-Ads-AccountId': accountId,
+      'content-type': 'application/json',
+    });
+    for (const id of ['4728736040201', 'amzn1.ads-account.g.sandboxtest0001'])
+      expect(
+        (
+          await fetch(`${p.sandbox.url}/adsApi/v1/create/events`, {
+            method: 'POST',
+            headers: headers(id),
+            body,
+          })
+        ).status,
+      ).toBe(207);
+  });
+
+  test('a numeric advertiser the global query does not list is installed with a warning, and delivers', async () => {
+    const { installation, report } = await send(
+      credentialsOf(TEST_ACCOUNT, 0, { advertiser_id: '6100000000001' }),
+      'LOCAL-1',
+    );
+    expect(installation.advertiser.accountId).toBe('6100000000001');
+    expect(installation.warnings).toContainEqual(expect.stringContaining('could not be looked up'));
+    expect(report.outcomes).toEqual([{ id: 'x', status: 'delivered' }]);
+    expect(p.sandbox.accepted.has('6100000000001:LOCAL-1')).toBe(true);
+  });
+
+  test('an advertiser Amazon does not take is still NOT_FOUND', async () => {
+    await expect(
+      p.destination.install({
+        variant: 'default',
+        config: credentialsOf(TEST_ACCOUNT, 0, { advertiser_id: '1111111111111' }),
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('a manager account: events go with Amazon-Ads-Manager-AccountId instead of the advertiser', async () => {
+    const config = credentialsOf(TEST_ACCOUNT, 0, { manager_account_id: 'amzn1.ads1.ma1.sandboxtest' });
+    const { report } = await send(config, 'MGR-1');
+    expect(report.outcomes).toEqual([{ id: 'x', status: 'delivered' }]);
+    const sent = eventsRequests().at(-1)!;
+    expect(sent.headers['amazon-ads-manager-accountid']).toBe('amzn1.ads1.ma1.sandboxtest');
+    expect(sent.headers['amazon-ads-accountid']).toBeUndefined();
+    expect(p.sandbox.accepted.has('amzn1.ads1.ma1.sandboxtest:MGR-1')).toBe(true);
+  });
+
+  test('a manager account the credentials cannot use is refused at install', async () => {
+    const config = credentialsOf(TEST_ACCOUNT, 0, { manager_account_id: 'amzn1.ads1.ma1.someoneelse' });
+    await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    });
+  });
+
+  test('an API token bound to a dataset: sent with the token, no Bearer or client id, dataSetId on each event', async () => {
+    const config = credentialsOf(TEST_ACCOUNT, 0, {
+      manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
+      api_token: 'amzn_ads|sandbox-test-api-token',
+      data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+    });
+    const { report, result } = await send(config, 'TOKEN-1');
+    expect(result.status === 'ok' && result.event.dataSetId).toBe('amzn1.adm.ds1.evnt1.sandboxtest');
+    expect(result.status === 'ok' && errorsAgainst('EventCreate', result.event)).toEqual([]);
+    expect(report.outcomes).toEqual([{ id: 'x', status: 'delivered' }]);
+    const sent = eventsRequests().at(-1)!;
+    expect(sent.headers['amazon-advertising-api-token']).toBe('amzn_ads|sandbox-test-api-token');
+    expect(sent.headers.authorization).toBeUndefined();
+    expect(sent.headers['amazon-ads-clientid']).toBeUndefined();
+    expect(p.logs.join('\n')).not.toContain('sandbox-test-api-token');
+  });
+
+  test.each([
+    [
+      'an API token Amazon does not know',
+      { api_token: 'amzn_ads|revoked', data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest' },
+      'AUTH_FAILED',
+    ],
+    [
+      'another dataset than the token is bound to',
+      { api_token: 'amzn_ads|sandbox-test-api-token', data_set_id: 'amzn1.adm.ds1.evnt1.other' },
+      undefined,
+    ],
+  ])('%s', async (_label, extra, installCode) => {
+    const config = credentialsOf(TEST_ACCOUNT, 0, {
+      manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
+      ...extra,
+    });
+    if (installCode) {
+      await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
+        code: installCode,
+      });
+      return;
+    }
+    const { report } = await send(config, 'TOKEN-2');
+    expect(report.outcomes[0]).toMatchObject({ status: 'rejected', fieldLocation: 'dataSetId' });
+  });
+
+  test('an API token needs its manager account and dataset: the config names what is missing', async () => {
+    const config = { ...credentialsOf(TEST_ACCOUNT, 0), api_token: 'amzn_ads|sandbox-test-api-token' };
+    await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      fields: expect.arrayContaining([
+        expect.objectContaining({ field: 'config.manager_account_id' }),
+        expect.objectContaining({ field: 'config.data_set_id' }),
+      ]),
+    });
   });
 });

@@ -31,8 +31,8 @@ describe('manifest.json and config.schema.json say the same thing', () => {
     },
   );
 
-  test('secrets are the writeOnly fields: access token, client secret, refresh token', () => {
-    expect([...SECRET_KEYS].sort()).toEqual(['access_token', 'client_secret', 'refresh_token']);
+  test('secrets are the writeOnly fields: access token, client secret, refresh token, API token', () => {
+    expect([...SECRET_KEYS].sort()).toEqual(['access_token', 'api_token', 'client_secret', 'refresh_token']);
   });
 
   test('the catalog entry is a server-side advertising integration keyed amazon_dsp', () => {

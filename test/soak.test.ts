@@ -14,3 +14,12 @@ test('a quick soak: 2,000 events through the host under 429s, 5xx, stalls, expir
   expect(result.statuses['429']).toBeGreaterThan(0);
   expect(result.token_requests).toBeGreaterThan(1);
 }, 90_000);
+
+test('tokens that last a second, renewed with refresh credentials: every event delivered, 0 lost', async () => {
+  const result = await soak({ events: 2_000, timeoutMs: 60_000, seed: 4, tokenTtlSeconds: 1, chaos: false });
+  expect(result.delivered).toBe(result.accepted);
+  expect(result.lost).toBe(0);
+  expect(result.duplicates).toBe(0);
+  expect(result.missing_at_amazon).toBe(0);
+  expect(result.token_requests).toBeGreaterThan(1);
+}, 90_000);

@@ -33,6 +33,34 @@ export interface AdvertiserAccount {
   alternateIds?: AlternateId[];
 }
 
+/**
+ * Where and as whom events are sent: the region host; a Bearer access token with the client id, or an API token
+ * (events-api.md §2); and the advertiser (Amazon-Ads-AccountId) or the manager account it is sent for.
+ */
+export interface EventsTarget {
+  host: string;
+  clientId: string;
+  apiToken: boolean;
+  account: { header: string; id: string };
+}
+
+/** The events target of an installation's config on a region host. */
+export function eventsTarget(
+  host: string,
+  clientId: string,
+  config: { manager_account_id?: string; api_token?: string },
+  advertiserId: string,
+): EventsTarget {
+  return {
+    host,
+    clientId,
+    apiToken: config.api_token !== undefined,
+    account: config.manager_account_id
+      ? { header: HEADERS.managerAccountId, id: config.manager_account_id }
+      : { header: HEADERS.accountId, id: advertiserId },
+  };
+}
+
 /** Who is calling: the region host, the LWA client id and the installation's tokens. */
 export interface CallContext {
   host: string;
@@ -109,23 +137,36 @@ export class AmazonAdsApi {
    * `POST /adsApi/v1/create/events` with a pre-serialised body. Returns Amazon's answer unclassified (the
    * delivery code reads it with `classifyEventsResponse`); throws `AmazonUnavailableError` when no answer came.
    */
-  async createEvents(
-    target: { host: string; clientId: string; accountId: string },
-    token: string,
-    body: string,
-  ): Promise<AmazonResponse> {
+  async createEvents(target: EventsTarget, token: string, body: string): Promise<AmazonResponse> {
+    const caller: Record<string, string> = target.apiToken
+      ? { [HEADERS.apiToken]: token }
+      : { authorization: `Bearer ${token}`, [HEADERS.clientId]: target.clientId };
     return this.send(
       `${target.host}${PATHS.createEvents}`,
       'POST',
       {
-        authorization: `Bearer ${token}`,
-        [HEADERS.clientId]: target.clientId,
-        [HEADERS.accountId]: target.accountId,
+        ...caller,
+        [target.account.header]: target.account.id,
         'content-type': 'application/json',
         accept: 'application/json',
       },
       body,
     );
+  }
+
+  /**
+   * Checks at install that Amazon takes events from these credentials for this account, without sending any:
+   * a request with an empty event list, which Amazon refuses (400, SPEC: 1 to 500 events) only once it has
+   * accepted the caller and the account (inferred: authentication comes first). Throws the typed error of
+   * any other answer.
+   */
+  async checkEventsAccess(target: EventsTarget, tokens: TokenProvider): Promise<void> {
+    const response = await authorisedCall(
+      tokens,
+      (token) => this.createEvents(target, token, '{"events":[]}'),
+      (r) => r.status === 401,
+    );
+    if (response.status !== 400) throw classifyFailure(response, this.clock.now());
   }
 
   /** Runs `call` with the installation's token (see `authorisedCall`); any answer but success is a typed error. */

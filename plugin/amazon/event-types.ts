@@ -65,4 +65,6 @@ export interface AmazonEvent {
   amazonAdEventKey?: string;
   arefMeasurementTokens?: string;
   partner?: string;
+  /** The dataset of an API token (events-api.md §2: GTM; not in SPEC EventCreate, which allows it). */
+  dataSetId?: string;
 }

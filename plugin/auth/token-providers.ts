@@ -15,6 +15,12 @@ export class TokenProviders {
     @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
   ) {}
 
+  /** What delivery sends with: the config's API token when it has one (never renewed), else `forConfig`. */
+  forDelivery(config: AmazonDspConfig): TokenProvider {
+    if (config.api_token === undefined) return this.forConfig(config);
+    return new TokenProvider(config.api_token, undefined, this.lwa, this.clock, this.secrets);
+  }
+
   /** A provider of the config's access token, renewing it when the config has refresh credentials. */
   forConfig(config: AmazonDspConfig): TokenProvider {
     return new TokenProvider(

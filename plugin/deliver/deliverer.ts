@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { HostSettings } from '../host-settings.js';
 import type { Installation } from '../installation.js';
 import type { DeliveryItem, DeliveryReport, EventOutcome, OutcomeCode, RequestRecord } from '../contracts.js';
-import { AmazonAdsApi } from '../amazon/ads-api.js';
+import { AmazonAdsApi, eventsTarget } from '../amazon/ads-api.js';
 import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-events.js';
 import type { AmazonResponse } from '../amazon/http.js';
 import { AuthError, errorMessage } from '../errors.js';
@@ -197,15 +197,9 @@ export class Deliverer {
     let response: AmazonResponse | undefined;
     let verdict: BatchVerdict;
     try {
-      response = await this.api.createEvents(
-        {
-          host: this.settings.regionHosts[this.installation.region],
-          clientId: this.installation.clientId,
-          accountId: this.installation.advertiser.accountId,
-        },
-        token,
-        batchBody(batch),
-      );
+      const { region, clientId, config, advertiser } = this.installation;
+      const target = eventsTarget(this.settings.regionHosts[region], clientId, config, advertiser.accountId);
+      response = await this.api.createEvents(target, token, batchBody(batch));
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
     } catch (error) {
       verdict = {

@@ -47,7 +47,7 @@ export class InstallationScopes {
   private scope(installation: Installation): { tokens: TokenProvider; deliverer: Deliverer } {
     const existing = this.scopes.get(installation.id);
     if (existing) return existing;
-    const tokens = this.tokenProviders.forConfig(installation.config);
+    const tokens = this.tokenProviders.forDelivery(installation.config);
     const limiter = this.limiter(installation.advertiser.accountId);
     const scope = { tokens, deliverer: this.newDeliverer(installation, tokens, limiter) };
     this.scopes.set(installation.id, scope);

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { SchemaRegistry } from '../schemas/schema-registry.js';
 import {
   AmazonAdsApi,
+  eventsTarget,
   type AdvertiserAccount,
   type AmazonProfile,
   type CallContext,
@@ -14,7 +15,7 @@ import {
 import type { TokenProvider } from '../auth/token-provider.js';
 import { TokenProviders } from '../auth/token-providers.js';
 import { ACCESS_TOKEN_LIFETIME_MS, COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
-import { NotFoundError, PluginError, errorMessage } from '../errors.js';
+import { AccessDeniedError, NotFoundError, PluginError, errorMessage } from '../errors.js';
 import { findVariant } from '../catalog/manifest.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import type { Installation } from '../installation.js';
@@ -68,9 +69,16 @@ export class Installer {
     const host = this.settings.regionHosts[region];
     const ctx: CallContext = { host, clientId: valid.clientId, tokens };
     const accounts = await this.api.listAdvertiserAccounts(ctx);
-    const advertiser = resolveAdvertiser(config.advertiser_id, region, accounts);
-
     const warnings: string[] = [];
+    const advertiser =
+      resolveAdvertiser(config.advertiser_id, region, accounts) ??
+      (await this.unlistedAdvertiser(config.advertiser_id, region, host, valid.clientId, tokens, warnings));
+    // A manager account or an API token is checked with Amazon as delivery will send with it.
+    if (config.manager_account_id !== undefined || config.api_token !== undefined) {
+      const target = eventsTarget(host, valid.clientId, config, advertiser.accountId);
+      await this.api.checkEventsAccess(target, this.tokenProviders.forDelivery(config));
+    }
+
     const installedAt = this.clock.now();
     const tokenExpiresBy = tokens.canRefresh
       ? undefined
@@ -111,6 +119,33 @@ export class Installer {
     };
   }
 
+  /**
+   * A numeric DSP advertiser id that the global account query does not list (a non-global account, say): it
+   * is installed when Amazon takes events for it, with a warning that it could not be looked up.
+   */
+  private async unlistedAdvertiser(
+    configured: string,
+    region: Region,
+    host: string,
+    clientId: string,
+    tokens: TokenProvider,
+    warnings: string[],
+  ): Promise<Omit<Installation['advertiser'], 'configured'>> {
+    const notFound = new NotFoundError(
+      `Advertiser ${configured} was not found among the DSP advertisers this access token can see in ${region}. ${troubleshooting('404')}`,
+    );
+    if (!/^\d+$/.test(configured)) throw notFound;
+    try {
+      await this.api.checkEventsAccess(eventsTarget(host, clientId, {}, configured), tokens);
+    } catch (error) {
+      throw error instanceof AccessDeniedError ? notFound : error;
+    }
+    warnings.push(
+      `Advertiser ${configured} is not among the global advertiser accounts this token can list, so its name and entity id could not be looked up; Amazon accepts events for it.`,
+    );
+    return { accountId: configured };
+  }
+
   /** Looks for the profile on the configured region's host, or on each region host in turn. */
   private async findProfile(
     valid: ValidInstallRequest,
@@ -137,12 +172,15 @@ export class Installer {
   }
 }
 
-/** Finds the configured advertiser (numeric DSP id or ENTITY id) among the accounts, in the given region. */
+/**
+ * Finds the configured advertiser (numeric DSP id or ENTITY id) among the accounts, in the given region;
+ * undefined when no account lists it, a NotFoundError when it belongs to another region.
+ */
 export function resolveAdvertiser(
   configured: string,
   region: Region,
   accounts: AdvertiserAccount[],
-): Omit<Installation['advertiser'], 'configured'> {
+): Omit<Installation['advertiser'], 'configured'> | undefined {
   const isEntity = configured.startsWith('ENTITY');
   const matches = accounts.flatMap((account) =>
     (account.alternateIds ?? [])
@@ -152,10 +190,10 @@ export function resolveAdvertiser(
   const inRegion = matches.find((m) => m.alt.region === region && m.alt.dspAdvertiserId);
   if (!inRegion) {
     const elsewhere = matches.find((m) => m.alt.region && m.alt.region !== region);
-    const reason = elsewhere
-      ? `Advertiser ${configured} belongs to the ${elsewhere.alt.region} region, but the profile is in ${region}.`
-      : `Advertiser ${configured} was not found among the DSP advertisers this access token can see in ${region}.`;
-    throw new NotFoundError(`${reason} ${troubleshooting('404')}`);
+    if (!elsewhere) return undefined;
+    throw new NotFoundError(
+      `Advertiser ${configured} belongs to the ${elsewhere.alt.region} region, but the profile is in ${region}. ${troubleshooting('404')}`,
+    );
   }
   return {
     accountId: inRegion.alt.dspAdvertiserId!,

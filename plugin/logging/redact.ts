@@ -14,6 +14,7 @@ const SENSITIVE_KEYS = new Set(
     'password',
     'secret',
     'api_key',
+    'api_token',
     'cookie',
     'set_cookie',
     'email',
@@ -38,6 +39,7 @@ const SENSITIVE_KEYS = new Set(
 const SENSITIVE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bBearer\s+[^\s"',}]+/gi, `Bearer ${REDACTED}`],
   [/\bAtz[ar]\|[^\s"',}]+/g, REDACTED],
+  [/\bamzn_ads\|[^\s"',}]+/g, REDACTED],
   [/\bamzn1\.oa2-cs\.[^\s"',}]+/g, REDACTED],
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[EMAIL]'],
 ];

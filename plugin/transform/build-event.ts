@@ -14,6 +14,8 @@ export interface Decided {
 /** What an installation adds to every event. */
 export interface EventDefaults {
   dataSetName?: string;
+  /** The dataset an API token is bound to, sent on every event (config `data_set_id`). */
+  dataSetId?: string;
   /** The currency of a purchase that carries none. */
   defaultCurrency?: string;
 }
@@ -87,6 +89,7 @@ export function buildAmazonEvent(
   if (typeof amazonAdEventKey === 'string') amazon.amazonAdEventKey = amazonAdEventKey;
   if (typeof arefMeasurementTokens === 'string') amazon.arefMeasurementTokens = arefMeasurementTokens;
   if (typeof partner === 'string') amazon.partner = partner;
+  if (defaults.dataSetId) amazon.dataSetId = defaults.dataSetId;
   return amazon;
 }
 

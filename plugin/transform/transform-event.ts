@@ -28,6 +28,7 @@ export interface TransformSettings {
   /** What an event without a consent signal carries outside the countries that require one (default geo_only). */
   consentDefault?: ConsentDefault;
   dataSetName?: string;
+  dataSetId?: string;
   /** Every event of the installation with LIMITED_DATA_USE (the config's `limited_data_use`). */
   limitedDataUse?: boolean;
   /** Does a GPP string opt out of sale or sharing in a US section? (TransformTables: decoded once each) */
