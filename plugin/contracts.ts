@@ -54,7 +54,7 @@ export interface DeliveryItem {
 
 /** The plugin's own codes in delivery outcomes: why an event was rejected or is to be retried. */
 export type DeliveryCode =
-  /** Amazon refused the credentials (401, or Login with Amazon refused to renew them): reconnect. */
+  /** Amazon refused credentials the plugin cannot renew (a retry: the events wait for a reconnect). */
   | 'AUTH_FAILED'
   /** 403: the token lacks a scope or the account lacks DSP access. */
   | 'ACCESS_DENIED'
@@ -111,6 +111,6 @@ export interface RequestRecord {
 export interface DeliveryReport {
   outcomes: EventOutcome[];
   requests: RequestRecord[];
-  /** True when Amazon refused the credentials for good: the host should ask the operator to reconnect. */
+  /** True when Amazon refused credentials the plugin cannot renew: the host should ask the operator to reconnect. */
   needsReconnect: boolean;
 }

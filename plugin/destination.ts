@@ -102,7 +102,8 @@ export class Destination {
    *
    * @returns one outcome per item, in the same order (`delivered`, `rejected` with Amazon's code, message and
    *   field, or `retry`), the requests made (for the Delivery Log) and `needsReconnect` when Amazon refused
-   *   the credentials for good.
+   *   credentials the plugin cannot renew: those events come back as `retry` `AUTH_FAILED`, to wait for the
+   *   operator to reconnect rather than be rejected.
    * @throws never for Amazon's answers or network failures: those are outcomes.
    */
   deliver(items: readonly DeliveryItem[], installation: Installation): Promise<DeliveryReport> {
