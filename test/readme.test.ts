@@ -38,21 +38,23 @@ describe('the README', () => {
     ].map((m) => m[1]!);
     expect(linked.length + named.length).toBeGreaterThan(10);
     const missing = [...linked, ...named].filter(
-      (p) => !existsSync(join(PACKAGE_ROOT, p.replace(/\/$/, ''))),
+      (p) => !existsSync(join(PACKAGE_ROOT, p.replace(/#.*$/, '').replace(/\/$/, ''))),
     );
     expect(missing).toEqual([]);
   });
 
-  test.each(['docs/architecture.md', 'docs/performance.md', 'plugin/transform/compile/README.md'])(
-    '%s links only to files a clone has',
-    (doc) => {
-      const text = readFileSync(join(PACKAGE_ROOT, doc), 'utf8');
-      expect(text).not.toContain('../shared');
-      const links = [...text.matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((m) => m[1]!);
-      const missing = links.filter((l) => !existsSync(join(PACKAGE_ROOT, dirname(doc), l)));
-      expect(missing).toEqual([]);
-    },
-  );
+  test.each([
+    'docs/architecture.md',
+    'docs/performance.md',
+    'docs/blueprints.md',
+    'plugin/transform/compile/README.md',
+  ])('%s links only to files a clone has', (doc) => {
+    const text = readFileSync(join(PACKAGE_ROOT, doc), 'utf8');
+    expect(text).not.toContain('../shared');
+    const links = [...text.matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((m) => m[1]!);
+    const missing = links.filter((l) => !existsSync(join(PACKAGE_ROOT, dirname(doc), l.replace(/#.*$/, ''))));
+    expect(missing).toEqual([]);
+  });
 
   test("its install call is the seed's, and the banner prints the same", () => {
     const body = /-d '(\{"name":"Amazon DSP Events"[^']*)'/.exec(README)?.[1];
@@ -66,10 +68,13 @@ describe('the README', () => {
     expect(printed).toContain(`-d '${body}'`);
   });
 
-  test('its custom_events example is a valid config', () => {
-    const example = codeBlocks('json')
+  test('the custom_events example of docs/blueprints.md is a valid config', () => {
+    const doc = readFileSync(join(PACKAGE_ROOT, 'docs/blueprints.md'), 'utf8');
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
       .map((b) => JSON.parse(b) as Record<string, unknown>)
       .find((b) => b.custom_events);
+    expect(example).toBeDefined();
     expect(new SchemaRegistry().validate('config', { ...SEED_INSTALL.config, ...example }, 'config')).toEqual(
       [],
     );
