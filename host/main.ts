@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import {
   createLogger,
   errorMessage,
+  SecretRegistry,
   hostSettingsFromEnv,
   regionHostsFromBase,
   type HostSettings,
@@ -26,6 +27,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const tokens = storedTokens(dataDir, env);
   const live = env.SIGNAL_AMAZON === 'live';
+  // One registry for the plugin and the host's logger: a token the plugin learns is scrubbed from every line.
+  const secrets = new SecretRegistry();
   let sandbox: Sandbox | undefined;
   let amazon: HostSettings;
   if (live) {
@@ -50,7 +53,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     adminToken: tokens.admin,
     pipelineKey: tokens.pipeline,
     amazon,
-    logger: createLogger({ level: env.LOG_LEVEL ?? 'warn' }),
+    logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
+    secrets,
     worker: {
       retry: {
         maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_WORKER_SETTINGS.retry.maxAttempts,

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDestination, type DeliverySettings, type HostSettings, type Logger } from '../plugin/index.js';
+import {
+  createDestination,
+  type DeliverySettings,
+  type HostSettings,
+  type Logger,
+  type SecretRegistry,
+} from '../plugin/index.js';
 import { openDatabase, type Db } from './store/database.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
 import { DeliveriesRepo } from './store/deliveries-repo.js';
@@ -34,6 +40,8 @@ export interface SignalHostOptions {
   delivery?: Partial<DeliverySettings>;
   worker?: Partial<WorkerSettings>;
   logger?: Logger;
+  /** Secret values the plugin learns (tokens); give the same registry to `logger` so the host's lines scrub them too. */
+  secrets?: SecretRegistry;
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -59,7 +67,12 @@ export class SignalHost {
     const o = this.options;
     const now = () => Date.now();
     this.db = openDatabase(o.dataDir);
-    const destination = createDestination({ hostSettings: o.amazon, delivery: o.delivery, logger: o.logger });
+    const destination = createDestination({
+      hostSettings: o.amazon,
+      delivery: o.delivery,
+      logger: o.logger,
+      secrets: o.secrets,
+    });
     const integrations = new IntegrationsRepo(this.db);
     this.deliveries = new DeliveriesRepo(this.db);
     const { deliveries } = this;

@@ -1,5 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { parseJsonLossless } from '../../plugin/amazon/lossless-json.js';
+
+/**
+ * On every answer of the host: the page loads only its own files and cannot be framed, browsers take types as
+ * sent, and no URL leaks in a Referer.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
 
 /** A request as a route handler sees it. */
 export interface Request {
@@ -41,7 +53,11 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   });
 }
 
-/** Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 when it is not JSON. */
+/**
+ * Reads and parses a JSON body of at most `limit` bytes: 413 above it, 400 when it is not JSON. Integers of 16
+ * or more digits are kept as their exact text (JSON.parse would round those beyond 2^53, so two order ids could
+ * become one).
+ */
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -55,7 +71,7 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   if (text.trim() === '') return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonLossless(text);
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON.');
   }
@@ -121,8 +137,10 @@ export class Router {
     return (raw, res) => {
       const url = new URL(raw.url ?? '/', 'http://host');
       const method = raw.method ?? 'GET';
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
       const matches = this.routes.filter((r) => r.pattern.test(url.pathname));
-      const route = matches.find((r) => r.method === method);
+      // HEAD answers as GET does; Node sends no body for it.
+      const route = matches.find((r) => r.method === (method === 'HEAD' ? 'GET' : method));
       const handle = async (): Promise<void> => {
         if (!route) {
           throw matches.length > 0
@@ -136,7 +154,7 @@ export class Router {
             method,
             path: url.pathname,
             query: url.searchParams,
-            params: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])),
+            params: pathParams(route.names, m),
             headers: raw.headers,
             body: () => (parsed ??= readJson(raw, bodyLimit)),
             raw,
@@ -151,6 +169,29 @@ export class Router {
       });
     };
   }
+}
+
+/**
+ * The path's parameters, each decoded when a handler reads it, so a malformed one (`%E0%A4%A`) is a 400 that
+ * comes after the handler's authentication, not a 500 before it.
+ */
+function pathParams(names: string[], match: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  names.forEach((name, i) => {
+    Object.defineProperty(params, name, {
+      enumerable: true,
+      get: () => {
+        try {
+          return decodeURIComponent(match[i + 1]!);
+        } catch {
+          throw new HttpError(400, 'invalid_request', `The ${name} in the path is not valid URL encoding.`, [
+            { field: name, message: 'is not valid URL encoding' },
+          ]);
+        }
+      },
+    });
+  });
+  return params;
 }
 
 /** `?limit=` within 1..max (default `fallback`); a 400 otherwise. */

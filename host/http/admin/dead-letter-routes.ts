@@ -26,16 +26,25 @@ export const deadLetterRoutes: AdminRoutes = (router, ctx) => {
     .on('POST', '/v1/admin/integrations/:id/dead-letters/replay', async (req, res) => {
       ctx.auth(req);
       const row = ctx.integration(req.params.id!);
-      const body = ((await req.body()) ?? {}) as { ids?: unknown };
-      if (
-        body.ids !== undefined &&
-        !(Array.isArray(body.ids) && body.ids.every((i) => Number.isInteger(i)))
-      ) {
+      const body = (await req.body()) ?? {};
+      // Nothing, {}, or {"ids": [...]}: a body of another shape ([1], say) must not replay everything.
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new HttpError(400, 'invalid_request', 'The body must be {"ids": [...]} or empty.');
+      const unknown = Object.keys(body).filter((k) => k !== 'ids');
+      if (unknown.length > 0)
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `Unknown fields: ${unknown.join(', ')}.`,
+          unknown.map((field) => ({ field, message: 'is not a known field' })),
+        );
+      const { ids } = body as { ids?: unknown };
+      if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => Number.isInteger(i)))) {
         throw new HttpError(400, 'invalid_request', 'ids must be a list of dead letter ids.', [
           { field: 'ids', message: 'must be a list of integers' },
         ]);
       }
-      const replayed = ctx.deliveries.replay(row.id, body.ids as number[] | undefined, ctx.iso());
+      const replayed = ctx.deliveries.replay(row.id, ids as number[] | undefined, ctx.iso());
       ctx.integrations.setNeedsReconnect(row.id, false);
       sendJson(res, 200, { replayed: replayed.length, ids: replayed });
     });
