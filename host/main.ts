@@ -14,6 +14,8 @@ import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';
 import { stopRequested, stopWithin } from './stop-request.js';
+import { rotateKey } from './rotate-key.js';
+import { loadSecretKey } from './store/secret-box.js';
 
 /** How long a stop may take, in-flight deliveries included, before the process exits anyway. */
 const STOP_DEADLINE_MS = 10_000;
@@ -22,9 +24,11 @@ const STOP_DEADLINE_MS = 10_000;
  * `npm start`: the reference host on the embedded default. Management API on 8084, ingestion on 8080 and,
  * unless `SIGNAL_AMAZON=live`, the project's Amazon Ads API sandbox standing in for Amazon.
  */
-async function main(env: NodeJS.ProcessEnv): Promise<void> {
+async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   const dataDir = resolve(env.SIGNAL_DATA_DIR ?? '.data');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (args[0] === 'rotate-key') return rotateKey(dataDir, env, process.stdout);
+  if (args.length > 0) throw new Error(`unknown command ${args[0]}; the host takes none, or rotate-key`);
   const tokens = storedTokens(dataDir, env);
   const live = env.SIGNAL_AMAZON === 'live';
   // One registry for the plugin and the host's logger: a token the plugin learns is scrubbed from every line.
@@ -45,8 +49,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
       requestTimeoutMs: positive(env.AMAZON_REQUEST_TIMEOUT_MS) ?? 10_000,
     };
   }
+  const key = env.SIGNAL_SECRET_KEY ? loadSecretKey(dataDir, env).key : undefined;
   const host = await new SignalHost({
     dataDir,
+    secretKey: key,
     adminPort: Number(env.SIGNAL_ADMIN_PORT ?? 8084),
     ingestPort: Number(env.SIGNAL_INGEST_PORT ?? 8080),
     host: env.SIGNAL_BIND ?? '127.0.0.1',
@@ -110,7 +116,7 @@ function storedTokens(
   return { admin, pipeline, generated };
 }
 
-main(process.env).catch((error: unknown) => {
+main(process.env, process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`The host could not start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

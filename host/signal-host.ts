@@ -9,6 +9,7 @@ import {
 } from '../plugin/index.js';
 import { openDatabase, type Db } from './store/database.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
+import { loadSecretKey, SecretBox } from './store/secret-box.js';
 import { DeliveriesRepo } from './store/deliveries-repo.js';
 import { DeliveryLogRepo } from './store/delivery-log-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -40,6 +41,8 @@ export interface SignalHostOptions {
   delivery?: Partial<DeliverySettings>;
   worker?: Partial<WorkerSettings>;
   logger?: Logger;
+  /** The key secrets are encrypted with at rest (32 bytes); default: the data directory's `secret.key`. */
+  secretKey?: Buffer;
   /** Secret values the plugin learns (tokens); give the same registry to `logger` so the host's lines scrub them too. */
   secrets?: SecretRegistry;
   /** Extra admin routes (the web page is mounted here). */
@@ -73,7 +76,10 @@ export class SignalHost {
       logger: o.logger,
       secrets: o.secrets,
     });
-    const integrations = new IntegrationsRepo(this.db);
+    const box = new SecretBox(o.secretKey ?? loadSecretKey(o.dataDir, {}).key);
+    const integrations = new IntegrationsRepo(this.db, box);
+    // Secrets stored before they were encrypted are sealed now.
+    if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
     this.deliveries = new DeliveriesRepo(this.db);
     const { deliveries } = this;
     const deliveryLog = new DeliveryLogRepo(this.db);

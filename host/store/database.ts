@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Db = Database.Database;
@@ -66,11 +66,20 @@ CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integrat
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-/** Opens (and creates) the host's SQLite database in the data directory, in WAL mode. */
+/**
+ * Opens (and creates) the host's SQLite database in the data directory, in WAL mode. The directory is 0700 and
+ * the database 0600 before WAL starts, so SQLite gives its -wal and -shm files the same mode: no other user of
+ * the machine can read events or secrets.
+ */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'signal-host.db'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const file = join(dataDir, 'signal-host.db');
+  const db = new Database(file);
+  chmodSync(file, 0o600);
   db.pragma('journal_mode = WAL');
+  // A database made before these modes were set keeps WAL files of its old mode: tighten them too.
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
   // FULL: an event answered 2xx is on disk even after a power loss (NORMAL in WAL mode may lose the last
   // transactions); the cost is one more fsync per commit.
   db.pragma('synchronous = FULL');

@@ -1,6 +1,7 @@
 import type { Installation } from '../../plugin/index.js';
 import type { Db } from './database.js';
 import { newId } from '../ids.js';
+import { isSealed, mapSecrets, withoutSecrets, type SecretBox } from './secret-box.js';
 
 export interface IntegrationRow {
   id: string;
@@ -25,9 +26,32 @@ export interface RevisionRow {
   created_at: string;
 }
 
-/** Installed integrations (templates) and their immutable revisions. Secrets are stored; callers mask them. */
+/**
+ * Installed integrations (templates) and their immutable revisions. Secrets are stored encrypted (`SecretBox`)
+ * and opened only in the installation a row hands out, for delivery; callers mask them for any view. A deleted
+ * integration loses its secrets at once.
+ */
 export class IntegrationsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private box: SecretBox,
+  ) {}
+
+  /** The installation as stored: its config's secrets sealed. */
+  private sealed(installation: Installation): string {
+    return JSON.stringify({
+      ...installation,
+      config: mapSecrets(installation.config, (v) => this.box.seal(v)),
+    });
+  }
+
+  /** A row with its installation's secrets opened. */
+  private opened<T extends IntegrationRow | undefined>(row: T): T {
+    if (!row) return row;
+    const installation = JSON.parse(row.installation) as Installation;
+    const config = mapSecrets(installation.config, (v) => this.box.open(v));
+    return { ...row, installation: JSON.stringify({ ...installation, config }) };
+  }
 
   create(
     name: string,
@@ -43,7 +67,7 @@ export class IntegrationsRepo {
           `INSERT INTO integrations (id, name, vendor, catalog_vendor_key, catalog_variant_key, enabled, current_revision_id, installation, created_at, updated_at)
            VALUES (?, ?, 'amazon', 'amazon_dsp', ?, 1, ?, ?, ?, ?)`,
         )
-        .run(id, name, variant, revisionId, JSON.stringify(installation), now, now);
+        .run(id, name, variant, revisionId, this.sealed(installation), now, now);
       this.insertRevision(revisionId, id, 1, installation, now);
     })();
     return { integration: this.get(id)!, revision: this.revision(revisionId)! };
@@ -61,7 +85,7 @@ export class IntegrationsRepo {
         .prepare(
           'UPDATE integrations SET current_revision_id = ?, installation = ?, catalog_variant_key = ?, needs_reconnect = 0, updated_at = ? WHERE id = ?',
         )
-        .run(revisionId, JSON.stringify(installation), installation.variant, now, id);
+        .run(revisionId, this.sealed(installation), installation.variant, now, id);
     })();
     return this.revision(revisionId)!;
   }
@@ -77,12 +101,21 @@ export class IntegrationsRepo {
       .prepare(
         'INSERT INTO revisions (id, integration_id, revision_number, config, delivery_mode, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(id, integrationId, n, JSON.stringify(installation.config), 'server_side', now);
+      .run(
+        id,
+        integrationId,
+        n,
+        JSON.stringify(mapSecrets(installation.config, (v) => this.box.seal(v))),
+        'server_side',
+        now,
+      );
   }
 
   get(id: string): IntegrationRow | undefined {
-    return this.db.prepare('SELECT * FROM integrations WHERE id = ? AND deleted_at IS NULL').get(id) as
-      IntegrationRow | undefined;
+    return this.opened(
+      this.db.prepare('SELECT * FROM integrations WHERE id = ? AND deleted_at IS NULL').get(id) as
+        IntegrationRow | undefined,
+    );
   }
 
   revision(id: string): RevisionRow | undefined {
@@ -95,13 +128,16 @@ export class IntegrationsRepo {
       .prepare(
         'SELECT rowid, * FROM integrations WHERE deleted_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?',
       )
-      .all(after, limit) as Array<IntegrationRow & { rowid: number }>;
+      .all(after, limit)
+      .map((row) => this.opened(row as IntegrationRow & { rowid: number }));
   }
 
   all(): IntegrationRow[] {
-    return this.db
-      .prepare('SELECT * FROM integrations WHERE deleted_at IS NULL ORDER BY rowid')
-      .all() as IntegrationRow[];
+    return (
+      this.db
+        .prepare('SELECT * FROM integrations WHERE deleted_at IS NULL ORDER BY rowid')
+        .all() as IntegrationRow[]
+    ).map((row) => this.opened(row));
   }
 
   setEnabled(id: string, enabled: boolean, now: string): void {
@@ -118,9 +154,73 @@ export class IntegrationsRepo {
     this.db.prepare('UPDATE integrations SET needs_reconnect = ? WHERE id = ?').run(value ? 1 : 0, id);
   }
 
+  /** Marks the integration deleted and removes its secrets, from its installation and every revision. */
   delete(id: string, now: string): void {
-    this.db
-      .prepare('UPDATE integrations SET deleted_at = ?, enabled = 0, updated_at = ? WHERE id = ?')
-      .run(now, now, id);
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT installation FROM integrations WHERE id = ?').get(id) as
+        { installation: string } | undefined;
+      if (!row) return;
+      const installation = JSON.parse(row.installation) as Installation;
+      const kept = JSON.stringify({ ...installation, config: withoutSecrets(installation.config) });
+      this.db
+        .prepare(
+          'UPDATE integrations SET deleted_at = ?, enabled = 0, installation = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(now, kept, now, id);
+      for (const revision of this.db
+        .prepare('SELECT id, config FROM revisions WHERE integration_id = ?')
+        .all(id) as Array<{ id: string; config: string }>) {
+        const config = JSON.stringify(withoutSecrets(JSON.parse(revision.config) as object));
+        this.db.prepare('UPDATE revisions SET config = ? WHERE id = ?').run(config, revision.id);
+      }
+    })();
+  }
+
+  /**
+   * Every stored secret sealed under `next`: values sealed under the current key are opened and sealed again,
+   * values stored before encryption are sealed. One transaction; the box in use becomes `next`.
+   */
+  reseal(next: SecretBox): number {
+    let sealed = 0;
+    const change = (value: string): string => {
+      sealed++;
+      return next.seal(this.box.open(value));
+    };
+    this.db.transaction(() => {
+      for (const row of this.db.prepare('SELECT id, installation FROM integrations').all() as Array<{
+        id: string;
+        installation: string;
+      }>) {
+        const installation = JSON.parse(row.installation) as Installation;
+        const config = mapSecrets(installation.config, change);
+        this.db
+          .prepare('UPDATE integrations SET installation = ? WHERE id = ?')
+          .run(JSON.stringify({ ...installation, config }), row.id);
+      }
+      for (const row of this.db.prepare('SELECT id, config FROM revisions').all() as Array<{
+        id: string;
+        config: string;
+      }>) {
+        const config = mapSecrets(JSON.parse(row.config) as object, change);
+        this.db.prepare('UPDATE revisions SET config = ? WHERE id = ?').run(JSON.stringify(config), row.id);
+      }
+    })();
+    this.box = next;
+    return sealed;
+  }
+
+  /** Secrets stored before encryption existed, still in plain text (0 once `reseal` has run). */
+  plaintextSecrets(): number {
+    let n = 0;
+    for (const row of this.db.prepare('SELECT installation FROM integrations').all() as Array<{
+      installation: string;
+    }>) {
+      const { config } = JSON.parse(row.installation) as Installation;
+      mapSecrets(config, (v) => {
+        if (!isSealed(v)) n++;
+        return v;
+      });
+    }
+    return n;
   }
 }

@@ -1,4 +1,4 @@
-import { startHost, SEED_INSTALL, type HostHarness } from '../support/host-harness.js';
+import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
 
 let h: HostHarness;
 beforeEach(async () => {
@@ -167,13 +167,23 @@ describe('Management API', () => {
       'wishlist',
     ]);
 
-    // The access token was never sent again, yet the installation still delivers with it.
+    // The access token was never sent again, yet the installation still delivers with it (stored encrypted).
     const stored = h.host['db']
       .prepare('SELECT installation FROM integrations WHERE id = ?')
       .get(created.id) as {
       installation: string;
     };
-    expect(JSON.parse(stored.installation).config.access_token).toBe(SEED_INSTALL.config.access_token);
+    expect(JSON.parse(stored.installation).config.access_token).toMatch(/^enc:v1:/);
+    const eventId = (await h.ingest('/v1/t', purchase('MERGED-1'))).body.ids[0];
+    await h.waitFor(async () => {
+      const { data } = (await h.admin('/v1/admin/live-events')).body;
+      return (
+        data.some(
+          (e: { event_id: string; outcome: { status: string } }) =>
+            e.event_id === eventId && e.outcome.status === 'delivered',
+        ) || undefined
+      );
+    }, 'the event delivered with the kept token');
 
     const required = await patch({ advertiser_id: null });
     expect(required.status).toBe(400);
