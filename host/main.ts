@@ -16,6 +16,7 @@ import { banner } from './banner.js';
 import { stopRequested, stopWithin } from './stop-request.js';
 import { rotateKey } from './rotate-key.js';
 import { loadSecretKey } from './store/secret-box.js';
+import { parseRetention } from './pipeline/raw-retention.js';
 
 /** How long a stop may take, in-flight deliveries included, before the process exits anyway. */
 const STOP_DEADLINE_MS = 10_000;
@@ -61,6 +62,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     amazon,
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
     secrets,
+    rawRetentionMs: retention(env.SIGNAL_RAW_RETENTION),
     worker: {
       retry: {
         maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_WORKER_SETTINGS.retry.maxAttempts,
@@ -81,6 +83,14 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     await host.stop(STOP_DEADLINE_MS - 2_000);
     await sandbox?.close();
   });
+}
+
+/** `SIGNAL_RAW_RETENTION` (`7d`, `12h`, `0`…), or the default; a value that is none of these stops the start. */
+function retention(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = parseRetention(value);
+  if (ms === undefined) throw new Error(`SIGNAL_RAW_RETENTION must be like 7d, 12h, 30m or 0, not ${value}`);
+  return ms;
 }
 
 /** A positive number from the environment, or undefined when unset or not a positive number. */

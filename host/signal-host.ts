@@ -16,6 +16,7 @@ import { LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
 import { DeliveryWorker, type WorkerSettings } from './pipeline/delivery-worker.js';
 import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
+import { DEFAULT_RAW_RETENTION_MS, RawRetention } from './pipeline/raw-retention.js';
 import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
@@ -41,6 +42,8 @@ export interface SignalHostOptions {
   delivery?: Partial<DeliverySettings>;
   worker?: Partial<WorkerSettings>;
   logger?: Logger;
+  /** How long a raw event is kept once all its deliveries are final (default 7 days; 0: at once). */
+  rawRetentionMs?: number;
   /** The key secrets are encrypted with at rest (32 bytes); default: the data directory's `secret.key`. */
   secretKey?: Buffer;
   /** Secret values the plugin learns (tokens); give the same registry to `logger` so the host's lines scrub them too. */
@@ -60,6 +63,7 @@ export class SignalHost {
   private adminServer!: Server;
   private ingestServer!: Server;
   private worker!: DeliveryWorker;
+  private retention!: RawRetention;
   private readonly live = new LiveHub();
   adminUrl = '';
   ingestUrl = '';
@@ -83,7 +87,8 @@ export class SignalHost {
     this.deliveries = new DeliveriesRepo(this.db);
     const { deliveries } = this;
     const deliveryLog = new DeliveryLogRepo(this.db);
-    const intake = new Intake(destination, integrations, deliveries, this.live, now);
+    this.retention = new RawRetention(deliveries, o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS, now);
+    const intake = new Intake(destination, integrations, deliveries, this.live, this.retention, now);
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     this.worker = new DeliveryWorker(
       destination,
@@ -93,6 +98,7 @@ export class SignalHost {
       deliveryLog,
       this.live,
       settings,
+      this.retention,
       now,
     );
 
@@ -113,6 +119,7 @@ export class SignalHost {
     this.adminUrl = await listen(this.adminServer, o.adminPort, host);
     this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
     this.worker.start();
+    this.retention.start();
     return this;
   }
 
@@ -132,6 +139,7 @@ export class SignalHost {
    */
   async stop(graceMs = 8_000): Promise<void> {
     await close(this.ingestServer);
+    this.retention.stop();
     await this.worker.stop(graceMs);
     this.live.close();
     await close(this.adminServer);

@@ -12,6 +12,7 @@ import type { LiveHub } from './live-hub.js';
 import type { Intake } from './intake.js';
 import { liveEntry } from './live-view.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
+import type { RawRetention } from './raw-retention.js';
 
 /** Rejections that are about the installation, not the event: dead-lettered so they can be replayed after a fix. */
 const REPLAYABLE_REJECTIONS: ReadonlySet<OutcomeCode> = new Set<DeliveryCode>([
@@ -48,6 +49,7 @@ export class DeliveryWorker {
     private readonly log: DeliveryLogRepo,
     private readonly live: LiveHub,
     private readonly settings: WorkerSettings,
+    private readonly retention: RawRetention,
     private readonly now: () => number,
   ) {}
 
@@ -165,8 +167,9 @@ export class DeliveryWorker {
 
   private settle(settlements: Settlement[]): void {
     this.deliveries.settle(settlements, this.iso());
-    for (const row of this.deliveries.recentByIds(settlements.map((s) => s.id)))
-      this.live.publish('event', liveEntry(row));
+    const rows = this.deliveries.recentByIds(settlements.map((s) => s.id));
+    for (const row of rows) this.live.publish('event', liveEntry(row));
+    this.retention.changed(rows.map((r) => r.event_id));
   }
 
   private iso(): string {

@@ -4,6 +4,7 @@ import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-rep
 import type { LiveHub } from './live-hub.js';
 import { liveEntry } from './live-view.js';
 import { newId } from '../ids.js';
+import type { RawRetention } from './raw-retention.js';
 import { NO_INTEGRATION } from '../store/deliveries-repo.js';
 
 /**
@@ -21,6 +22,7 @@ export class Intake {
     private readonly integrations: IntegrationsRepo,
     private readonly deliveries: DeliveriesRepo,
     private readonly live: LiveHub,
+    private readonly retention: RawRetention,
     private readonly now: () => number,
   ) {}
 
@@ -37,6 +39,7 @@ export class Intake {
     });
     const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString());
     for (const row of this.deliveries.recentByIds(rowIds)) this.live.publish('event', liveEntry(row));
+    this.retention.changed(stored.map((s) => s.id));
     return stored.map((s) => s.id);
   }
 

@@ -23,7 +23,8 @@ export function liveEntry(
     integration_id: row.integration_id === NO_INTEGRATION ? null : row.integration_id,
     received_at: row.received_at,
     updated_at: row.updated_at,
-    input: redactValue(JSON.parse(row.payload)),
+    // An empty payload was deleted after the retention period (SIGNAL_RAW_RETENTION).
+    input: row.payload === '' ? null : redactValue(JSON.parse(row.payload)),
     amazon_payload: payloadForView(row.amazon_event),
     outcome: {
       status: row.status,

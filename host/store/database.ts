@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_queue ON deliveries (integration_id, status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
 CREATE TABLE IF NOT EXISTS delivery_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   integration_id TEXT NOT NULL,

@@ -317,14 +317,18 @@ function liveItem(entry) {
         'summary',
         {},
         el('span', { class: 'badge', text: o.status }),
-        ` ${entry.input.event ?? entry.input.name ?? entry.input.type} `,
+        ` ${entry.input ? (entry.input.event ?? entry.input.name ?? entry.input.type) : (entry.amazon_payload?.eventDescription?.name ?? '')} `,
         el('span', {
           class: 'muted',
           text: `${entry.event_id} · ${new Date(entry.updated_at).toLocaleTimeString()}${o.code ? ` · ${o.code}` : ''}`,
         }),
       ),
       el('h4', { text: 'Input (personal data redacted)' }),
-      el('pre', { text: JSON.stringify(entry.input, null, 2) }),
+      el('pre', {
+        text: entry.input
+          ? JSON.stringify(entry.input, null, 2)
+          : 'Deleted after the retention period (SIGNAL_RAW_RETENTION).',
+      }),
       el('h4', { text: 'Amazon payload (hashed values only)' }),
       el('pre', { text: JSON.stringify(entry.amazon_payload, null, 2) }),
       el('h4', { text: 'Outcome' }),

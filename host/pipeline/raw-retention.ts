@@ -1,0 +1,50 @@
+import type { DeliveriesRepo } from '../store/deliveries-repo.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Default: raw events are kept a week after their last final outcome, for troubleshooting in Live Events. */
+export const DEFAULT_RAW_RETENTION_MS = 7 * 24 * HOUR_MS;
+
+/** `7d`, `12h`, `30m`, `45s` or `0` → milliseconds; undefined for anything else. */
+export function parseRetention(text: string | undefined): number | undefined {
+  const m = /^(\d+)([smhd]?)$/.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  const unit = { '': 1000, s: 1000, m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS }[
+    m[2] as '' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * How long the host keeps raw events (personal data as received) once every delivery of them is final:
+ * `retentionMs` after the last outcome, swept at start and every hour; with 0, as soon as they are final.
+ */
+export class RawRetention {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deliveries: DeliveriesRepo,
+    private readonly retentionMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  start(): void {
+    this.sweep();
+    this.timer = setInterval(() => this.sweep(), HOUR_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Deletes every raw payload that is due; returns how many. */
+  sweep(): number {
+    return this.deliveries.purgePayloads(new Date(this.now() - this.retentionMs).toISOString());
+  }
+
+  /** Some events' deliveries changed: with a retention of 0, their payloads go as soon as all are final. */
+  changed(eventIds: readonly string[]): void {
+    if (this.retentionMs === 0) this.deliveries.purgePayloads(new Date(this.now()).toISOString(), eventIds);
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRetention } from '../../host/pipeline/raw-retention.js';
+import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
+
+/** Raw events hold personal data as it arrived: kept only as long as the operator says once they are final. */
+type Db = { prepare(sql: string): { get(...a: unknown[]): unknown; run(...a: unknown[]): unknown } };
+const dbOf = (h: HostHarness) => (h.host as unknown as { db: Db }).db;
+const payloadOf = (h: HostHarness, id: string) =>
+  (dbOf(h).prepare('SELECT payload FROM events WHERE id = ?').get(id) as { payload: string }).payload;
+const liveEntry = async (h: HostHarness, id: string) =>
+  ((await h.admin('/v1/admin/live-events')).body.data as Array<Record<string, any>>).find(
+    (e) => e.event_id === id,
+  );
+
+async function deliveredEvent(h: HostHarness, transactionId: string): Promise<string> {
+  await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+  const id = (await h.ingest('/v1/t', purchase(transactionId))).body.ids[0] as string;
+  await h.waitFor(
+    async () => (await liveEntry(h, id))?.outcome.status === 'delivered' || undefined,
+    'delivered',
+  );
+  return id;
+}
+
+test.each([
+  ['7d', 7 * 86_400_000],
+  ['12h', 12 * 3_600_000],
+  ['30m', 1_800_000],
+  ['0', 0],
+  ['90', 90_000],
+  ['a week', undefined],
+  ['-1d', undefined],
+])('SIGNAL_RAW_RETENTION %s → %s ms', (text, ms) => {
+  expect(parseRetention(text)).toBe(ms);
+});
+
+test('retention 0: the raw event goes as soon as its delivery is final; the outcome and Amazon event stay', async () => {
+  const h = await startHost({ rawRetentionMs: 0 });
+  try {
+    const id = await deliveredEvent(h, 'RET-0');
+    await h.waitFor(() => payloadOf(h, id) === '' || undefined, 'the payload deleted');
+    const entry = (await liveEntry(h, id))!;
+    expect(entry.input).toBeNull();
+    expect(entry.amazon_payload.eventId).toBe('RET-0');
+    expect(entry.outcome.status).toBe('delivered');
+  } finally {
+    await h.close();
+  }
+});
+
+test('an event still waiting to be delivered keeps its raw payload, whatever the retention', async () => {
+  const h = await startHost({ rawRetentionMs: 0 });
+  try {
+    h.sandbox.faults.add({ route: 'events', status: 503, times: 100 });
+    await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+    const id = (await h.ingest('/v1/t', purchase('RET-WAIT'))).body.ids[0] as string;
+    await h.waitFor(
+      async () => (await liveEntry(h, id))?.outcome.attempts >= 1 || undefined,
+      'a failed attempt',
+    );
+    expect(payloadOf(h, id)).not.toBe('');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a retention of an hour keeps it; the sweep at start deletes it once it has aged past that', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'signal-retention-'));
+  let h = await startHost({ dataDir, rawRetentionMs: 3_600_000 });
+  try {
+    const id = await deliveredEvent(h, 'RET-1H');
+    expect(payloadOf(h, id)).toContain('RET-1H');
+    dbOf(h)
+      .prepare('UPDATE deliveries SET updated_at = ? WHERE event_id = ?')
+      .run(new Date(Date.now() - 7_200_000).toISOString(), id);
+    await h.close();
+    h = await startHost({ dataDir, rawRetentionMs: 3_600_000 });
+    expect(payloadOf(h, id)).toBe('');
+  } finally {
+    await h.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
