@@ -4,6 +4,7 @@ import {
   createDestination,
   type DeliverySettings,
   type HostSettings,
+  type Installation,
   type Logger,
   type SecretRegistry,
 } from '../plugin/index.js';
@@ -14,6 +15,7 @@ import { DeliveriesRepo } from './store/deliveries-repo.js';
 import { DeliveryLogRepo } from './store/delivery-log-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
+import { LiveEvents } from './pipeline/live-view.js';
 import { DeliveryWorker, type WorkerSettings } from './pipeline/delivery-worker.js';
 import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
 import { DEFAULT_RAW_RETENTION_MS, RawRetention } from './pipeline/raw-retention.js';
@@ -88,7 +90,12 @@ export class SignalHost {
     const { deliveries } = this;
     const deliveryLog = new DeliveryLogRepo(this.db);
     this.retention = new RawRetention(deliveries, o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS, now);
-    const intake = new Intake(destination, integrations, deliveries, this.live, this.retention, now);
+    const liveEvents = new LiveEvents(this.live, deliveries, () =>
+      integrations
+        .all()
+        .flatMap((row) => destination.personalDataPaths(JSON.parse(row.installation) as Installation)),
+    );
+    const intake = new Intake(destination, integrations, deliveries, liveEvents, this.retention, now);
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     this.worker = new DeliveryWorker(
       destination,
@@ -97,6 +104,7 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       this.live,
+      liveEvents,
       settings,
       this.retention,
       now,
@@ -109,6 +117,7 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       live: this.live,
+      liveEvents,
       now,
     });
     mountWebPage(admin);

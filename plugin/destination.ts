@@ -71,6 +71,18 @@ export class Destination {
     return transformEvent(event, settings, this.clock.now(), options?.explanation);
   }
 
+  /**
+   * Where the installation's blueprint reads personal data: the source paths of its match key rows, for a
+   * host's views to hide (Live Events), whatever the allowlist of what it shows.
+   */
+  personalDataPaths(installation: Installation): string[] {
+    const { blueprint } = this.settings.get(installation) ?? this.remember(installation);
+    const paths = new Set<string>();
+    for (const entry of blueprint.lookup.values())
+      for (const row of entry.rows.matchKeys) for (const source of row.sources) paths.add(source);
+    return [...paths];
+  }
+
   private remember(installation: Installation): TransformSettings {
     const settings = this.settingsOf(installation);
     this.settings.set(installation, settings);

@@ -10,7 +10,7 @@ import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
 import type { LiveHub } from './live-hub.js';
 import type { Intake } from './intake.js';
-import { liveEntry } from './live-view.js';
+import type { LiveEvents } from './live-view.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
 import type { RawRetention } from './raw-retention.js';
 
@@ -48,6 +48,7 @@ export class DeliveryWorker {
     private readonly deliveries: DeliveriesRepo,
     private readonly log: DeliveryLogRepo,
     private readonly live: LiveHub,
+    private readonly liveEvents: LiveEvents,
     private readonly settings: WorkerSettings,
     private readonly retention: RawRetention,
     private readonly now: () => number,
@@ -101,6 +102,7 @@ export class DeliveryWorker {
           code: 'INTEGRATION_DISABLED',
           message: reason,
         })),
+        rows,
       );
       return;
     }
@@ -126,7 +128,10 @@ export class DeliveryWorker {
     }
     if (this.stopped) return;
     const byId = new Map(rows.map((r) => [String(r.id), r]));
-    this.settle(report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)));
+    this.settle(
+      report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)),
+      rows,
+    );
     for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
   }
@@ -165,10 +170,10 @@ export class DeliveryWorker {
     };
   }
 
-  private settle(settlements: Settlement[]): void {
+  /** Stores the outcomes of `rows` (the rows claimed), for Live Events and the raw-event retention. */
+  private settle(settlements: Settlement[], rows: readonly DeliveryRow[]): void {
     this.deliveries.settle(settlements, this.iso());
-    const rows = this.deliveries.recentByIds(settlements.map((s) => s.id));
-    for (const row of rows) this.live.publish('event', liveEntry(row));
+    this.liveEvents.changed(settlements.map((s) => s.id));
     this.retention.changed(rows.map((r) => r.event_id));
   }
 

@@ -1,8 +1,7 @@
 import type { Destination, Installation } from '../../plugin/index.js';
 import type { DeliveriesRepo, NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
-import type { LiveHub } from './live-hub.js';
-import { liveEntry } from './live-view.js';
+import type { LiveEvents } from './live-view.js';
 import { newId } from '../ids.js';
 import type { RawRetention } from './raw-retention.js';
 import { NO_INTEGRATION } from '../store/deliveries-repo.js';
@@ -21,7 +20,7 @@ export class Intake {
     private readonly destination: Destination,
     private readonly integrations: IntegrationsRepo,
     private readonly deliveries: DeliveriesRepo,
-    private readonly live: LiveHub,
+    private readonly live: LiveEvents,
     private readonly retention: RawRetention,
     private readonly now: () => number,
   ) {}
@@ -38,7 +37,7 @@ export class Intake {
       };
     });
     const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString());
-    for (const row of this.deliveries.recentByIds(rowIds)) this.live.publish('event', liveEntry(row));
+    this.live.changed(rowIds);
     this.retention.changed(stored.map((s) => s.id));
     return stored.map((s) => s.id);
   }

@@ -15,6 +15,11 @@ export class LiveHub {
     res.on('close', () => this.clients.delete(res));
   }
 
+  /** Whether any stream is open: what is published for nobody need not be built. */
+  get watched(): boolean {
+    return this.clients.size > 0;
+  }
+
   publish(type: string, data: unknown): void {
     if (this.clients.size === 0) return;
     const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;

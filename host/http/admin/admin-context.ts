@@ -3,6 +3,7 @@ import type { IntegrationsRepo, IntegrationRow } from '../../store/integrations-
 import type { DeliveriesRepo } from '../../store/deliveries-repo.js';
 import type { DeliveryLogRepo } from '../../store/delivery-log-repo.js';
 import type { LiveHub } from '../../pipeline/live-hub.js';
+import type { LiveEvents } from '../../pipeline/live-view.js';
 import { checkBearer, HttpError, type Request, type Router } from '../http-kit.js';
 import { presentIntegration } from '../presenters.js';
 import { cursor } from '../../ids.js';
@@ -15,6 +16,7 @@ export interface AdminDeps {
   deliveries: DeliveriesRepo;
   deliveryLog: DeliveryLogRepo;
   live: LiveHub;
+  liveEvents: LiveEvents;
   now: () => number;
 }
 

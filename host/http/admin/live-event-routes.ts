@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { liveEntry } from '../../pipeline/live-view.js';
 import { limitParam, sendJson } from '../http-kit.js';
 import { page } from '../presenters.js';
 import type { AdminRoutes } from './admin-context.js';
@@ -16,7 +15,7 @@ export const liveEventRoutes: AdminRoutes = (router, ctx) => {
         req.query.get('integration_id') ?? undefined,
       );
       const p = page(rows, limit, (r) => r.id);
-      sendJson(res, 200, { ...p, data: p.data.map(liveEntry) });
+      sendJson(res, 200, { ...p, data: ctx.liveEvents.entries(p.data) });
     })
     .on('GET', '/v1/admin/live-events/stream', (req, res: ServerResponse) => {
       ctx.auth(req, true);
