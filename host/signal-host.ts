@@ -108,6 +108,7 @@ export class SignalHost {
       settings,
       this.retention,
       now,
+      o.logger,
     );
 
     const admin = adminRouter({

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { parseJsonLossless } from '../../plugin/amazon/lossless-json.js';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_S } from '../store/storage-errors.js';
 
 /**
  * On every answer of the host: the page loads only its own files and cannot be framed, browsers take types as
@@ -165,6 +166,18 @@ export class Router {
       handle().catch((error: unknown) => {
         if (res.headersSent) return res.destroy();
         if (error instanceof HttpError) return sendError(res, error);
+        if (isStorageUnavailable(error)) {
+          // Disk full, read-only, I/O error: nothing was stored; the client keeps the request and sends it again.
+          res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_S));
+          return sendError(
+            res,
+            new HttpError(
+              503,
+              'storage_unavailable',
+              'The host cannot store anything right now; send it again later.',
+            ),
+          );
+        }
         sendError(res, new HttpError(500, 'internal_error', 'The host failed to handle the request.'));
       });
     };

@@ -1,5 +1,7 @@
+import { isStorageUnavailable } from '../store/storage-errors.js';
 import {
   errorMessage,
+  type Logger,
   type DeliveryCode,
   type Destination,
   type DeliveryReport,
@@ -52,7 +54,14 @@ export class DeliveryWorker {
     private readonly settings: WorkerSettings,
     private readonly retention: RawRetention,
     private readonly now: () => number,
+    private readonly logger?: Logger,
   ) {}
+
+  /** Outcomes that could not be stored (the storage was unavailable): stored first when it works again. */
+  private readonly unsettled: Array<{ settlements: Settlement[]; rows: DeliveryRow[] }> = [];
+  /** No new work before this time: the storage failed, and the wait doubles while it keeps failing. */
+  private pausedUntil = 0;
+  private pauseMs = 0;
 
   start(): void {
     this.deliveries.requeueInFlight(this.iso());
@@ -76,15 +85,42 @@ export class DeliveryWorker {
     if (finished === 'late') this.deliveries.requeueInFlight(this.iso());
   }
 
-  /** Starts a deliver call for every integration with due events and a free slot. */
+  /**
+   * Starts a deliver call for every integration with due events and a free slot; first stores what could not
+   * be stored before. A storage failure pauses the worker (0.5 s, doubling up to 30 s) instead of stopping it.
+   */
   tick(): void {
-    for (const id of this.deliveries.dueIntegrations(this.now())) {
-      const running = this.inFlight.get(id) ?? new Set<Promise<void>>();
-      this.inFlight.set(id, running);
-      if (running.size >= this.settings.concurrency) continue;
-      const job = this.runOnce(id).finally(() => running.delete(job));
-      running.add(job);
+    if (this.stopped || this.now() < this.pausedUntil) return;
+    try {
+      while (this.unsettled.length > 0) {
+        const { settlements, rows } = this.unsettled[0]!;
+        this.settle(settlements, rows);
+        this.unsettled.shift();
+      }
+      for (const id of this.deliveries.dueIntegrations(this.now())) {
+        const running = this.inFlight.get(id) ?? new Set<Promise<void>>();
+        this.inFlight.set(id, running);
+        if (running.size >= this.settings.concurrency) continue;
+        const job = this.runOnce(id)
+          .catch((error: unknown) => this.failed(error))
+          .finally(() => running.delete(job));
+        running.add(job);
+      }
+      this.pauseMs = 0;
+    } catch (error) {
+      this.failed(error);
     }
+  }
+
+  /** Something failed outside deliver (whose failures are outcomes): log it once, and pause if it is storage. */
+  private failed(error: unknown): void {
+    const storage = isStorageUnavailable(error);
+    this.logger?.warn(storage ? 'storage unavailable: delivery paused' : 'delivery worker error', {
+      event: 'worker_error',
+      error: errorMessage(error),
+    });
+    this.pauseMs = Math.min(30_000, this.pauseMs === 0 ? 500 : this.pauseMs * 2);
+    this.pausedUntil = this.now() + this.pauseMs;
   }
 
   private async runOnce(integrationId: string): Promise<void> {
@@ -128,12 +164,16 @@ export class DeliveryWorker {
     }
     if (this.stopped) return;
     const byId = new Map(rows.map((r) => [String(r.id), r]));
-    this.settle(
-      report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)),
-      rows,
-    );
-    for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
+    const settlements = report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o));
+    try {
+      this.settle(settlements, rows);
+    } catch (error) {
+      // Delivered (or not) but not stored: kept, and stored first when the storage works again.
+      this.unsettled.push({ settlements, rows });
+      throw error;
+    }
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
+    for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
   }
 
   private settlement(row: DeliveryRow, o: DeliveryReport['outcomes'][number]): Settlement {

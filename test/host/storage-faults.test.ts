@@ -1,0 +1,67 @@
+import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
+
+/**
+ * Disk full or a read-only database must not take the host down: ingestion answers 503 with Retry-After and
+ * stores nothing, the Management API keeps answering, workers pause and resume, nothing accepted is lost.
+ */
+type Db = { pragma(p: string, o?: { simple: true }): unknown };
+let h: HostHarness;
+let db: Db;
+beforeEach(async () => {
+  h = await startHost();
+  db = (h.host as unknown as { db: Db }).db;
+  await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+});
+afterEach(() => h.close());
+
+const batch = (prefix: string, n: number) => ({
+  batch: Array.from({ length: n }, (_, i) => ({ ...purchase(`${prefix}-${i}`), type: 'track' })),
+});
+
+test('a full disk: ingestion answers 503 with Retry-After, the host stays up, and takes events again after', async () => {
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`); // no room to grow
+  const refused = await h.ingest('/v1/batch', batch('FULL', 300));
+  expect(refused.status).toBe(503);
+  expect(refused.body.error.code).toBe('storage_unavailable');
+  expect((await h.admin('/v1/admin/stats')).status).toBe(200);
+  expect((await h.admin('/v1/admin/stats')).body.events).toBe(0);
+
+  db.pragma('max_page_count = 1073741823');
+  const accepted = await h.ingest('/v1/batch', batch('FULL', 300));
+  expect(accepted.status).toBe(200);
+  await h.waitFor(() => h.sandbox.accepted.size === 300 || undefined, 'all 300 delivered');
+});
+
+test('Retry-After is on the 503', async () => {
+  db.pragma('query_only = ON');
+  const r = await fetch(`${h.host.ingestUrl}/v1/t`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-pipeline-key', 'content-type': 'application/json' },
+    body: JSON.stringify(purchase('RO-1')),
+  });
+  expect(r.status).toBe(503);
+  expect(r.headers.get('retry-after')).toBe('5');
+  db.pragma('query_only = OFF');
+});
+
+test('outcomes that cannot be stored wait in the worker and are stored when writes work again: nothing lost, nothing sent twice', async () => {
+  h.sandbox.faults.add({ route: 'events', delayMs: 300 });
+  const id = (await h.ingest('/v1/t', purchase('LATE-STORE'))).body.ids[0];
+  await h.waitFor(() => h.sandbox.counters.eventRequests >= 1 || undefined, 'the delivery under way');
+  db.pragma('query_only = ON'); // the answer comes back to a database that takes no writes
+  await h.waitFor(() => h.sandbox.accepted.has('5830921746193:LATE-STORE') || undefined, 'Amazon has it');
+  await new Promise((r) => setTimeout(r, 200));
+  expect((await h.admin('/v1/admin/stats')).status).toBe(200); // still up
+  db.pragma('query_only = OFF');
+  await h.waitFor(async () => {
+    const { data } = (await h.admin('/v1/admin/live-events')).body;
+    return (
+      data.some(
+        (e: { event_id: string; outcome: { status: string } }) =>
+          e.event_id === id && e.outcome.status === 'delivered',
+      ) || undefined
+    );
+  }, 'the stored outcome');
+  expect(h.sandbox.counters.eventRequests).toBe(1);
+  expect(h.sandbox.duplicates).toBe(0);
+});
