@@ -3,6 +3,7 @@ import { benchSend } from './send-bench.js';
 import { benchSendRss } from './rss-bench.js';
 import { benchTokenRefresh } from './token-bench.js';
 import { startSandboxProcess } from './sandbox-process.js';
+import { benchHost } from './host-bench.js';
 
 /**
  * `npm run bench`: every figure next to the floor of the same work, measured in the same run on the same
@@ -47,6 +48,16 @@ async function main(): Promise<void> {
     ]);
     rows.push(['send_vs_floor', send.send_vs_floor, 'target >= 0.8']);
 
+    const host = await benchHost(sandbox);
+    const hostVsSend = Math.round((host.host_events_per_s / send.send_events_per_s) * 1000) / 1000;
+    rows.push([
+      'host_events_per_s',
+      host.host_events_per_s,
+      `${host.host_events} purchases through the host (npm start): /v1/batch 500 a request, 4 in flight, until all delivered`,
+    ]);
+    rows.push(['host_accept_events_per_s', host.host_accept_events_per_s, 'the same, ingestion alone']);
+    rows.push(['host_vs_send', hostVsSend, 'host_events_per_s over send_events_per_s; target >= 0.3']);
+
     const small = await benchSendRss(sandbox, Math.max(1, Math.round(big / 10)));
     const large = await benchSendRss(sandbox, big);
     rows.push([
@@ -83,6 +94,9 @@ async function main(): Promise<void> {
         send_p99_ms: send.send_p99_ms,
         send_floor_events_per_s: send.send_floor_events_per_s,
         send_vs_floor: send.send_vs_floor,
+        host_events_per_s: host.host_events_per_s,
+        host_accept_events_per_s: host.host_accept_events_per_s,
+        host_vs_send: hostVsSend,
         peak_rss_mb_100k: small.peak_rss_mb,
         peak_rss_mb_1m: large.peak_rss_mb,
         token_requests_per_expiry: token.token_requests_per_expiry,

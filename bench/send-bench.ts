@@ -26,7 +26,7 @@ const CONCURRENCY = 4;
 export async function benchSend(sandbox: SandboxProcess, count = 20_000, runs = 4): Promise<SendFigures> {
   const { destination, installation } = await benchDestination(sandbox, CONCURRENCY, 30_000);
   const events = eventMix(count, 7);
-  const items: DeliveryItem[] = [];
+  const items: Array<Extract<DeliveryItem, { event: unknown }>> = [];
   for (const e of events) {
     const r = destination.transform(e, installation);
     if (r.status === 'ok') items.push({ id: String(items.length), event: r.event });

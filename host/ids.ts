@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+/** Random bytes drawn 4 KiB at a time: one call to the system's generator serves 200 ids. */
+let pool = Buffer.alloc(0);
+let used = 0;
+
 /** Ids in Signal's style: a prefix and 20 random base-32 characters (`tmpl_…`, `rev_…`, `evt_…`). */
 export function newId(prefix: 'tmpl' | 'rev' | 'evt'): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  const bytes = randomBytes(20);
+  if (used + 20 > pool.length) {
+    pool = randomBytes(4096);
+    used = 0;
+  }
   let out = '';
-  for (const b of bytes) out += alphabet[b & 31];
+  for (let i = used; i < used + 20; i++) out += ALPHABET[pool[i]! & 31];
+  used += 20;
   return `${prefix}_${out}`;
 }
 

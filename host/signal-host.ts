@@ -27,7 +27,8 @@ import { mountWebPage } from './http/web-page.js';
 /** The delivery worker's settings where the options give none. */
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   pollMs: 200,
-  batchSize: 500,
+  /** Rows a deliver call is given: four requests' worth, which deliver sends four at a time. */
+  batchSize: 2_000,
   concurrency: 2,
   retry: DEFAULT_RETRY_POLICY,
 };

@@ -46,11 +46,13 @@ export type TransformResult =
   | { status: 'filtered'; reason: { code: FilterCode; message: string } }
   | { status: 'invalid'; error: { code: InvalidCode; message: string; field?: string } };
 
-/** One transformed event handed to `deliver`, with the host's own id for it. */
-export interface DeliveryItem {
-  id: string;
-  event: AmazonEvent;
-}
+/**
+ * One transformed event handed to `deliver`, with the host's own id for it: the event as `transform` gave it,
+ * or, from a host that queues events as JSON, that text (`JSON.stringify` of the event) and its `eventId`,
+ * which spares a parse and a serialisation per event.
+ */
+export type DeliveryItem =
+  { id: string; event: AmazonEvent } | { id: string; json: string; eventId?: string };
 
 /** The plugin's own codes in delivery outcomes: why an event was rejected or is to be retried. */
 export type DeliveryCode =

@@ -103,7 +103,11 @@ export class DeliveryWorker {
         if (running.size >= this.settings.concurrency) continue;
         const job = this.runOnce(id)
           .catch((error: unknown) => this.failed(error))
-          .finally(() => running.delete(job));
+          .finally(() => {
+            running.delete(job);
+            // A slot is free: look for more work now rather than at the next poll.
+            if (!this.stopped) setImmediate(() => this.tick());
+          });
         running.add(job);
       }
       this.pauseMs = 0;
@@ -145,7 +149,11 @@ export class DeliveryWorker {
     let report: DeliveryReport;
     try {
       report = await this.destination.deliver(
-        rows.map((r) => ({ id: String(r.id), event: JSON.parse(r.amazon_event!) })),
+        rows.map((r) => ({
+          id: String(r.id),
+          json: r.amazon_event!,
+          eventId: r.event_id_amazon ?? undefined,
+        })),
         this.intake.installation(integration),
       );
     } catch (error) {

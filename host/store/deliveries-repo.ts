@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './database.js';
 
 export type DeliveryStatus =
@@ -42,12 +43,24 @@ export interface Settlement {
 
 /** Accepted events and one delivery row per (event, integration): the durable queue, its outcomes, dead letters. */
 export class DeliveriesRepo {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Db) {}
+
+  /** A statement prepared once and kept (the queue's statements run for every request and batch). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** Stores an event and its deliveries in one transaction: after it returns, nothing accepted can be lost. */
   accept(events: Array<{ id: string; payload: string; deliveries: NewDelivery[] }>, now: string): number[] {
-    const insertEvent = this.db.prepare('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
-    const insertDelivery = this.db.prepare(
+    const insertEvent = this.statement('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
+    const insertDelivery = this.statement(
       `INSERT INTO deliveries (event_id, integration_id, status, amazon_event, event_id_amazon, outcome_code, outcome_message, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -76,20 +89,17 @@ export class DeliveriesRepo {
 
   /** Takes up to `limit` due rows of an integration off the queue (marks them in flight). */
   claim(integrationId: string, now: number, limit: number, at: string): DeliveryRow[] {
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(
-          "SELECT * FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        )
-        .all(integrationId, now, limit) as DeliveryRow[];
-      const mark = this.db.prepare("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id = ?");
-      for (const r of rows) mark.run(at, r.id);
-      return rows;
-    })();
+    // One statement marks and returns the rows, oldest first (RETURNING gives no order of its own).
+    const rows = this.statement(
+      `UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id IN (
+         SELECT id FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ?
+         ORDER BY id LIMIT ?) RETURNING *`,
+    ).all(at, integrationId, now, limit) as DeliveryRow[];
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   settle(settlements: Settlement[], at: string): void {
-    const update = this.db.prepare(
+    const update = this.statement(
       'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, outcome_code = ?, outcome_message = ?, updated_at = ? WHERE id = ?',
     );
     this.db.transaction(() => {
@@ -105,14 +115,13 @@ export class DeliveriesRepo {
       .run(at).changes;
   }
 
-  /** Integrations with rows due now. */
+  /** Integrations with rows due now: one index lookup per integration, however long the queue. */
   dueIntegrations(now: number): string[] {
     return (
-      this.db
-        .prepare(
-          "SELECT DISTINCT integration_id AS id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= ?",
-        )
-        .all(now) as Array<{ id: string }>
+      this.statement(
+        `SELECT id FROM integrations WHERE EXISTS (
+           SELECT 1 FROM deliveries WHERE integration_id = integrations.id AND status = 'queued' AND next_attempt_at <= ?)`,
+      ).all(now) as Array<{ id: string }>
     ).map((r) => r.id);
   }
 

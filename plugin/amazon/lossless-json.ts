@@ -7,33 +7,16 @@ export function parseJsonLossless(text: string): unknown {
   return JSON.parse(/\d{16}/.test(text) ? quoteLongIntegers(text) : text);
 }
 
-/** Wraps every bare JSON integer of 16+ digits (outside strings) in quotes. */
-export function quoteLongIntegers(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (isDigit(c) || (c === '-' && isDigit(text[i + 1]))) {
-      let j = i + 1;
-      while (isDigit(text[j])) j++;
-      const number = text.slice(i, j);
-      const isInteger = !/[.eE]/.test(text[j] ?? '');
-      out += isInteger && number.replace('-', '').length >= 16 ? `"${number}"` : number;
-      i = j - 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+/**
+ * A JSON string literal, or an integer of 16+ digits: not the digits of a fraction or an exponent (nothing of a
+ * number before it) and no fraction or exponent after it.
+ */
+const STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
+/**
+ * Wraps every bare JSON integer of 16+ digits (outside strings) in quotes. One regular expression pass: string
+ * literals are matched whole and left as they are, so digits inside them are never touched.
+ */
+export function quoteLongIntegers(text: string): string {
+  return text.replace(STRING_OR_LONG_INTEGER, (match) => (match.charCodeAt(0) === 34 ? match : `"${match}"`));
 }

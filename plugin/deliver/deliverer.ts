@@ -18,6 +18,17 @@ import { backoffMs } from './backoff.js';
 import { batchBody, Batcher, type PreparedEvent } from './batching.js';
 import type { DeliverySettings } from './delivery-settings.js';
 
+/** An item's event as JSON, and its eventId; undefined when the item carries no event. */
+function preparedJson(item: DeliveryItem | undefined): { json: string; eventId?: string } | undefined {
+  if (!item) return undefined;
+  if ('json' in item)
+    return typeof item.json === 'string' ? { json: item.json, eventId: item.eventId } : undefined;
+  const { event } = item;
+  return typeof event === 'object' && event !== null
+    ? { json: JSON.stringify(event), eventId: event.eventId }
+    : undefined;
+}
+
 /** How long events that wait for a reconnect ask the host to wait before trying again. */
 const RECONNECT_RETRY_AFTER_MS = 60_000;
 
@@ -66,11 +77,8 @@ export class Deliverer {
     };
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
-      const json =
-        item && typeof item.event === 'object' && item.event !== null
-          ? JSON.stringify(item.event)
-          : undefined;
-      if (json === undefined) {
+      const prepared = preparedJson(item);
+      if (prepared === undefined) {
         run.outcomes[index] = {
           id: String(item?.id),
           status: 'rejected',
@@ -83,9 +91,9 @@ export class Deliverer {
         batcher.add({
           index,
           id: item.id,
-          json,
-          bytes: Buffer.byteLength(json),
-          eventId: item.event.eventId,
+          json: prepared.json,
+          bytes: Buffer.byteLength(prepared.json),
+          eventId: prepared.eventId,
         }),
       );
     }
