@@ -5,6 +5,7 @@ describe('lossless JSON', () => {
   test.each<[string, string, unknown]>([
     ['an id beyond 2^53', '{"id":9007199254740993}', { id: '9007199254740993' }],
     ['a negative one', '[-12345678901234567]', ['-12345678901234567']],
+    ['a document that is one', '12345678901234567', '12345678901234567'],
     ['a 20-digit profile id', '{"profileId":12345678901234567890}', { profileId: '12345678901234567890' }],
     [
       'digits inside a string stay',

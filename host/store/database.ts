@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS delivery_log (
   request_id TEXT,
   error TEXT
 );
+-- The Amazon event of a delivery, apart from its status: a claim or an outcome then rewrites a row of some
+-- 60 bytes, not one of a kilobyte or more. (deliveries.amazon_event is read too, for rows stored before.)
+CREATE TABLE IF NOT EXISTS delivery_events (
+  delivery_id INTEGER PRIMARY KEY,
+  amazon_event TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integration_id, id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;

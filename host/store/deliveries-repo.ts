@@ -61,8 +61,11 @@ export class DeliveriesRepo {
   accept(events: Array<{ id: string; payload: string; deliveries: NewDelivery[] }>, now: string): number[] {
     const insertEvent = this.statement('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
     const insertDelivery = this.statement(
-      `INSERT INTO deliveries (event_id, integration_id, status, amazon_event, event_id_amazon, outcome_code, outcome_message, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (event_id, integration_id, status, event_id_amazon, outcome_code, outcome_message, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertAmazonEvent = this.statement(
+      'INSERT INTO delivery_events (delivery_id, amazon_event) VALUES (?, ?)',
     );
     const ids: number[] = [];
     this.db.transaction(() => {
@@ -73,14 +76,15 @@ export class DeliveriesRepo {
             d.eventId,
             d.integrationId,
             d.status,
-            d.amazonEvent ?? null,
             d.amazonEventId ?? null,
             d.code ?? null,
             d.message ?? null,
             now,
             now,
           );
-          ids.push(Number(r.lastInsertRowid));
+          const id = Number(r.lastInsertRowid);
+          if (d.amazonEvent !== undefined) insertAmazonEvent.run(id, d.amazonEvent);
+          ids.push(id);
         }
       }
     })();
@@ -95,6 +99,15 @@ export class DeliveriesRepo {
          SELECT id FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ?
          ORDER BY id LIMIT ?) RETURNING *`,
     ).all(at, integrationId, now, limit) as DeliveryRow[];
+    if (rows.length === 0) return rows;
+    const events = new Map(
+      (
+        this.statement(
+          'SELECT delivery_id AS id, amazon_event AS json FROM delivery_events WHERE delivery_id IN (SELECT value FROM json_each(?))',
+        ).all(JSON.stringify(rows.map((r) => r.id))) as Array<{ id: number; json: string }>
+      ).map((e) => [e.id, e.json]),
+    );
+    for (const row of rows) row.amazon_event ??= events.get(row.id) ?? null;
     return rows.sort((a, b) => a.id - b.id);
   }
 
@@ -130,7 +143,9 @@ export class DeliveriesRepo {
     if (ids.length === 0) return [];
     return this.db
       .prepare(
-        `SELECT d.*, e.payload, e.received_at FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id IN (${ids.map(() => '?').join(',')})`,
+        `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
+         FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
+         WHERE d.id IN (${ids.map(() => '?').join(',')})`,
       )
       .all(...ids) as Array<DeliveryRow & { payload: string; received_at: string }>;
   }
@@ -143,7 +158,8 @@ export class DeliveriesRepo {
   ): Array<DeliveryRow & { payload: string; received_at: string }> {
     return this.db
       .prepare(
-        `SELECT d.*, e.payload, e.received_at FROM deliveries d JOIN events e ON e.id = d.event_id
+        `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
+         FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
          WHERE d.id < ? AND (? IS NULL OR d.integration_id = ?) ORDER BY d.id DESC LIMIT ?`,
       )
       .all(before, integrationId ?? null, integrationId ?? null, limit) as Array<

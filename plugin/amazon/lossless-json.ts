@@ -4,8 +4,11 @@
  * strings; callers compare ids as strings anyway.
  */
 export function parseJsonLossless(text: string): unknown {
-  return JSON.parse(/\d{16}/.test(text) ? quoteLongIntegers(text) : text);
+  return JSON.parse(BARE_LONG_INTEGER.test(text) ? quoteLongIntegers(text) : text);
 }
+
+/** A cheap first look: 16 digits right after what opens a JSON value (digits inside strings follow others). */
+const BARE_LONG_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
 
 /**
  * A JSON string literal, or an integer of 16+ digits: not the digits of a fraction or an exponent (nothing of a
