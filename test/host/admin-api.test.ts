@@ -175,15 +175,7 @@ describe('Management API', () => {
     };
     expect(JSON.parse(stored.installation).config.access_token).toMatch(/^enc:v1:/);
     const eventId = (await h.ingest('/v1/t', purchase('MERGED-1'))).body.ids[0];
-    await h.waitFor(async () => {
-      const { data } = (await h.admin('/v1/admin/live-events')).body;
-      return (
-        data.some(
-          (e: { event_id: string; outcome: { status: string } }) =>
-            e.event_id === eventId && e.outcome.status === 'delivered',
-        ) || undefined
-      );
-    }, 'the event delivered with the kept token');
+    await h.waitForOutcome(eventId, 'delivered');
 
     const required = await patch({ advertiser_id: null });
     expect(required.status).toBe(400);

@@ -42,15 +42,7 @@ test('no secret can be found in the database files: they are sealed with AES-256
   const bytes = databaseBytes();
   for (const secret of SECRETS) expect(bytes).not.toContain(secret);
   const id = (await h.ingest('/v1/t', purchase('SEALED-1'))).body.ids[0];
-  await h.waitFor(async () => {
-    const { data } = (await h.admin('/v1/admin/live-events')).body;
-    return (
-      data.some(
-        (e: { event_id: string; outcome: { status: string } }) =>
-          e.event_id === id && e.outcome.status === 'delivered',
-      ) || undefined
-    );
-  }, 'delivered with the sealed credentials');
+  await h.waitForOutcome(id, 'delivered');
 });
 
 test('a deleted integration loses its secrets at once, from its installation and every revision', async () => {
@@ -94,14 +86,6 @@ test('rotate-key seals every secret under a new key; the host still delivers wit
   expect(databaseBytes()).not.toContain(config.refresh_token);
   h = await startHost({ dataDir });
   const id = (await h.ingest('/v1/t', purchase('ROTATED-1'))).body.ids[0];
-  await h.waitFor(async () => {
-    const { data } = (await h.admin('/v1/admin/live-events')).body;
-    return (
-      data.some(
-        (e: { event_id: string; outcome: { status: string } }) =>
-          e.event_id === id && e.outcome.status === 'delivered',
-      ) || undefined
-    );
-  }, 'delivered after the key rotation');
+  await h.waitForOutcome(id, 'delivered');
   rmSync(dataDir, { recursive: true, force: true });
 });

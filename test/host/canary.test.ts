@@ -91,15 +91,7 @@ test('no canary in any admin answer, the live stream or the logs', async () => {
     }
   })();
   const id = (await h.ingest('/v1/t', event)).body.ids[0];
-  await h.waitFor(async () => {
-    const { data } = (await h.admin('/v1/admin/live-events')).body;
-    return (
-      data.some(
-        (e: { event_id: string; outcome: { status: string } }) =>
-          e.event_id === id && e.outcome.status === 'delivered',
-      ) || undefined
-    );
-  }, 'delivered');
+  await h.waitForOutcome(id, 'delivered');
   await h.waitFor(() => streamed.includes('"delivered"') || undefined, 'the delivered entry on the stream');
   await reader.cancel();
   await reading.catch(() => undefined);

@@ -17,10 +17,7 @@ const liveEntry = async (h: HostHarness, id: string) =>
 async function deliveredEvent(h: HostHarness, transactionId: string): Promise<string> {
   await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
   const id = (await h.ingest('/v1/t', purchase(transactionId))).body.ids[0] as string;
-  await h.waitFor(
-    async () => (await liveEntry(h, id))?.outcome.status === 'delivered' || undefined,
-    'delivered',
-  );
+  await h.waitForOutcome(id, 'delivered');
   return id;
 }
 

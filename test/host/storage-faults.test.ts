@@ -53,15 +53,7 @@ test('outcomes that cannot be stored wait in the worker and are stored when writ
   await new Promise((r) => setTimeout(r, 200));
   expect((await h.admin('/v1/admin/stats')).status).toBe(200); // still up
   db.pragma('query_only = OFF');
-  await h.waitFor(async () => {
-    const { data } = (await h.admin('/v1/admin/live-events')).body;
-    return (
-      data.some(
-        (e: { event_id: string; outcome: { status: string } }) =>
-          e.event_id === id && e.outcome.status === 'delivered',
-      ) || undefined
-    );
-  }, 'the stored outcome');
+  await h.waitForOutcome(id, 'delivered');
   expect(h.sandbox.counters.eventRequests).toBe(1);
   expect(h.sandbox.duplicates).toBe(0);
 });

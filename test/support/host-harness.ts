@@ -24,6 +24,8 @@ export interface HostHarness {
     what: string,
     timeoutMs?: number,
   ): Promise<T>;
+  /** Waits until the Live Events entry of an accepted event has this outcome status; resolves to the entry. */
+  waitForOutcome(eventId: string, status: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : undefined };
   };
-  return {
+  const harness: HostHarness = {
     host,
     sandbox,
     admin: (path, init = {}) =>
@@ -80,12 +82,25 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
         await new Promise((r) => setTimeout(r, 25));
       }
     },
+    async waitForOutcome(eventId, status, timeoutMs) {
+      return harness.waitFor(
+        async () => {
+          const { data } = (await harness.admin('/v1/admin/live-events?limit=500')).body as {
+            data: Array<{ event_id: string; outcome: { status: string } }>;
+          };
+          return data.find((e) => e.event_id === eventId && e.outcome.status === status);
+        },
+        `event ${eventId} ${status}`,
+        timeoutMs,
+      );
+    },
     async close() {
       await host.stop();
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 /** The seed's install body, verbatim. */
