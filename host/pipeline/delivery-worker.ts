@@ -116,7 +116,7 @@ export class DeliveryWorker {
     }
   }
 
-  /** Something failed outside deliver (whose failures are outcomes): log it once, and pause if it is storage. */
+  /** Something failed outside deliver (whose failures are outcomes): log it and pause the worker. */
   private failed(error: unknown): void {
     const storage = isStorageUnavailable(error);
     this.logger?.warn(storage ? 'storage unavailable: delivery paused' : 'delivery worker error', {
@@ -133,7 +133,7 @@ export class DeliveryWorker {
     const integration = this.integrations.get(integrationId);
     if (!integration || !integration.enabled) {
       const reason = integration ? 'integration disabled' : 'integration deleted';
-      this.settle(
+      this.store(
         rows.map((r) => ({
           id: r.id,
           status: 'filtered',
@@ -172,14 +172,10 @@ export class DeliveryWorker {
     }
     if (this.stopped) return;
     const byId = new Map(rows.map((r) => [String(r.id), r]));
-    const settlements = report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o));
-    try {
-      this.settle(settlements, rows);
-    } catch (error) {
-      // Delivered (or not) but not stored: kept, and stored first when the storage works again.
-      this.unsettled.push({ settlements, rows });
-      throw error;
-    }
+    this.store(
+      report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)),
+      rows,
+    );
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
     for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
   }
@@ -216,6 +212,16 @@ export class DeliveryWorker {
       code: o.code,
       message: o.message,
     };
+  }
+
+  /** `settle`, or, when the storage fails, the outcomes kept to be stored first when it works again. */
+  private store(settlements: Settlement[], rows: DeliveryRow[]): void {
+    try {
+      this.settle(settlements, rows);
+    } catch (error) {
+      this.unsettled.push({ settlements, rows });
+      throw error;
+    }
   }
 
   /** Stores the outcomes of `rows` (the rows claimed), for Live Events and the raw-event retention. */
