@@ -1,10 +1,9 @@
 import type { Destination, Installation } from '../../plugin/index.js';
-import type { DeliveriesRepo, NewDelivery } from '../store/deliveries-repo.js';
+import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
 import type { LiveEvents } from './live-view.js';
 import { newId } from '../ids.js';
 import type { RawRetention } from './raw-retention.js';
-import { NO_INTEGRATION } from '../store/deliveries-repo.js';
 
 /**
  * The processor stage: each accepted event goes to every installed integration. A disabled integration

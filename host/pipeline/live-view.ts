@@ -1,6 +1,5 @@
 import { redactValue } from '../../plugin/index.js';
-import type { DeliveriesRepo, DeliveryRow } from '../store/deliveries-repo.js';
-import { NO_INTEGRATION } from '../store/deliveries-repo.js';
+import { NO_INTEGRATION, type DeliveriesRepo, type DeliveryRow } from '../store/deliveries-repo.js';
 import type { LiveHub } from './live-hub.js';
 import { REDACTED, redactForView } from './view-redaction.js';
 
