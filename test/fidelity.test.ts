@@ -425,7 +425,8 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
       api_token: 'amzn_ads|sandbox-test-api-token',
       data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
     });
-    const { report, result } = await send(config, 'TOKEN-1');
+    const { report, result, installation } = await send(config, 'TOKEN-1');
+    expect(installation.tokenExpiresBy).toBeUndefined(); // delivery does not depend on the access token
     expect(result.status === 'ok' && result.event.dataSetId).toBe('amzn1.adm.ds1.evnt1.sandboxtest');
     expect(result.status === 'ok' && errorsAgainst('EventCreate', result.event)).toEqual([]);
     expect(report.outcomes).toEqual([{ id: 'x', status: 'delivered' }]);
@@ -434,6 +435,22 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
     expect(sent.headers.authorization).toBeUndefined();
     expect(sent.headers['amazon-ads-clientid']).toBeUndefined();
     expect(p.logs.join('\n')).not.toContain('sandbox-test-api-token');
+  });
+
+  test('with an API token, an access token alone brings no expiry warning: delivery does not use it', async () => {
+    const {
+      client_id: _i,
+      client_secret: _s,
+      refresh_token: _r,
+      ...accessOnly
+    } = credentialsOf(TEST_ACCOUNT, 0, {
+      manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
+      api_token: 'amzn_ads|sandbox-test-api-token',
+      data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+    });
+    const installation = await p.destination.install({ variant: 'default', config: accessOnly });
+    expect(installation.tokenExpiresBy).toBeUndefined();
+    expect(installation.warnings.join(' ')).not.toContain('stops by');
   });
 
   test.each([

@@ -80,9 +80,11 @@ export class Installer {
     }
 
     const installedAt = this.clock.now();
-    const tokenExpiresBy = tokens.canRefresh
-      ? undefined
-      : new Date(installedAt + ACCESS_TOKEN_LIFETIME_MS).toISOString();
+    // Delivery depends on the access token lasting unless it can renew it or sends with an API token.
+    const tokenExpiresBy =
+      tokens.canRefresh || config.api_token !== undefined
+        ? undefined
+        : new Date(installedAt + ACCESS_TOKEN_LIFETIME_MS).toISOString();
     if (tokenExpiresBy) {
       warnings.push(
         `Only an access token was given: Login with Amazon access tokens work for 60 minutes, so this one stops by ${tokenExpiresBy} at the latest, and delivery then waits for a reconnect. Add client_id, client_secret and refresh_token so the plugin renews the token itself.`,
