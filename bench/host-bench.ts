@@ -20,10 +20,14 @@ const PIPELINE = 'bench-pipeline';
  * The host's event path end to end, as `npm start` runs it (its own process, `SIGNAL_AMAZON=live` pointed at
  * the sandbox process): `count` purchases posted to `/v1/batch`, 500 a request, 4 requests in flight, timed
  * from the first post until every event is delivered. Also reports how fast ingestion alone accepted them.
+ * With `HOST_BENCH_PROFILE=<dir>`, the host writes a V8 CPU profile (`--cpu-prof`) into that directory.
  */
 export async function benchHost(sandbox: SandboxProcess, count = 50_000): Promise<HostFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-bench-'));
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist/host/main.js')], {
+  const profile = process.env.HOST_BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOST_BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, join(PACKAGE_ROOT, 'dist/host/main.js')], {
     env: {
       ...process.env,
       ...sandbox.env,
@@ -34,10 +38,11 @@ export async function benchHost(sandbox: SandboxProcess, count = 50_000): Promis
       SIGNAL_ADMIN_TOKEN: ADMIN,
       SIGNAL_PIPELINE_KEY: PIPELINE,
       LOG_LEVEL: 'error',
-      ...(process.env.HOST_BENCH_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/hostprof' } : {}),
     },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {
     const [admin, ingest] = await new Promise<[string, string]>((resolve, reject) => {
       let out = '';
@@ -46,7 +51,7 @@ export async function benchHost(sandbox: SandboxProcess, count = 50_000): Promis
         const m = /Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t/.exec(out);
         if (m) resolve([m[1]!, m[2]!]);
       });
-      child.once('exit', (code) => reject(new Error(`the host exited with ${code}`)));
+      child.once('exit', (code) => reject(new Error(`the host exited with ${code}: ${stderr.slice(-2000)}`)));
     });
     const post = (url: string, token: string, body: string) =>
       fetch(url, {
@@ -102,10 +107,11 @@ export async function benchHost(sandbox: SandboxProcess, count = 50_000): Promis
       host_accept_events_per_s: round(purchases.length / ((acceptedAt - started) / 1000)),
     };
   } finally {
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    if (child.exitCode === null && child.signalCode === null)
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
