@@ -4,7 +4,6 @@ import {
   createDestination,
   type DeliverySettings,
   type HostSettings,
-  type Installation,
   type Logger,
   type SecretRegistry,
 } from '../plugin/index.js';
@@ -92,15 +91,12 @@ export class SignalHost {
     const deliveryLog = new DeliveryLogRepo(this.db);
     this.retention = new RawRetention(deliveries, o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS, now);
     const liveEvents = new LiveEvents(this.live, deliveries, () =>
-      integrations
-        .all()
-        .flatMap((row) => destination.personalDataPaths(JSON.parse(row.installation) as Installation)),
+      integrations.all().flatMap((row) => destination.personalDataPaths(integrations.installation(row))),
     );
     const intake = new Intake(destination, integrations, deliveries, liveEvents, this.retention, now);
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     this.worker = new DeliveryWorker(
       destination,
-      intake,
       integrations,
       deliveries,
       deliveryLog,

@@ -11,7 +11,6 @@ import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliverie
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
 import type { LiveHub } from './live-hub.js';
-import type { Intake } from './intake.js';
 import type { LiveEvents } from './live-view.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
 import type { RawRetention } from './raw-retention.js';
@@ -45,7 +44,6 @@ export class DeliveryWorker {
 
   constructor(
     private readonly destination: Destination,
-    private readonly intake: Intake,
     private readonly integrations: IntegrationsRepo,
     private readonly deliveries: DeliveriesRepo,
     private readonly log: DeliveryLogRepo,
@@ -154,7 +152,7 @@ export class DeliveryWorker {
           json: r.amazon_event!,
           eventId: r.event_id_amazon ?? undefined,
         })),
-        this.intake.installation(integration),
+        this.integrations.installation(integration),
       );
     } catch (error) {
       const message = errorMessage(error);

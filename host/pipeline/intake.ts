@@ -1,4 +1,4 @@
-import type { Destination, Installation } from '../../plugin/index.js';
+import type { Destination } from '../../plugin/index.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
 import type { LiveEvents } from './live-view.js';
@@ -13,8 +13,6 @@ import type { RawRetention } from './raw-retention.js';
  * API answers.
  */
 export class Intake {
-  private readonly installations = new Map<string, { updatedAt: string; installation: Installation }>();
-
   constructor(
     private readonly destination: Destination,
     private readonly integrations: IntegrationsRepo,
@@ -45,7 +43,7 @@ export class Intake {
     const base = { eventId, integrationId: integration.id };
     if (!integration.enabled)
       return { ...base, status: 'filtered', code: 'INTEGRATION_DISABLED', message: 'integration disabled' };
-    const result = this.destination.transform(event, this.installation(integration));
+    const result = this.destination.transform(event, this.integrations.installation(integration));
     if (result.status === 'ok') {
       return {
         ...base,
@@ -62,14 +60,6 @@ export class Intake {
       code: result.error.code,
       message: result.error.field ? `${result.error.message} (${result.error.field})` : result.error.message,
     };
-  }
-
-  installation(integration: IntegrationRow): Installation {
-    const cached = this.installations.get(integration.id);
-    if (cached && cached.updatedAt === integration.updated_at) return cached.installation;
-    const installation = JSON.parse(integration.installation) as Installation;
-    this.installations.set(integration.id, { updatedAt: integration.updated_at, installation });
-    return installation;
   }
 }
 

@@ -45,12 +45,37 @@ export class IntegrationsRepo {
     });
   }
 
+  /**
+   * Installations opened from their stored (sealed) text, by integration id: each stored version is parsed and
+   * decrypted once, not on every ingestion request and deliver call that reads the integrations.
+   */
+  private readonly openedCache = new Map<
+    string,
+    { stored: string; text: string; installation: Installation }
+  >();
+
   /** A row with its installation's secrets opened. */
   private opened<T extends IntegrationRow | undefined>(row: T): T {
     if (!row) return row;
-    const installation = JSON.parse(row.installation) as Installation;
-    const config = mapSecrets(installation.config, (v) => this.box.open(v));
-    return { ...row, installation: JSON.stringify({ ...installation, config }) };
+    return { ...row, installation: this.open(row.id, row.installation).text };
+  }
+
+  private open(id: string, stored: string): { text: string; installation: Installation } {
+    const cached = this.openedCache.get(id);
+    if (cached?.stored === stored) return cached;
+    const sealed = JSON.parse(stored) as Installation;
+    const installation = { ...sealed, config: mapSecrets(sealed.config, (v) => this.box.open(v)) };
+    const opened = { stored, text: JSON.stringify(installation), installation };
+    this.openedCache.set(id, opened);
+    return opened;
+  }
+
+  /** The installation of a row this repo handed out, secrets opened; parsed once per stored version. */
+  installation(row: IntegrationRow): Installation {
+    const cached = this.openedCache.get(row.id);
+    return cached?.text === row.installation
+      ? cached.installation
+      : (JSON.parse(row.installation) as Installation);
   }
 
   create(
