@@ -96,7 +96,7 @@ export class Destination {
       region: installation.region,
       defaultCountry: config.default_country,
       defaultCurrency: installation.profile.currencyCode ?? config.default_currency,
-      consentDefault: config.consent_default ?? 'geo_only',
+      consentDefault: config.consent_default,
       dataSetName: config.data_set_name,
       dataSetId: config.data_set_id,
       limitedDataUse: config.limited_data_use,
