@@ -53,6 +53,19 @@ type Route = 'token' | 'profiles' | 'advertiserAccounts' | 'events';
 
 const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 
+/** Request and event counts since the start or the last reset. */
+const zeroCounters = () => ({
+  requests: 0,
+  tokenRequests: 0,
+  eventRequests: 0,
+  eventsAccepted: 0,
+  eventsRejected: 0,
+  byStatus: {} as Record<string, number>,
+});
+
+/** The attribution ledger's counts since the start or the last reset. */
+const zeroLedger = () => ({ attributable: 0, notAttributable: 0, userDataDenied: 0, limitedDataUse: 0 });
+
 /**
  * A local Amazon Ads API: Login with Amazon, profiles, advertiser accounts and the Events API, faithful to
  * ../shared/amazon/events-api.md and validating against Amazon's OpenAPI file. Region hosts are path prefixes
@@ -61,21 +74,14 @@ const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 export class Sandbox {
   readonly faults = new FaultQueue();
   chaos: ChaosSettings = {};
-  readonly counters = {
-    requests: 0,
-    tokenRequests: 0,
-    eventRequests: 0,
-    eventsAccepted: 0,
-    eventsRejected: 0,
-    byStatus: {} as Record<string, number>,
-  };
+  readonly counters = zeroCounters();
   /**
    * What the advertiser gets of the accepted events (duplicates included): an event is attributable unless
    * its consent denies the use of user data (`amznUserData: DENIED`) or it asks for limited data use, either of
    * which keeps Amazon from using it for matching and measurement (events-api.md §3, SPEC CreateConsent,
    * `dataProcessingOptions`: such events "will not be processed").
    */
-  readonly ledger = { attributable: 0, notAttributable: 0, userDataDenied: 0, limitedDataUse: 0 };
+  readonly ledger = zeroLedger();
   /** Accepted events by `accountId:eventId` (events without an id get a generated key). */
   readonly accepted = new Map<string, AcceptedEvent>();
   /** How many times each `accountId:eventId` was accepted; above 1 is a duplicate delivery. */
@@ -168,15 +174,9 @@ export class Sandbox {
     this.accepted.clear();
     this.acceptedCounts.clear();
     this.requests.length = 0;
-    Object.assign(this.ledger, { attributable: 0, notAttributable: 0, userDataDenied: 0, limitedDataUse: 0 });
-    Object.assign(this.counters, {
-      requests: 0,
-      tokenRequests: 0,
-      eventRequests: 0,
-      eventsAccepted: 0,
-      eventsRejected: 0,
-      byStatus: {},
-    });
+    // Reset in place: callers may hold these objects.
+    Object.assign(this.ledger, zeroLedger());
+    Object.assign(this.counters, zeroCounters());
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
