@@ -3,7 +3,7 @@ import { DEMO_ACCOUNT, TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.j
 import { startHarness, type Harness } from './support/plugin-harness.js';
 import { amazonEvent } from './support/amazon-events.js';
 import { GppModel } from '@iabgpp/cmpapi';
-import { PIPELINE_KEY, startHost, SEED_INSTALL } from './support/host-harness.js';
+import { PIPELINE_KEY, startHost } from './support/host-harness.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
 import { destination, installationFor, seedWith } from './support/transform-harness.js';
 
@@ -16,14 +16,7 @@ describe('1. consent: a US purchase without a consent flag stays attributable', 
   test('through the host, it reaches Amazon without amazonConsent, with its IP, and counts as attributable', async () => {
     const h = await startHost();
     try {
-      expect(
-        (
-          await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-            method: 'POST',
-            body: SEED_INSTALL,
-          })
-        ).status,
-      ).toBe(201);
+      expect((await h.install()).status).toBe(201);
       const event = {
         event: 'purchase',
         properties: { transaction_id: 'NOFLAG-1', value: 25 },
@@ -104,10 +97,7 @@ describe('4. value: Amazon takes it on every conversion type', () => {
   test('a lead with a score is delivered with its value', async () => {
     const h = await startHost();
     try {
-      await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-        method: 'POST',
-        body: SEED_INSTALL,
-      });
+      await h.install();
       const lead = {
         event: 'generate_lead',
         messageId: 'LEAD-SCORE-1',
@@ -145,8 +135,6 @@ describe('7. country: where the person is, before the language of their browser'
 });
 
 describe('2. token health: an access token alone warns at install, and its expiry makes the integration wait for a reconnect', () => {
-  const install = (h: Awaited<ReturnType<typeof startHost>>) =>
-    h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
   const expiredPurchase = {
     event: 'purchase',
     properties: { transaction_id: 'EXPIRED-1', value: 5 },
@@ -157,7 +145,7 @@ describe('2. token health: an access token alone warns at install, and its expir
   test('"reconnect needed" in the API, the event waits, and adding refresh credentials delivers it', async () => {
     const h = await startHost();
     try {
-      const created = await install(h);
+      const created = await h.install();
       expect(created.status).toBe(201);
       expect(created.body.installation.warnings[0]).toContain('stops by');
       const id = created.body.id as string;
@@ -197,7 +185,7 @@ describe('2. token health: an access token alone warns at install, and its expir
   test('never reconnected: after the last attempt the event is a dead letter that says why', async () => {
     const h = await startHost({ worker: { pollMs: 30, retry: { maxAttempts: 1, baseMs: 30 } } });
     try {
-      const id = (await install(h)).body.id as string;
+      const id = (await h.install()).body.id as string;
       h.sandbox.expireTokens(true);
       await h.ingest('/v1/t', expiredPurchase);
       const [dead] = await h.waitFor(async () => {
@@ -314,10 +302,7 @@ describe('6. limited data use per event: Global Privacy Control and US GPP opt-o
   test('a browser sending Sec-GPC: 1 through ingestion: limited data use, not attributable', async () => {
     const h = await startHost();
     try {
-      await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-        method: 'POST',
-        body: SEED_INSTALL,
-      });
+      await h.install();
       const r = await fetch(`${h.host.ingestUrl}/v1/t`, {
         method: 'POST',
         headers: {

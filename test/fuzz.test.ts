@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startHost, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
+import { startHost, type HostHarness } from './support/host-harness.js';
 import { destination, installationFor } from './support/transform-harness.js';
 import { ConfigError } from '../plugin/errors.js';
 import { CONFIG_SCHEMA } from '../plugin/config.js';
@@ -52,10 +52,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
             config:
               typeof config === 'object' && config !== null ? { ...config, access_token: SECRET } : config,
           };
-          const r = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-            method: 'POST',
-            body,
-          });
+          const r = await h.install(body);
           expect([201, 400, 404, 422, 503]).toContain(r.status);
           expect(r.body.error?.code ?? 'created').toMatch(/^[a-z_]+$/);
           expect(JSON.stringify(r.body)).not.toContain(SECRET);
@@ -104,10 +101,7 @@ describe('fuzzing install, transform and the host APIs: never a crash, a hang or
   });
 
   test('admin API: any body and query gets a 2xx or a clear 4xx, never a 500', async () => {
-    const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: SEED_INSTALL,
-    });
+    const { body: created } = await h.install();
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('PATCH integration', 'POST replay', 'GET log', 'GET live', 'GET list'),

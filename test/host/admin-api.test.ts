@@ -36,10 +36,7 @@ describe('Management API', () => {
   });
 
   test("the seed's install body → 201, template and revision 1, secrets masked", async () => {
-    const r = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: SEED_INSTALL,
-    });
+    const r = await h.install();
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       id: expect.stringMatching(/^tmpl_/),
@@ -86,29 +83,20 @@ describe('Management API', () => {
   });
 
   test('the 400 for a bad config lists every field', async () => {
-    const r = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: { ...SEED_INSTALL, config: { advertiser_id: 'x', access_token: '' } },
-    });
+    const r = await h.install({ ...SEED_INSTALL, config: { advertiser_id: 'x', access_token: '' } });
     const fields = new Set(r.body.error.fields.map((f: { field: string }) => f.field));
     expect(fields).toEqual(new Set(['config.advertiser_id', 'config.access_token', 'config.profile_id']));
   });
 
   test('Amazon unreachable at install → 503', async () => {
     await h.sandbox.close();
-    const r = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: SEED_INSTALL,
-    });
+    const r = await h.install();
     expect(r.status).toBe(503);
     expect(r.body.error.code).toBe('amazon_unavailable');
   });
 
   test('PATCH enables, disables, renames; a config change is re-installed as a new revision; DELETE removes', async () => {
-    const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: SEED_INSTALL,
-    });
+    const { body: created } = await h.install();
     const path = `/v1/admin/integrations/${created.id}`;
     expect((await h.admin(path, { method: 'PATCH', body: { enabled: false } })).body.enabled).toBe(false);
     expect(
@@ -135,9 +123,9 @@ describe('Management API', () => {
   });
 
   test('PATCH config is a merge patch: keys not sent are kept (secrets too), null removes an optional key', async () => {
-    const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-      method: 'POST',
-      body: { ...SEED_INSTALL, config: { ...SEED_INSTALL.config, default_country: 'US', batch_size: 200 } },
+    const { body: created } = await h.install({
+      ...SEED_INSTALL,
+      config: { ...SEED_INSTALL.config, default_country: 'US', batch_size: 200 },
     });
     const path = `/v1/admin/integrations/${created.id}`;
     const patch = (config: unknown) => h.admin(path, { method: 'PATCH', body: { config } });
@@ -189,11 +177,7 @@ describe('Management API', () => {
   });
 
   test('pagination: limit and cursor walk every integration once', async () => {
-    for (let i = 0; i < 3; i++)
-      await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-        method: 'POST',
-        body: { ...SEED_INSTALL, name: `n${i}` },
-      });
+    for (let i = 0; i < 3; i++) await h.install({ ...SEED_INSTALL, name: `n${i}` });
     const first = await h.admin('/v1/admin/integrations?limit=2');
     expect(first.body).toMatchObject({ has_more: true });
     const second = await h.admin(`/v1/admin/integrations?limit=2&cursor=${first.body.next_cursor}`);

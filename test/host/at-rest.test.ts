@@ -22,11 +22,7 @@ const databaseBytes = () =>
     .filter((f) => existsSync(join(dataDir, f)))
     .map((f) => readFileSync(join(dataDir, f)).toString('latin1'))
     .join('');
-const install = () =>
-  h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-    method: 'POST',
-    body: { variant: 'default', config },
-  });
+const install = () => h.install({ variant: 'default', config });
 
 test('the data directory is 0700; the database, its WAL and SHM and the key file 0600', async () => {
   await install();

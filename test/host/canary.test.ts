@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../plugin/index.js';
 import { redactForView, REDACTED } from '../../host/pipeline/view-redaction.js';
-import { startHost, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from '../support/host-harness.js';
+import { startHost, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
  * Canary values in every field that can hold personal data, sent through ingestion: not one may be read back
@@ -76,10 +76,7 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 test('no canary in any admin answer, the live stream or the logs', async () => {
-  const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-    method: 'POST',
-    body: SEED_INSTALL,
-  });
+  const { body: created } = await h.install();
   const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream?token=${ADMIN_TOKEN}`);
   const reader = stream.body!.getReader();
   let streamed = '';

@@ -1,10 +1,4 @@
-import {
-  startHost,
-  ADMIN_TOKEN,
-  PIPELINE_KEY,
-  SEED_INSTALL,
-  type HostHarness,
-} from '../support/host-harness.js';
+import { startHost, ADMIN_TOKEN, PIPELINE_KEY, type HostHarness } from '../support/host-harness.js';
 
 /** The host's HTTP edges: malformed input, browser security, HEAD, replay bodies, ids beyond 2^53, durability. */
 let h: HostHarness;
@@ -54,10 +48,7 @@ test.each([
   ['{"ids": [...]}', 200, { ids: [12345] }],
   ['an empty object', 200, {}],
 ])('a replay body that is %s → %i', async (_label, status, body) => {
-  const { body: created } = await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-    method: 'POST',
-    body: SEED_INSTALL,
-  });
+  const { body: created } = await h.install();
   const r = await h.admin(`/v1/admin/integrations/${created.id}/dead-letters/replay`, {
     method: 'POST',
     body,
@@ -66,7 +57,7 @@ test.each([
 });
 
 test('order ids beyond 2^53 sent as JSON numbers stay two orders at Amazon', async () => {
-  await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+  await h.install();
   const purchase = (id: string) =>
     `{"event":"purchase","properties":{"transaction_id":${id},"value":5,"currency":"USD"},"traits":{"email":"big@example.com"},"context":{"locale":"en-US"}}`;
   const r = await raw(`${h.host.ingestUrl}/v1/batch`, {

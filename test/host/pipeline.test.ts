@@ -1,12 +1,10 @@
-import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 
 let h: HostHarness;
 let integrationId: string;
 beforeEach(async () => {
   h = await startHost();
-  integrationId = (
-    await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL })
-  ).body.id;
+  integrationId = (await h.install()).body.id;
 });
 afterEach(() => h.close());
 
@@ -105,10 +103,7 @@ describe('before any integration is installed', () => {
       ]);
       expect(data[0].input.traits.email).toBe('[REDACTED]');
       // Installed afterwards, the integration does not receive it: Signal routes an event when it arrives.
-      await bare.admin('/v1/admin/integration-catalog/amazon_dsp/install', {
-        method: 'POST',
-        body: SEED_INSTALL,
-      });
+      await bare.install();
       await new Promise((r) => setTimeout(r, 150));
       expect(bare.sandbox.accepted.size).toBe(0);
     } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRetention } from '../../host/pipeline/raw-retention.js';
-import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 
 /** Raw events hold personal data as it arrived: kept only as long as the operator says once they are final. */
 type Db = { prepare(sql: string): { get(...a: unknown[]): unknown; run(...a: unknown[]): unknown } };
@@ -15,7 +15,7 @@ const liveEntry = async (h: HostHarness, id: string) =>
   );
 
 async function deliveredEvent(h: HostHarness, transactionId: string): Promise<string> {
-  await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+  await h.install();
   const id = (await h.ingest('/v1/t', purchase(transactionId))).body.ids[0] as string;
   await h.waitForOutcome(id, 'delivered');
   return id;
@@ -51,7 +51,7 @@ test('an event still waiting to be delivered keeps its raw payload, whatever the
   const h = await startHost({ rawRetentionMs: 0 });
   try {
     h.sandbox.faults.add({ route: 'events', status: 503, times: 100 });
-    await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+    await h.install();
     const id = (await h.ingest('/v1/t', purchase('RET-WAIT'))).body.ids[0] as string;
     await h.waitFor(
       async () => (await liveEntry(h, id))?.outcome.attempts >= 1 || undefined,

@@ -1,4 +1,4 @@
-import { startHost, SEED_INSTALL, purchase, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 
 /**
  * Disk full or a read-only database must not take the host down: ingestion answers 503 with Retry-After and
@@ -10,7 +10,7 @@ let db: Db;
 beforeEach(async () => {
   h = await startHost();
   db = (h.host as unknown as { db: Db }).db;
-  await h.admin('/v1/admin/integration-catalog/amazon_dsp/install', { method: 'POST', body: SEED_INSTALL });
+  await h.install();
 });
 afterEach(() => h.close());
 

@@ -19,6 +19,8 @@ export interface HostHarness {
     init?: { method?: string; body?: unknown; token?: string | null },
   ): Promise<{ status: number; body: any }>;
   ingest(path: string, body: unknown, token?: string | null): Promise<{ status: number; body: any }>;
+  /** `POST /v1/admin/integration-catalog/amazon_dsp/install` with `body` (default: the seed's install body). */
+  install(body?: unknown): Promise<{ status: number; body: any }>;
   waitFor<T>(
     probe: () => Promise<T | undefined> | T | undefined,
     what: string,
@@ -73,6 +75,8 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
         init.token === undefined ? ADMIN_TOKEN : init.token,
       ),
     ingest: (path, body, token = PIPELINE_KEY) => call(host.ingestUrl, path, 'POST', body, token),
+    install: (body = SEED_INSTALL) =>
+      call(host.adminUrl, '/v1/admin/integration-catalog/amazon_dsp/install', 'POST', body, ADMIN_TOKEN),
     async waitFor(probe, what, timeoutMs = 8_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
