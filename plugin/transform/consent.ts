@@ -86,8 +86,9 @@ export function decideConsent(
       message: 'The user refused marketing consent; the event is not sent to Amazon.',
     };
   }
+  const noSignal = marketing === undefined && !tcf && !gpp;
   const needsSignal = CONSENT_REQUIRED_COUNTRIES.has(country) || region === 'EU';
-  if (needsSignal && marketing === undefined && !tcf && !gpp) {
+  if (needsSignal && noSignal) {
     return {
       status: 'filtered',
       code: 'CONSENT_MISSING',
@@ -97,7 +98,6 @@ export function decideConsent(
   const out: AmazonConsent = {};
   if (tcf) out.tcf = tcf;
   else if (gpp) out.gpp = gpp;
-  const noSignal = marketing === undefined && !tcf && !gpp;
   if (marketing !== undefined || (noSignal && whenAbsent === 'denied')) {
     const status: ConsentStatus = marketing === true ? 'GRANTED' : 'DENIED';
     out.amazonConsent = { amznUserData: status, amznAdStorage: status };
