@@ -1,6 +1,7 @@
 import type { AmazonConsent, AmazonEvent, EventSource } from '../amazon/event-types.js';
 import { LIMITS } from '../constants.js';
 import type { CompiledEntry, EntryValues } from './model.js';
+import { wholeCents } from './money.js';
 
 /** What the pipeline decided before building: the country, the consent to send and the match keys. */
 export interface Decided {
@@ -27,10 +28,8 @@ const asText = (value: unknown): string =>
 /** Money with floating-point noise (59.970000000000006) as cents; any other value as it is, for validation. */
 function money(value: unknown): unknown {
   if (typeof value !== 'number') return value;
-  const cents = value * 100;
-  return Number.isFinite(cents) && Math.abs(cents - Math.round(cents)) <= 1e-6
-    ? Math.round(cents) / 100
-    : value;
+  const cents = wholeCents(value);
+  return cents === undefined ? value : cents / 100;
 }
 
 /**

@@ -9,6 +9,7 @@ import { LIMITS } from '../constants.js';
 import type { InvalidCode } from '../contracts.js';
 import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
+import { wholeCents } from './money.js';
 import { invalid, type FieldName, type InvalidResult } from './model.js';
 
 const DAY_MS = 86_400_000;
@@ -102,7 +103,7 @@ const eventTime: Rule = (event, { bad, now }) => {
   if (t - now > FUTURE_SKEW_MS)
     return [
       'EVENT_IN_FUTURE',
-      'The event time is more than 5 minutes in the future; check the sending clock.',
+      `The event time is more than ${FUTURE_SKEW_MS / 60_000} minutes in the future; check the sending clock.`,
       'eventTime',
     ];
   return undefined;
@@ -123,9 +124,8 @@ const value: Rule = (event, { bad, purchase }) => {
   if (event.value === undefined) return undefined;
   if (typeof event.value !== 'number' || !Number.isFinite(event.value))
     return ['VALUE_INVALID', 'value must be a number: map it with the number transform.', 'value'];
-  const cents = event.value * 100;
-  if (!Number.isFinite(cents)) return ['VALUE_INVALID', 'value is too large.', 'value'];
-  if (Math.abs(cents - Math.round(cents)) > 1e-6)
+  if (!Number.isFinite(event.value * 100)) return ['VALUE_INVALID', 'value is too large.', 'value'];
+  if (wholeCents(event.value) === undefined)
     return ['VALUE_INVALID', 'value may have at most 2 decimals.', 'value'];
   return purchase && event.value < 0
     ? ['VALUE_INVALID', 'A purchase value must not be negative.', 'value']
