@@ -1,7 +1,7 @@
 import type { ValueTransform } from './model.js';
 import { gppOptsOutOfSale } from './normalize/gpp.js';
 import { MatchKeyRules } from './normalize/match-keys.js';
-import { MEMO_TEXT_CHARS } from './normalize/per-country-memo.js';
+import { MEMO_TEXT_CHARS, rememberedAnswers } from './normalize/per-country-memo.js';
 import { createValueTransforms } from './value-transforms.js';
 
 /**
@@ -13,16 +13,7 @@ import { createValueTransforms } from './value-transforms.js';
 export class TransformTables {
   readonly valueTransforms: Readonly<Record<string, ValueTransform>> = createValueTransforms();
   readonly matchKeys = new MatchKeyRules();
-  private readonly gppAnswers = new Map<string, boolean>();
 
   /** `gppOptsOutOfSale`, each GPP string decoded once (bounded: 10,000 strings of at most 512 characters). */
-  readonly gppOptsOut = (gpp: string): boolean => {
-    let answer = this.gppAnswers.get(gpp);
-    if (answer === undefined) {
-      answer = gppOptsOutOfSale(gpp);
-      if (this.gppAnswers.size < 10_000 && gpp.length <= 8 * MEMO_TEXT_CHARS)
-        this.gppAnswers.set(gpp, answer);
-    }
-    return answer;
-  };
+  readonly gppOptsOut = rememberedAnswers(gppOptsOutOfSale, 10_000, 8 * MEMO_TEXT_CHARS);
 }

@@ -2,7 +2,7 @@ import { COUNTRY_CODES, isCustomDataChar } from '../amazon/reference-lists.js';
 import { everyCharIn, replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
 import type { ValueTransform } from './model.js';
-import { MEMO_TEXT_CHARS } from './normalize/per-country-memo.js';
+import { rememberedAnswers } from './normalize/per-country-memo.js';
 import { RULES } from './normalize/tag-rules.js';
 
 const COUNTRY_NAMES = new Map(
@@ -127,15 +127,9 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
  * (bounded: 10,000 texts of at most `MEMO_TEXT_CHARS` characters).
  */
 export function createValueTransforms(): Readonly<Record<string, ValueTransform>> {
-  const countries = new Map<string, string | null>();
-  const rememberedCountryCode: ValueTransform = (value) => {
-    if (typeof value !== 'string') return undefined;
-    let code = countries.get(value);
-    if (code === undefined) {
-      code = countryCodeOf(value) ?? null;
-      if (countries.size < 10_000 && value.length <= MEMO_TEXT_CHARS) countries.set(value, code);
-    }
-    return code ?? undefined;
+  const rememberedCountryCode = rememberedAnswers(countryCodeOf);
+  return {
+    ...VALUE_TRANSFORMS,
+    country_code: (value) => (typeof value === 'string' ? rememberedCountryCode(value) : undefined),
   };
-  return { ...VALUE_TRANSFORMS, country_code: rememberedCountryCode };
 }
