@@ -34,6 +34,8 @@ export interface AdminContext extends AdminDeps {
   cursorParam(req: Request): number | undefined;
   /** The body, which must be a JSON object; 400 otherwise. */
   object(req: Request): Promise<Record<string, unknown>>;
+  /** 400 listing every key of `body` that is not in `known`. */
+  onlyFields(body: object, known: readonly string[]): void;
 }
 
 /** Mounts one resource's routes. */
@@ -63,6 +65,16 @@ export function adminContext(d: AdminDeps): AdminContext {
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw new HttpError(400, 'invalid_request', 'The body must be a JSON object.');
       return body as Record<string, unknown>;
+    },
+    onlyFields(body, known) {
+      const unknown = Object.keys(body).filter((k) => !known.includes(k));
+      if (unknown.length > 0)
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `Unknown fields: ${unknown.join(', ')}.`,
+          unknown.map((field) => ({ field, message: 'is not a known field' })),
+        );
     },
   };
 }

@@ -30,14 +30,7 @@ export const deadLetterRoutes: AdminRoutes = (router, ctx) => {
       // Nothing, {}, or {"ids": [...]}: a body of another shape ([1], say) must not replay everything.
       if (typeof body !== 'object' || body === null || Array.isArray(body))
         throw new HttpError(400, 'invalid_request', 'The body must be {"ids": [...]} or empty.');
-      const unknown = Object.keys(body).filter((k) => k !== 'ids');
-      if (unknown.length > 0)
-        throw new HttpError(
-          400,
-          'invalid_request',
-          `Unknown fields: ${unknown.join(', ')}.`,
-          unknown.map((field) => ({ field, message: 'is not a known field' })),
-        );
+      ctx.onlyFields(body, ['ids']);
       const { ids } = body as { ids?: unknown };
       if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => Number.isInteger(i)))) {
         throw new HttpError(400, 'invalid_request', 'ids must be a list of dead letter ids.', [

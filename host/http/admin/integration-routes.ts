@@ -23,14 +23,7 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
       ctx.auth(req);
       const row = ctx.integration(req.params.id!);
       const body = await ctx.object(req);
-      const unknown = Object.keys(body).filter((k) => !['enabled', 'name', 'config', 'variant'].includes(k));
-      if (unknown.length > 0)
-        throw new HttpError(
-          400,
-          'invalid_request',
-          `Unknown fields: ${unknown.join(', ')}.`,
-          unknown.map((f) => ({ field: f, message: 'is not a known field' })),
-        );
+      ctx.onlyFields(body, ['enabled', 'name', 'config', 'variant']);
       if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
         throw new HttpError(400, 'invalid_request', 'enabled must be true or false.', [
           { field: 'enabled', message: 'must be a boolean' },
