@@ -39,10 +39,11 @@ export class IntegrationsRepo {
 
   /** The installation as stored: its config's secrets sealed. */
   private sealed(installation: Installation): string {
-    return JSON.stringify({
-      ...installation,
-      config: mapSecrets(installation.config, (v) => this.box.seal(v)),
-    });
+    return JSON.stringify({ ...installation, config: this.sealedConfig(installation.config) });
+  }
+
+  private sealedConfig<T extends object>(config: T): T {
+    return mapSecrets(config, (v) => this.box.seal(v));
   }
 
   /**
@@ -126,14 +127,7 @@ export class IntegrationsRepo {
       .prepare(
         'INSERT INTO revisions (id, integration_id, revision_number, config, delivery_mode, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(
-        id,
-        integrationId,
-        n,
-        JSON.stringify(mapSecrets(installation.config, (v) => this.box.seal(v))),
-        'server_side',
-        now,
-      );
+      .run(id, integrationId, n, JSON.stringify(this.sealedConfig(installation.config)), 'server_side', now);
   }
 
   get(id: string): IntegrationRow | undefined {
