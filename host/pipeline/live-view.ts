@@ -1,7 +1,7 @@
 import { redactValue } from '../../plugin/index.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type DeliveryRow } from '../store/deliveries-repo.js';
 import type { LiveHub } from './live-hub.js';
-import { REDACTED, redactForView } from './view-redaction.js';
+import { REDACTED, viewRedactor } from './view-redaction.js';
 
 const RAW_MATCH_KEYS = new Set(['MAID', 'RAMP_ID', 'MATCH_ID', 'REAL_ID', 'MERKLE_ID', 'KANTAR_ID', 'FIP']);
 
@@ -32,8 +32,8 @@ export class LiveEvents {
 
   /** Entries of rows, for reading. */
   entries(rows: readonly LiveRow[]): Array<Record<string, unknown>> {
-    const hidden = this.personalDataPaths();
-    return rows.map((row) => entry(row, hidden));
+    const redact = viewRedactor(this.personalDataPaths());
+    return rows.map((row) => entry(row, redact));
   }
 
   /** Delivery rows changed: their entries go to the open streams, built only when a stream is open. */
@@ -43,7 +43,7 @@ export class LiveEvents {
   }
 }
 
-function entry(row: LiveRow, hiddenPaths: readonly string[]): Record<string, unknown> {
+function entry(row: LiveRow, redact: (value: unknown) => unknown): Record<string, unknown> {
   return {
     id: row.id,
     event_id: row.event_id,
@@ -51,7 +51,7 @@ function entry(row: LiveRow, hiddenPaths: readonly string[]): Record<string, unk
     received_at: row.received_at,
     updated_at: row.updated_at,
     // An empty payload was deleted after the retention period (SIGNAL_RAW_RETENTION).
-    input: row.payload === '' ? null : redactForView(JSON.parse(row.payload), hiddenPaths),
+    input: row.payload === '' ? null : redact(JSON.parse(row.payload)),
     amazon_payload: payloadForView(row.amazon_event),
     outcome: {
       status: row.status,

@@ -107,6 +107,11 @@ function masked(value: unknown, key: string): unknown {
 
 /** A deep copy for the view: allowlisted values shown (masked), everything else redacted. */
 export function redactForView(value: unknown, hiddenPaths: readonly string[] = []): unknown {
+  return viewRedactor(hiddenPaths)(value);
+}
+
+/** `redactForView` with the hidden paths parsed once, for many values. */
+export function viewRedactor(hiddenPaths: readonly string[]): (value: unknown) => unknown {
   const hidden = hiddenPaths.map((p) => p.split('.').map((s) => (s === '*' ? s : normalise(s))));
   const walk = (v: unknown, path: string[], depth: number): unknown => {
     if (v === null || v === undefined) return v;
@@ -123,5 +128,5 @@ export function redactForView(value: unknown, hiddenPaths: readonly string[] = [
     const shown = matches(SHOWN, path) && !matches(hidden, path);
     return shown ? masked(v, path[path.length - 1] ?? '') : REDACTED;
   };
-  return walk(value, [], 0);
+  return (value) => walk(value, [], 0);
 }
