@@ -11,6 +11,16 @@ export { maskConfig, CONFIG_SCHEMA, SECRET_KEYS, MASK, type AmazonDspConfig } fr
 export { redactValue, redactText } from './logging/redact.js';
 export type { DeliverySettings } from './deliver/delivery-settings.js';
 export type { Explanation } from './transform/transform-event.js';
+export { QualityTally, type CountedOutcome, type Metric } from './quality/quality-tally.js';
+export {
+  qualityFigures,
+  qualityAlerts,
+  TOTALS,
+  type QualityFigures,
+  type QualityAlert,
+  type EventQuality,
+} from './quality/quality-report.js';
+export { MATCH_KEY_TYPES, CONSENT_CLASSES, MATCH_KEY_WEIGHTS } from './quality/match-score.js';
 export { MANIFEST, findVariant, type Manifest } from './catalog/manifest.js';
 export * from './errors.js';
 export type * from './contracts.js';

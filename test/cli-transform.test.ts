@@ -87,6 +87,7 @@ describe('npx amazon-dsp-events transform (dry run)', () => {
     const [line] = lines(result.stdout);
     expect(line.explain).toEqual({
       entry: 'purchase',
+      eventName: 'Purchase',
       matchKeys: ['EMAIL', 'PHONE', 'FIRST_NAME', 'LAST_NAME', 'ADDRESS', 'CITY', 'STATE', 'POSTAL', 'FIP'],
       consent: 'granted',
     });

@@ -38,6 +38,8 @@ export interface TransformSettings {
 /** What `--explain` shows: which entry matched and which match keys were found (types only, no values). */
 export interface Explanation {
   entry: string | null;
+  /** The Amazon event name of that entry (for counting filtered and invalid events by event type too). */
+  eventName?: string;
   matchKeys: MatchKeyType[];
   consent?: string;
 }
@@ -120,7 +122,10 @@ function findEntry(
     return invalid('EVENT_NAME_MISSING', 'The event has no name: a track event needs `event`.', 'event');
   // Most events carry a name already in key form: one lookup, no normalising.
   const entry = blueprint.lookup.get(name) ?? blueprint.lookup.get(eventKey(name));
-  if (explain) explain.entry = entry?.key ?? null;
+  if (explain) {
+    explain.entry = entry?.key ?? null;
+    if (entry) explain.eventName = entry.vendorEventName;
+  }
   if (!entry) {
     const message = `No blueprint entry maps "${name.slice(0, 100)}"; unmapped events are dropped.`;
     return { status: 'filtered', reason: { code: 'EVENT_NOT_MAPPED', message } };

@@ -1,0 +1,56 @@
+import type { AmazonEvent, MatchKeyType } from '../amazon/event-types.js';
+
+/**
+ * How likely each match key alone lets Amazon tie an event to a person: our estimate, used for the match quality
+ * score. Amazon publishes no weights; the order follows what Amazon documents of each key (docs/match-quality.md):
+ * e-mail and phone are the identifiers Amazon accounts sign in with; MAID and RAMP_ID are deterministic device and
+ * person ids; MATCH_ID matches only where the Amazon Advertising Tag saw the same id; name and address parts
+ * identify a person mostly together; an IP address alone rarely does.
+ */
+export const MATCH_KEY_WEIGHTS: Readonly<Record<MatchKeyType, number>> = {
+  EMAIL: 0.7,
+  PHONE: 0.5,
+  MAID: 0.6,
+  RAMP_ID: 0.6,
+  MATCH_ID: 0.4,
+  REAL_ID: 0.4,
+  MERKLE_ID: 0.3,
+  KANTAR_ID: 0.3,
+  ADDRESS: 0.2,
+  POSTAL: 0.1,
+  LAST_NAME: 0.1,
+  FIRST_NAME: 0.05,
+  CITY: 0.03,
+  STATE: 0.02,
+  FIP: 0.15,
+};
+
+/** Every match key type, in the order views list them (the weights' order). */
+export const MATCH_KEY_TYPES = Object.keys(MATCH_KEY_WEIGHTS) as MatchKeyType[];
+
+/**
+ * The consent an event was sent with: `amazonConsent` GRANTED or DENIED, a TCF or GPP string that Amazon reads
+ * itself (`tcf_gpp`), only the client IP (`geo_only`), or nothing (`none`).
+ */
+export type ConsentClass = 'granted' | 'denied' | 'tcf_gpp' | 'geo_only' | 'none';
+export const CONSENT_CLASSES: readonly ConsentClass[] = ['granted', 'denied', 'tcf_gpp', 'geo_only', 'none'];
+
+export function consentClass(event: AmazonEvent): ConsentClass {
+  const consent = event.consent;
+  const user = consent?.amazonConsent?.amznUserData;
+  if (user) return user === 'GRANTED' ? 'granted' : 'denied';
+  if (consent?.tcf || consent?.gpp) return 'tcf_gpp';
+  return consent?.geo ? 'geo_only' : 'none';
+}
+
+/**
+ * How matchable one event is, 0 to 1: the chance that at least one of its keys matches, the keys taken as
+ * independent (1 − Π(1 − weight)), and 0 when its consent is DENIED (Amazon does not use such an event for
+ * matching). The score of an event type is 100 × the mean of this over its events.
+ */
+export function matchability(event: AmazonEvent): number {
+  if (consentClass(event) === 'denied') return 0;
+  let miss = 1;
+  for (const key of event.matchKeys) miss *= 1 - MATCH_KEY_WEIGHTS[key.type];
+  return 1 - miss;
+}

@@ -1,0 +1,140 @@
+import type { MatchKeyType } from '../amazon/event-types.js';
+import { CONSENT_CLASSES, MATCH_KEY_TYPES, type ConsentClass } from './match-score.js';
+import type { Metric } from './quality-tally.js';
+
+export const TOTALS = ['transformed', 'delivered', 'rejected', 'dead', 'filtered', 'invalid'] as const;
+export type Totals = Record<(typeof TOTALS)[number], number>;
+const REASON_KINDS = ['filtered', 'invalid', 'rejected', 'dead'] as const;
+
+/** One Amazon event type's figures. Shares are fractions of its transformed events, to 4 decimals. */
+export interface EventQuality extends Omit<Totals, 'transformed'> {
+  /** Events transformed (sent or to be sent): what the shares are fractions of. */
+  count: number;
+  match_keys: Record<MatchKeyType, number>;
+  avg_match_keys: number;
+  consent: Record<ConsentClass, number>;
+  limited_data_use: number;
+  /** 0–100, the mean matchability of its events (docs/match-quality.md); null when none was transformed. */
+  score: number | null;
+}
+
+export interface QualityFigures {
+  totals: Totals;
+  by_event: Record<string, EventQuality>;
+  reasons: Record<(typeof REASON_KINDS)[number], Record<string, number>>;
+}
+
+export interface QualityAlert {
+  code: 'MATCH_KEY_COVERAGE_DROP' | 'REJECTIONS_HIGH' | 'CONSENT_DENIED_HIGH' | 'NOTHING_DELIVERED';
+  message: string;
+  event?: string;
+}
+
+const share = (n: number, of: number): number => (of === 0 ? 0 : Math.round((n / of) * 10_000) / 10_000);
+
+/**
+ * The figures of a set of counters (`QualityTally` rows, or a store's sums of them). Events the blueprint maps
+ * to no Amazon event (name '') count in the totals and reasons only.
+ */
+export function qualityFigures(
+  rows: Iterable<{ eventName: string; metric: Metric; n: number }>,
+): QualityFigures {
+  const totals = emptyTotals();
+  const reasons: QualityFigures['reasons'] = { filtered: {}, invalid: {}, rejected: {}, dead: {} };
+  const sums = new Map<string, Map<Metric, number>>();
+  for (const { eventName, metric, n } of rows) {
+    let metrics = sums.get(eventName);
+    if (!metrics) sums.set(eventName, (metrics = new Map()));
+    metrics.set(metric, (metrics.get(metric) ?? 0) + n);
+    if (metric in totals) totals[metric as keyof Totals] += n;
+    const colon = metric.indexOf(':');
+    const kind = metric.slice(0, colon) as (typeof REASON_KINDS)[number];
+    if (colon > 0 && REASON_KINDS.includes(kind)) {
+      const code = metric.slice(colon + 1);
+      reasons[kind][code] = (reasons[kind][code] ?? 0) + n;
+    }
+  }
+  const by_event: Record<string, EventQuality> = {};
+  for (const name of [...sums.keys()].filter((n) => n !== '').sort())
+    by_event[name] = eventQuality(sums.get(name)!);
+  return { totals, by_event, reasons };
+}
+
+function eventQuality(metrics: Map<Metric, number>): EventQuality {
+  const get = (metric: Metric) => metrics.get(metric) ?? 0;
+  const count = get('transformed');
+  return {
+    count,
+    delivered: get('delivered'),
+    rejected: get('rejected'),
+    dead: get('dead'),
+    filtered: get('filtered'),
+    invalid: get('invalid'),
+    match_keys: Object.fromEntries(MATCH_KEY_TYPES.map((k) => [k, share(get(`key:${k}`), count)])) as Record<
+      MatchKeyType,
+      number
+    >,
+    avg_match_keys: count === 0 ? 0 : Math.round((get('keys') / count) * 100) / 100,
+    consent: Object.fromEntries(CONSENT_CLASSES.map((c) => [c, share(get(`consent:${c}`), count)])) as Record<
+      ConsentClass,
+      number
+    >,
+    limited_data_use: share(get('ldu'), count),
+    score: count === 0 ? null : Math.round(get('matchability') / count / 10),
+  };
+}
+
+function emptyTotals(): Totals {
+  return Object.fromEntries(TOTALS.map((t) => [t, 0])) as Totals;
+}
+
+/** Coverage of a key lost against the previous window, in points of share, that raises an alert. */
+export const COVERAGE_DROP = 0.2;
+/** Rejected (and dead-lettered) over final outcomes, above which an alert is raised. */
+export const REJECTION_RATE = 0.05;
+/** Share of an event type's events sent with consent DENIED, above which an alert is raised. */
+export const DENIED_SHARE = 0.5;
+
+/**
+ * What the advertiser should look at, comparing a window with the one of the same length before it: a key's
+ * coverage down by 20 points or more, rejections above 5 %, DENIED above half of an event type, or events
+ * arriving while none was delivered.
+ */
+export function qualityAlerts(current: QualityFigures, previous: QualityFigures): QualityAlert[] {
+  const alerts: QualityAlert[] = [];
+  for (const [name, now] of Object.entries(current.by_event)) {
+    const before = previous.by_event[name];
+    if (before && before.count > 0 && now.count > 0) {
+      for (const key of MATCH_KEY_TYPES) {
+        const drop = before.match_keys[key] - now.match_keys[key];
+        if (drop >= COVERAGE_DROP - 1e-9)
+          alerts.push({
+            code: 'MATCH_KEY_COVERAGE_DROP',
+            event: name,
+            message: `${key} on ${name} events fell from ${pct(before.match_keys[key])} to ${pct(now.match_keys[key])} against the previous window: check the site still sends it.`,
+          });
+      }
+    }
+    if (now.consent.denied > DENIED_SHARE)
+      alerts.push({
+        code: 'CONSENT_DENIED_HIGH',
+        event: name,
+        message: `${pct(now.consent.denied)} of ${name} events were sent with consent DENIED, which Amazon does not use for matching: check the consent signal reaches Signal.`,
+      });
+  }
+  const { delivered, rejected, dead, transformed } = current.totals;
+  const final = delivered + rejected + dead;
+  if (final > 0 && (rejected + dead) / final > REJECTION_RATE)
+    alerts.push({
+      code: 'REJECTIONS_HIGH',
+      message: `${pct((rejected + dead) / final)} of the events with a final outcome were not delivered: see the reasons.`,
+    });
+  if (transformed > 0 && delivered === 0)
+    alerts.push({
+      code: 'NOTHING_DELIVERED',
+      message: `${transformed} events arrived in this window and none was delivered yet.`,
+    });
+  return alerts;
+}
+
+const pct = (fraction: number): string => `${Math.round(fraction * 1000) / 10} %`;

@@ -1,0 +1,57 @@
+import type { TransformResult } from '../contracts.js';
+import { consentClass, matchability } from './match-score.js';
+
+/**
+ * The counters of match quality, by name: the totals (`transformed`, `delivered`, `rejected`, `dead`, `filtered`,
+ * `invalid`), `key:EMAIL`… (events carrying that key type), `keys` (match keys in all), `consent:granted`…,
+ * `ldu` (sent with LIMITED_DATA_USE), `matchability` (the sum of the events' matchability, in thousandths), and
+ * `filtered:CODE`, `invalid:CODE`, `rejected:CODE`, `dead:CODE` (events by reason). Whole numbers only, so a
+ * store can add them up hour by hour; no value of any event is in them.
+ */
+export type Metric = string;
+
+/** A final outcome of a delivery, as counted. */
+export type CountedOutcome = 'delivered' | 'rejected' | 'dead' | 'filtered';
+
+/** Counters by Amazon event name ('' when the blueprint maps no entry for the event) and metric. */
+export class QualityTally {
+  readonly byEvent = new Map<string, Map<Metric, number>>();
+
+  add(eventName: string, metric: Metric, n = 1): void {
+    let metrics = this.byEvent.get(eventName);
+    if (!metrics) this.byEvent.set(eventName, (metrics = new Map()));
+    metrics.set(metric, (metrics.get(metric) ?? 0) + n);
+  }
+
+  /** What one answer of `transform` adds: its status, and for a sent event its keys, consent and data use. */
+  addTransform(eventName: string, result: TransformResult): void {
+    if (result.status === 'filtered') return this.addOutcome(eventName, 'filtered', result.reason.code);
+    if (result.status === 'invalid') {
+      this.add(eventName, 'invalid');
+      return this.add(eventName, `invalid:${result.error.code}`);
+    }
+    const event = result.event;
+    this.add(eventName, 'transformed');
+    this.add(eventName, 'keys', event.matchKeys.length);
+    for (const key of event.matchKeys) this.add(eventName, `key:${key.type}`);
+    this.add(eventName, `consent:${consentClass(event)}`);
+    if (event.dataProcessingOptions) this.add(eventName, 'ldu');
+    this.add(eventName, 'matchability', Math.round(matchability(event) * 1000));
+  }
+
+  /** A final outcome: delivered, or rejected, dead-lettered or filtered with its code. */
+  addOutcome(eventName: string, outcome: CountedOutcome, code?: string): void {
+    this.add(eventName, outcome);
+    if (outcome !== 'delivered' && code) this.add(eventName, `${outcome}:${code}`);
+  }
+
+  /** The counters as rows, for a store. */
+  *rows(): Generator<{ eventName: string; metric: Metric; n: number }> {
+    for (const [eventName, metrics] of this.byEvent)
+      for (const [metric, n] of metrics) yield { eventName, metric, n };
+  }
+
+  get size(): number {
+    return this.byEvent.size;
+  }
+}
