@@ -3,6 +3,7 @@ import { sandboxCommand, sandboxHelp } from './commands/sandbox.js';
 import { installCommand, installHelp } from './commands/install.js';
 import { transformCommand, transformHelp } from './commands/transform.js';
 import { sendCommand, sendHelp } from './commands/send.js';
+import { reportCommand, reportHelp } from './commands/report.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 import { commandHelp, EXIT_USAGE, overview, type CommandHelp } from './help.js';
 
@@ -13,6 +14,7 @@ interface Command {
 
 const COMMANDS: Command[] = [
   { help: transformHelp, run: transformCommand },
+  { help: reportHelp, run: reportCommand },
   { help: sendHelp, run: sendCommand },
   { help: installHelp, run: installCommand },
   { help: sandboxHelp, run: sandboxCommand },

@@ -124,4 +124,17 @@ describe('the README', () => {
       await sandbox.close();
     }
   });
+
+  test('its report example prints a row per Amazon event type of the example events', async () => {
+    const result = await runCli(argsOf('report'));
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split('\n').filter((l) => /^[A-Z][A-Za-z]+ +\d+ +\d+ /.test(l));
+    expect(rows.map((r) => r.split(/\s+/)[0])).toEqual([
+      'AddToCart',
+      'DetailPageView',
+      'Purchase',
+      'Subscribe',
+    ]);
+    expect(result.stdout).toContain('filtered: EVENT_NOT_MAPPED 1');
+  });
 });

@@ -1,19 +1,8 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Destination } from '../../plugin/destination.js';
-import { SchemaRegistry } from '../../plugin/schemas/schema-registry.js';
-import { findVariant, MANIFEST } from '../../plugin/catalog/manifest.js';
-import { localInstallation } from '../../plugin/local-installation.js';
-import type { AmazonDspConfig } from '../../plugin/config.js';
-import type { Blueprint } from '../../plugin/transform/model.js';
-import type { Explanation } from '../../plugin/transform/transform-event.js';
-import type { FieldError } from '../../plugin/errors.js';
-import { readJsonFile } from './install.js';
-import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
-import { UsageError, writeLine, type CliIo } from '../io.js';
-import { cliContainer } from '../plugin-for-cli.js';
-import { stamped } from '../stamp.js';
+import { writeWithBackpressure } from '../ndjson.js';
+import type { CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';
+import { dryRun, DRY_RUN_HELP, DRY_RUN_OPTIONS } from '../dry-run.js';
 
 export const transformHelp: CommandHelp = {
   name: 'transform',
@@ -25,14 +14,11 @@ export const transformHelp: CommandHelp = {
     'call. One JSON line per input line, in order: ok with the Amazon event, filtered with the reason, or\n' +
     'invalid with what to fix. An event without a timestamp is stamped with --now, as ingestion stamps it.',
   options: [
-    ['--config FILE', 'the install config as JSON'],
-    ['--variant KEY', 'default (website), offline or mobile_app; default: default'],
-    ['--blueprint FILE', "a blueprint file to use instead of the variant's"],
+    ...DRY_RUN_HELP,
     [
       '--explain',
       'add the blueprint entry, the match key types found (never values), consent, and any stamp',
     ],
-    ['--now ISO', 'the clock for the 21-day rule and for stamping (default: now), to replay old events'],
     ['--strict', 'exit 1 when any line is invalid'],
   ],
   env: [['LOG_LEVEL', 'error (default here), warn, info or debug; logs go to stderr']],
@@ -49,56 +35,18 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
     args,
     allowPositionals: true,
     options: {
-      config: { type: 'string' },
-      variant: { type: 'string', default: 'default' },
-      blueprint: { type: 'string' },
+      ...DRY_RUN_OPTIONS,
       explain: { type: 'boolean', default: false },
-      now: { type: 'string' },
       strict: { type: 'boolean', default: false },
     },
   });
-  if (!values.config) throw new UsageError('transform needs --config FILE (the install config as JSON)');
-  if (!findVariant(values.variant)) {
-    throw new UsageError(`--variant must be one of ${MANIFEST.variants.map((v) => v.key).join(', ')}`);
-  }
-  const now = values.now === undefined ? Date.now() : Date.parse(values.now);
-  if (!Number.isFinite(now))
-    throw new UsageError('--now must be an ISO date-time, e.g. 2026-02-26T00:00:00Z');
-  const file = positionals[0];
-  if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
-
-  const container = cliContainer(io, {
-    logLevel: io.env.LOG_LEVEL ?? 'error',
-    clock: { now: () => now, sleep: async () => {} },
-  });
-  const schemas = container.resolve(SchemaRegistry);
-  const config = await readJsonFile(values.config);
-  const errors: FieldError[] = schemas.validate('config', config, 'config');
-  let blueprint: Blueprint | undefined;
-  if (values.blueprint) {
-    blueprint = (await readJsonFile(values.blueprint)) as Blueprint;
-    errors.push(...schemas.validate('blueprint', blueprint, 'blueprint'));
-  }
-  if (errors.length > 0) {
-    writeLine(io.stderr, 'Invalid input:');
-    for (const e of errors) writeLine(io.stderr, `  ${e.field}: ${e.message}`);
-    return 2;
-  }
-
-  const destination = container.resolve(Destination);
-  const installation = localInstallation(config as AmazonDspConfig, values.variant, now);
-  const stampedAt = new Date(now).toISOString();
+  const lines = await dryRun('transform', values, positionals[0], io);
+  if (!lines) return 2;
   let invalid = 0;
-  for await (const line of readLines(file, io)) {
-    const parsed = parseLine(line);
-    const explanation: Explanation = { entry: null, matchKeys: [] };
-    const input = parsed.ok ? stamped(parsed.value, stampedAt) : undefined;
-    const result = input
-      ? destination.transform(input.event, installation, { explanation, blueprint })
-      : NOT_JSON;
+  for await (const { parsed, result, explanation, stamp } of lines) {
     if (result.status === 'invalid') invalid++;
-    const explain = input?.stamp ? { ...explanation, stamped: input.stamp } : explanation;
-    const out = values.explain && input ? { ...result, explain } : result;
+    const explain = stamp ? { ...explanation, stamped: stamp } : explanation;
+    const out = values.explain && parsed ? { ...result, explain } : result;
     await writeWithBackpressure(io.stdout, JSON.stringify(out));
   }
   return values.strict && invalid > 0 ? 1 : 0;
