@@ -10,6 +10,7 @@ import {
 import { openDatabase, type Db } from './store/database.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
 import { loadSecretKey, SecretBox } from './store/secret-box.js';
+import { MatchQualityRepo } from './store/match-quality-repo.js';
 import { DeliveriesRepo } from './store/deliveries-repo.js';
 import { DeliveryLogRepo } from './store/delivery-log-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -50,6 +51,8 @@ export interface SignalHostOptions {
   secretKey?: Buffer;
   /** Secret values the plugin learns (tokens); give the same registry to `logger` so the host's lines scrub them too. */
   secrets?: SecretRegistry;
+  /** The host's clock (epoch ms): what it stamps, schedules and counts by. Default Date.now; tests move it. */
+  now?: () => number;
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -74,7 +77,7 @@ export class SignalHost {
 
   async start(): Promise<this> {
     const o = this.options;
-    const now = () => Date.now();
+    const now = o.now ?? (() => Date.now());
     this.db = openDatabase(o.dataDir);
     const destination = createDestination({
       hostSettings: o.amazon,
@@ -86,10 +89,16 @@ export class SignalHost {
     const integrations = new IntegrationsRepo(this.db, box);
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
-    this.deliveries = new DeliveriesRepo(this.db);
+    const matchQuality = new MatchQualityRepo(this.db);
+    this.deliveries = new DeliveriesRepo(this.db, matchQuality);
     const { deliveries } = this;
     const deliveryLog = new DeliveryLogRepo(this.db);
-    this.retention = new RawRetention(deliveries, o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS, now);
+    this.retention = new RawRetention(
+      deliveries,
+      matchQuality,
+      o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
+      now,
+    );
     const liveEvents = new LiveEvents(this.live, deliveries, () =>
       integrations.all().flatMap((row) => destination.personalDataPaths(integrations.installation(row))),
     );
@@ -114,6 +123,7 @@ export class SignalHost {
       integrations,
       deliveries,
       deliveryLog,
+      matchQuality,
       live: this.live,
       liveEvents,
       now,

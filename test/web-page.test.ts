@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from './support/host-harness.js';
+
+const require = createRequire(import.meta.url);
 
 /** Where the browser test leaves a screenshot of each view (named in the README). */
 const SHOTS = join(PACKAGE_ROOT, 'screenshots');
@@ -124,4 +127,52 @@ test('a person installs Amazon DSP Events from the browser, watches an event del
   const edit = page.getByRole('dialog', { name: 'Edit Amazon DSP Events' });
   expect(await edit.getByLabel('Access Token').inputValue()).toBe('');
   expect(await page.content()).not.toContain('IwEBIA');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
 }, 60_000);
+
+test('Match quality shows, per event type, the score, a bar per match key and the consent sent, with no axe violation', async () => {
+  const id = (await h.admin('/v1/admin/integrations')).body.data[0].id as string;
+  await h.admin(`/v1/admin/integrations/${id}`, { method: 'PATCH', body: { enabled: true } });
+  const withPhone = {
+    ...purchase('MQ-2'),
+    traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0100' },
+  };
+  await h.ingest('/v1/batch', { batch: [purchase('MQ-1'), withPhone] });
+  await h.waitFor(() => h.sandbox.accepted.has('5830921746193:MQ-2') || undefined, 'MQ-2 delivered');
+
+  await view('Match quality');
+  const card = page.locator('.quality-card', { has: page.getByRole('heading', { name: /^Purchase/ }) });
+  await card.waitFor();
+  const q = (await h.admin(`/v1/admin/integrations/${id}/match-quality`)).body;
+  const purchaseFigures = q.by_event.Purchase;
+  await expect(card.locator('.score').textContent()).resolves.toBe(String(purchaseFigures.score));
+  const bar = (label: string) => card.locator('.share', { has: page.getByText(label, { exact: true }) });
+  await expect(bar('EMAIL').locator('.share-value').textContent()).resolves.toBe('100 %');
+  await expect(bar('PHONE').locator('.share-value').textContent()).resolves.toBe(
+    `${Math.round(purchaseFigures.match_keys.PHONE * 1000) / 10} %`,
+  );
+  // The bar's width is its share (set through the CSSOM, which the page's CSP allows).
+  const widths = await bar('EMAIL').evaluate((row) => {
+    const track = row.querySelector('.share-track')!.getBoundingClientRect().width;
+    return row.querySelector('.share-fill')!.getBoundingClientRect().width / track;
+  });
+  expect(widths).toBeCloseTo(1, 2);
+  await card.getByText('granted', { exact: true }).waitFor();
+  expect(await page.locator('#quality-chart rect.transformed').count()).toBeGreaterThan(0);
+  await page.locator('#quality-reasons tr', { hasText: 'INTEGRATION_DISABLED' }).waitFor();
+  await shot('8-match-quality');
+
+  await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    type Axe = {
+      run(
+        context: unknown,
+      ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
+    };
+    const result = await (window as unknown as { axe: Axe }).axe.run({ include: ['#view-quality'] });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
+  });
+  expect(violations).toEqual([]);
+}, 30_000);

@@ -1,6 +1,8 @@
 import { isStorageUnavailable } from '../store/storage-errors.js';
 import {
+  QualityTally,
   errorMessage,
+  type CountedOutcome,
   type Logger,
   type DeliveryCode,
   type Destination,
@@ -222,9 +224,12 @@ export class DeliveryWorker {
     }
   }
 
-  /** Stores the outcomes of `rows` (the rows claimed), for Live Events and the raw-event retention. */
+  /**
+   * Stores the outcomes of `rows` (the rows claimed, all of one integration) with the match quality counters
+   * of the final ones, then tells Live Events and the raw-event retention.
+   */
   private settle(settlements: Settlement[], rows: readonly DeliveryRow[]): void {
-    this.deliveries.settle(settlements, this.iso());
+    this.deliveries.settle(settlements, this.iso(), finalOutcomes(settlements, rows));
     this.liveEvents.changed(settlements.map((s) => s.id));
     this.retention.changed(rows.map((r) => r.event_id));
   }
@@ -232,4 +237,19 @@ export class DeliveryWorker {
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
+}
+
+const COUNTED: ReadonlySet<string> = new Set<CountedOutcome>(['delivered', 'rejected', 'dead', 'filtered']);
+
+/** The match quality counters of the outcomes that are final (a retry is counted when it ends). */
+function finalOutcomes(
+  settlements: readonly Settlement[],
+  rows: readonly DeliveryRow[],
+): Map<string, QualityTally> {
+  const tally = new QualityTally();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const s of settlements)
+    if (COUNTED.has(s.status))
+      tally.addOutcome(byId.get(s.id)?.event_name ?? '', s.status as CountedOutcome, s.code);
+  return rows.length > 0 ? new Map([[rows[0]!.integration_id, tally]]) : new Map();
 }

@@ -1,4 +1,4 @@
-import type { Destination } from '../../plugin/index.js';
+import { QualityTally, type Destination, type Explanation } from '../../plugin/index.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
 import type { LiveEvents } from './live-view.js';
@@ -9,8 +9,8 @@ import type { RawRetention } from './raw-retention.js';
  * The processor stage: each accepted event goes to every installed integration. A disabled integration
  * records it as filtered ("integration disabled"), never drops it silently; an enabled one transforms it and
  * queues the Amazon event. With no integration installed, the event is recorded as filtered ("no integration
- * installed"), so it still shows in Live Events. Everything is stored in one transaction before the ingestion
- * API answers.
+ * installed"), so it still shows in Live Events. Everything, with the match quality counters the events add,
+ * is stored in one transaction before the ingestion API answers.
  */
 export class Intake {
   constructor(
@@ -24,32 +24,47 @@ export class Intake {
 
   accept(events: Array<Record<string, unknown>>): string[] {
     const integrations = this.integrations.all();
+    const tallies = new Map(integrations.map((i) => [i.id, new QualityTally()]));
     const stored = events.map((event) => {
       const id = newId('evt');
       return {
         id,
         payload: JSON.stringify(event),
         deliveries:
-          integrations.length > 0 ? integrations.map((i) => this.route(id, event, i)) : [unrouted(id)],
+          integrations.length > 0
+            ? integrations.map((i) => this.route(id, event, i, tallies.get(i.id)!))
+            : [unrouted(id)],
       };
     });
-    const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString());
+    const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString(), tallies);
     this.live.changed(rowIds);
     this.retention.changed(stored.map((s) => s.id));
     return stored.map((s) => s.id);
   }
 
-  private route(eventId: string, event: Record<string, unknown>, integration: IntegrationRow): NewDelivery {
+  private route(
+    eventId: string,
+    event: Record<string, unknown>,
+    integration: IntegrationRow,
+    tally: QualityTally,
+  ): NewDelivery {
     const base = { eventId, integrationId: integration.id };
-    if (!integration.enabled)
+    if (!integration.enabled) {
+      tally.addOutcome('', 'filtered', 'INTEGRATION_DISABLED');
       return { ...base, status: 'filtered', code: 'INTEGRATION_DISABLED', message: 'integration disabled' };
-    const result = this.destination.transform(event, this.integrations.installation(integration));
+    }
+    const explanation: Explanation = { entry: null, matchKeys: [] };
+    const result = this.destination.transform(event, this.integrations.installation(integration), {
+      explanation,
+    });
+    tally.addTransform(explanation.eventName ?? '', result);
     if (result.status === 'ok') {
       return {
         ...base,
         status: 'queued',
         amazonEvent: JSON.stringify(result.event),
         amazonEventId: result.event.eventId,
+        eventName: result.event.eventDescription.name,
       };
     }
     if (result.status === 'filtered')

@@ -1,4 +1,5 @@
 import type { DeliveriesRepo } from '../store/deliveries-repo.js';
+import type { MatchQualityRepo } from '../store/match-quality-repo.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -18,12 +19,14 @@ export function parseRetention(text: string | undefined): number | undefined {
 /**
  * How long the host keeps raw events (personal data as received) once every delivery of them is final:
  * `retentionMs` after the last outcome, swept at start and every hour; with 0, as soon as they are final.
+ * The same sweep drops match quality counters older than their 90 days.
  */
 export class RawRetention {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deliveries: DeliveriesRepo,
+    private readonly matchQuality: MatchQualityRepo,
     private readonly retentionMs: number,
     private readonly now: () => number,
   ) {}
@@ -38,8 +41,9 @@ export class RawRetention {
     clearInterval(this.timer);
   }
 
-  /** Deletes every raw payload that is due; returns how many. */
+  /** Deletes every raw payload that is due (and counters past their days); returns how many payloads. */
   sweep(): number {
+    this.matchQuality.purge(this.now());
     return this.deliveries.purgePayloads(new Date(this.now() - this.retentionMs).toISOString());
   }
 

@@ -71,7 +71,23 @@ CREATE TABLE IF NOT EXISTS delivery_events (
 );
 CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integration_id, id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Match quality: whole-number counters per integration, hour (\`2026-12-01T17\`), Amazon event name and metric
+-- (plugin/quality/quality-tally.ts names them). Added to in the transaction that stores what they count.
+CREATE TABLE IF NOT EXISTS match_quality (
+  integration_id TEXT NOT NULL,
+  hour TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (integration_id, hour, event_name, metric)
+) WITHOUT ROWID;
 `;
+
+/** Columns added after a table was first made: a database made before them gets them when it is opened. */
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [
+  // The Amazon event name of a delivery, for counting its outcome by event type.
+  ['deliveries', 'event_name', 'TEXT'],
+];
 
 /**
  * Opens (and creates) the host's SQLite database in the data directory, in WAL mode. The directory is 0700 and
@@ -92,5 +108,9 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
   return db;
 }

@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
+import type { QualityTally } from '../../plugin/index.js';
 import type { Db } from './database.js';
+import type { MatchQualityRepo } from './match-quality-repo.js';
+
+/** Match quality counters by integration id, stored with what they count. */
+export type Tallies = ReadonlyMap<string, QualityTally>;
 
 export type DeliveryStatus =
   'queued' | 'in_flight' | 'delivered' | 'rejected' | 'filtered' | 'invalid' | 'dead';
@@ -16,6 +21,8 @@ export interface DeliveryRow {
   next_attempt_at: number;
   amazon_event: string | null;
   event_id_amazon: string | null;
+  /** The Amazon event name (null: not transformed, or stored before names were kept). */
+  event_name: string | null;
   outcome_code: string | null;
   outcome_message: string | null;
   created_at: string;
@@ -28,6 +35,7 @@ export interface NewDelivery {
   status: DeliveryStatus;
   amazonEvent?: string;
   amazonEventId?: string;
+  eventName?: string;
   code?: string;
   message?: string;
 }
@@ -45,7 +53,10 @@ export interface Settlement {
 export class DeliveriesRepo {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly quality: MatchQualityRepo,
+  ) {}
 
   /** A statement prepared once and kept (the queue's statements run for every request and batch). */
   private statement(sql: string): Database.Statement {
@@ -57,12 +68,19 @@ export class DeliveriesRepo {
     return statement;
   }
 
-  /** Stores an event and its deliveries in one transaction: after it returns, nothing accepted can be lost. */
-  accept(events: Array<{ id: string; payload: string; deliveries: NewDelivery[] }>, now: string): number[] {
+  /**
+   * Stores events, their deliveries and the match quality counters they add in one transaction: after it
+   * returns, nothing accepted can be lost.
+   */
+  accept(
+    events: Array<{ id: string; payload: string; deliveries: NewDelivery[] }>,
+    now: string,
+    tallies?: Tallies,
+  ): number[] {
     const insertEvent = this.statement('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
     const insertDelivery = this.statement(
-      `INSERT INTO deliveries (event_id, integration_id, status, event_id_amazon, outcome_code, outcome_message, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (event_id, integration_id, status, event_id_amazon, event_name, outcome_code, outcome_message, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertAmazonEvent = this.statement(
       'INSERT INTO delivery_events (delivery_id, amazon_event) VALUES (?, ?)',
@@ -77,6 +95,7 @@ export class DeliveriesRepo {
             d.integrationId,
             d.status,
             d.amazonEventId ?? null,
+            d.eventName ?? null,
             d.code ?? null,
             d.message ?? null,
             now,
@@ -87,6 +106,7 @@ export class DeliveriesRepo {
           ids.push(id);
         }
       }
+      if (tallies) this.quality.add(tallies, now.slice(0, 13));
     })();
     return ids;
   }
@@ -111,13 +131,15 @@ export class DeliveriesRepo {
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  settle(settlements: Settlement[], at: string): void {
+  /** Stores outcomes, and the match quality counters they add, in one transaction. */
+  settle(settlements: Settlement[], at: string, tallies?: Tallies): void {
     const update = this.statement(
       'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, outcome_code = ?, outcome_message = ?, updated_at = ? WHERE id = ?',
     );
     this.db.transaction(() => {
       for (const s of settlements)
         update.run(s.status, s.attempts, s.nextAttemptAt, s.code ?? null, s.message ?? null, at, s.id);
+      if (tallies) this.quality.add(tallies, at.slice(0, 13));
     })();
   }
 

@@ -68,6 +68,7 @@ function show(view) {
   if (view === 'installed') loadIntegrations();
   if (view === 'log') loadLog();
   if (view === 'dead') loadDead();
+  if (view === 'quality') loadQuality();
 }
 for (const b of document.querySelectorAll('nav button'))
   b.addEventListener('click', () => show(b.dataset.view));
@@ -294,7 +295,7 @@ async function loadIntegrations() {
       ),
     ),
   );
-  for (const select of [$('#log-integration'), $('#dead-integration')]) {
+  for (const select of [$('#log-integration'), $('#dead-integration'), $('#quality-integration')]) {
     const current = select.value;
     select.replaceChildren(
       ...state.integrations.map((i) =>
@@ -393,7 +394,6 @@ function drawChart(rows) {
   const height = 120;
   const max = Math.max(1, ...rows.map((r) => r.events));
   const bar = Math.max(2, Math.min(24, width / Math.max(1, rows.length) - 2));
-  const ns = 'http://www.w3.org/2000/svg';
   svg.replaceChildren();
   rows.forEach((r, i) => {
     let y = height;
@@ -405,15 +405,151 @@ function drawChart(rows) {
       const h = (value / max) * (height - 10);
       if (h <= 0) continue;
       y -= h;
-      const rect = document.createElementNS(ns, 'rect');
-      for (const [k, v] of Object.entries({ x: i * (bar + 2), y, width: bar, height: h, class: key }))
-        rect.setAttribute(k, String(v));
-      const title = document.createElementNS(ns, 'title');
-      title.textContent = `${new Date(r.at).toLocaleTimeString()}: ${value} ${key}`;
-      rect.append(title);
-      svg.append(rect);
+      const at = new Date(r.at).toLocaleTimeString();
+      svg.append(
+        svgNode('rect', { x: i * (bar + 2), y, width: bar, height: h, class: key }, `${at}: ${value} ${key}`),
+      );
     }
   });
+}
+
+/** An SVG element with these attributes and, when given, a title (its tooltip and accessible name). */
+function svgNode(tag, attrs, title) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (title) {
+    const t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    t.textContent = title;
+    node.append(t);
+  }
+  return node;
+}
+
+// --- Match quality -----------------------------------------------------------------------------------
+const percent = (share) => `${Math.round(share * 1000) / 10} %`;
+
+/** A labelled bar: the label, the bar (its width the share) and the share as text. */
+function shareBar(label, share, cls = '') {
+  const fill = el('span', { class: `share-fill ${cls}` });
+  // Set through the CSSOM: the page's CSP (default-src 'self') refuses style attributes.
+  fill.style.width = `${Math.round(share * 100)}%`;
+  return el(
+    'div',
+    { class: 'share' },
+    el('span', { class: 'share-label', text: label }),
+    el('span', { class: 'share-track', 'aria-hidden': 'true' }, fill),
+    el('span', { class: 'share-value', text: percent(share) }),
+  );
+}
+
+function qualityCard(name, e) {
+  const keys = Object.entries(e.match_keys).filter(
+    ([k, share]) => share > 0 || k === 'EMAIL' || k === 'PHONE',
+  );
+  const consent = Object.entries(e.consent).filter(([, share]) => share > 0);
+  return el(
+    'article',
+    { class: 'card quality-card' },
+    el(
+      'h3',
+      {},
+      name,
+      el(
+        'span',
+        { class: 'score-box', title: 'How matchable these events are, 0–100 (docs/match-quality.md)' },
+        el('span', { class: 'muted score-label', text: 'score ' }),
+        el('span', {
+          class: `score ${e.score === null ? '' : e.score >= 70 ? 'good' : e.score >= 40 ? 'fair' : 'poor'}`,
+          text: e.score === null ? '–' : String(e.score),
+        }),
+      ),
+    ),
+    el('p', {
+      class: 'muted',
+      text: `${e.count} sent · ${e.delivered} delivered · ${e.rejected + e.dead} not delivered · ${e.filtered} filtered · ${e.invalid} invalid · ${e.avg_match_keys} match keys an event`,
+    }),
+    el('h4', { text: 'Match keys' }),
+    ...keys.map(([k, share]) => shareBar(k, share)),
+    el('h4', { text: 'Consent sent' }),
+    ...(consent.length
+      ? consent.map(([c, share]) => shareBar(c.replace('_', ' '), share, `consent-${c}`))
+      : [el('p', { class: 'muted', text: 'No event sent.' })]),
+    shareBar('limited data use', e.limited_data_use, 'ldu'),
+  );
+}
+
+async function loadQuality() {
+  if (state.integrations.length === 0) await loadIntegrations();
+  const id = $('#quality-integration').value;
+  if (!id) {
+    $('#quality-events').replaceChildren(
+      el('p', { class: 'muted', text: 'Install an integration to see what Amazon can match.' }),
+    );
+    return;
+  }
+  const q = await api(`/v1/admin/integrations/${id}/match-quality?window=${$('#quality-window').value}`);
+  $('#quality-range').textContent =
+    `${new Date(q.from).toLocaleString()} – ${new Date(q.to).toLocaleString()}`;
+  $('#quality-alerts').replaceChildren(...q.alerts.map((a) => el('li', { class: 'alert', text: a.message })));
+  const t = q.totals;
+  $('#quality-totals').textContent =
+    `${t.transformed} events sent or to send · ${t.delivered} delivered · ${t.rejected} rejected · ${t.dead} dead letters · ${t.filtered} filtered · ${t.invalid} invalid`;
+  const events = Object.entries(q.by_event);
+  $('#quality-events').replaceChildren(
+    ...(events.length
+      ? events.map(([name, e]) => qualityCard(name, e))
+      : [el('p', { class: 'muted', text: 'No event in this window yet.' })]),
+  );
+  $('#quality-reasons').replaceChildren(
+    ...Object.entries(q.reasons).flatMap(([kind, codes]) =>
+      Object.entries(codes).map(([code, n]) =>
+        el('tr', {}, el('td', { text: kind }), el('td', { text: code }), el('td', { text: n })),
+      ),
+    ),
+  );
+  drawQualityChart(q.hourly);
+}
+$('#quality-integration').addEventListener('change', loadQuality);
+$('#quality-window').addEventListener('change', loadQuality);
+
+function drawQualityChart(hours) {
+  const svg = $('#quality-chart');
+  const width = svg.clientWidth || 800;
+  const height = 140;
+  const max = Math.max(1, ...hours.map((h) => h.transformed));
+  const step = width / Math.max(1, hours.length);
+  const bar = Math.max(1, step * 0.8);
+  svg.replaceChildren();
+  const points = [];
+  hours.forEach((h, i) => {
+    const at = new Date(h.hour).toLocaleString();
+    for (const [key, value] of [
+      ['transformed', h.transformed],
+      ['delivered', h.delivered],
+    ]) {
+      const bh = (value / max) * (height - 10);
+      if (bh > 0)
+        svg.append(
+          svgNode(
+            'rect',
+            {
+              x: i * step,
+              y: height - bh,
+              width: key === 'delivered' ? bar / 2 : bar,
+              height: bh,
+              class: key,
+            },
+            `${at}: ${value} ${key}`,
+          ),
+        );
+    }
+    if (h.score === null) return;
+    const [x, y] = [i * step + bar / 2, height - (h.score / 100) * (height - 10)];
+    points.push(`${x},${y}`);
+    svg.append(svgNode('circle', { cx: x, cy: y, r: 3, class: 'score' }, `${at}: score ${h.score}`));
+  });
+  if (points.length > 1)
+    svg.append(svgNode('polyline', { points: points.join(' '), class: 'score' }, 'score per hour'));
 }
 
 // --- Dead letters ------------------------------------------------------------------------------------

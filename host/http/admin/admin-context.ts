@@ -2,6 +2,7 @@ import type { Destination } from '../../../plugin/index.js';
 import type { IntegrationsRepo, IntegrationRow } from '../../store/integrations-repo.js';
 import type { DeliveriesRepo } from '../../store/deliveries-repo.js';
 import type { DeliveryLogRepo } from '../../store/delivery-log-repo.js';
+import type { MatchQualityRepo } from '../../store/match-quality-repo.js';
 import type { LiveHub } from '../../pipeline/live-hub.js';
 import type { LiveEvents } from '../../pipeline/live-view.js';
 import { checkBearer, HttpError, type Request, type Router } from '../http-kit.js';
@@ -15,6 +16,7 @@ export interface AdminDeps {
   integrations: IntegrationsRepo;
   deliveries: DeliveriesRepo;
   deliveryLog: DeliveryLogRepo;
+  matchQuality: MatchQualityRepo;
   live: LiveHub;
   liveEvents: LiveEvents;
   now: () => number;

@@ -6,6 +6,7 @@ import { deliveryLogRoutes } from './delivery-log-routes.js';
 import { liveEventRoutes } from './live-event-routes.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
 import { statsRoutes } from './stats-routes.js';
+import { matchQualityRoutes } from './match-quality-routes.js';
 
 export type { AdminDeps } from './admin-context.js';
 
@@ -17,6 +18,7 @@ const RESOURCES: readonly AdminRoutes[] = [
   liveEventRoutes,
   deadLetterRoutes,
   statsRoutes,
+  matchQualityRoutes,
 ];
 
 /** The Management API on /v1/admin. */

@@ -1,0 +1,74 @@
+import { qualityAlerts, qualityFigures, TOTALS, type Metric } from '../../../plugin/index.js';
+import { hourOf } from '../../store/match-quality-repo.js';
+import { HttpError, sendJson } from '../http-kit.js';
+import type { AdminRoutes } from './admin-context.js';
+
+const HOUR_MS = 3_600_000;
+/** The windows the API offers. */
+export const WINDOWS: Readonly<Record<string, number>> = {
+  '1h': HOUR_MS,
+  '24h': 24 * HOUR_MS,
+  '7d': 7 * 24 * HOUR_MS,
+  '30d': 30 * 24 * HOUR_MS,
+};
+
+/**
+ * Match quality of an integration over a window: per Amazon event type, which match keys arrive and what share,
+ * consent, limited data use and the score; totals, reasons, alerts against the window before, and an hourly
+ * trend. Counters are per hour: the window starts at the top of the hour `window` ago and ends now.
+ */
+export const matchQualityRoutes: AdminRoutes = (router, ctx) => {
+  router.on('GET', '/v1/admin/integrations/:id/match-quality', (req, res) => {
+    ctx.auth(req);
+    const row = ctx.integration(req.params.id!);
+    const window = req.query.get('window') ?? '24h';
+    const length = WINDOWS[window];
+    if (length === undefined)
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `window must be one of ${Object.keys(WINDOWS).join(', ')}.`,
+        [{ field: 'window', message: 'is not a known window' }],
+      );
+    const now = ctx.now();
+    const from = Date.parse(`${hourOf(now - length)}:00:00Z`);
+    const [fromHour, toHour] = [hourOf(from), hourOf(now + HOUR_MS)];
+    const figures = qualityFigures(ctx.matchQuality.sums(row.id, fromHour, toHour));
+    const previous = qualityFigures(ctx.matchQuality.sums(row.id, hourOf(from - length), fromHour));
+    sendJson(res, 200, {
+      window,
+      from: new Date(from).toISOString(),
+      to: new Date(now).toISOString(),
+      ...figures,
+      alerts: qualityAlerts(figures, previous),
+      hourly: hourly(ctx.matchQuality.hourly(row.id, fromHour, toHour), from, now),
+    });
+  });
+};
+
+type HourFigures = Record<(typeof TOTALS)[number], number> & { hour: string; score: number | null };
+
+/** Every hour of the window with its totals and overall score (null without transformed events). */
+function hourly(
+  rows: ReadonlyArray<{ hour: string; metric: Metric; n: number }>,
+  from: number,
+  now: number,
+): HourFigures[] {
+  const hours = new Map<string, { totals: Map<string, number> }>();
+  for (let t = from; t <= now; t += HOUR_MS) hours.set(hourOf(t), { totals: new Map() });
+  for (const { hour, metric, n } of rows) {
+    const totals = hours.get(hour)?.totals;
+    if (totals) totals.set(metric, (totals.get(metric) ?? 0) + n);
+  }
+  return [...hours].map(([hour, { totals }]) => {
+    const transformed = totals.get('transformed') ?? 0;
+    return {
+      hour: `${hour}:00:00.000Z`,
+      ...(Object.fromEntries(TOTALS.map((t) => [t, totals.get(t) ?? 0])) as Record<
+        (typeof TOTALS)[number],
+        number
+      >),
+      score: transformed === 0 ? null : Math.round((totals.get('matchability') ?? 0) / transformed / 10),
+    };
+  });
+}
