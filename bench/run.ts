@@ -4,6 +4,8 @@ import { benchSendRss } from './rss-bench.js';
 import { benchTokenRefresh } from './token-bench.js';
 import { startSandboxProcess } from './sandbox-process.js';
 import { benchHost } from './host-bench.js';
+import { benchCliTransform } from './cli-bench.js';
+import { round } from './measure.js';
 
 /**
  * `npm run bench`: every figure next to the floor of the same work, measured in the same run on the same
@@ -30,6 +32,18 @@ async function main(): Promise<void> {
     'the same work batched: every digest, then every output (no per-event hook can do this)',
   ]);
   rows.push(['transform_vs_batched_floor', transform.transform_vs_batched_floor, 'for comparison']);
+  const cli = await benchCliTransform();
+  const cliVsTransform = round(cli.cli_transform_events_per_s / transform.transform_events_per_s, 3);
+  rows.push([
+    'cli_transform_events_per_s',
+    cli.cli_transform_events_per_s,
+    `the dry run as a process (amazon-dsp-events transform), ${cli.cli_transform_events} events, start-up included`,
+  ]);
+  rows.push([
+    'cli_vs_transform',
+    cliVsTransform,
+    'cli_transform_events_per_s over transform_events_per_s; target >= 0.5',
+  ]);
 
   const sandbox = await startSandboxProcess();
   try {
@@ -87,6 +101,8 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         transform_events_per_s: transform.transform_events_per_s,
+        cli_transform_events_per_s: cli.cli_transform_events_per_s,
+        cli_vs_transform: cliVsTransform,
         transform_floor_events_per_s: transform.transform_floor_events_per_s,
         transform_vs_floor: transform.transform_vs_floor,
         transform_batched_floor_events_per_s: transform.transform_batched_floor_events_per_s,

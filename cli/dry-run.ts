@@ -8,8 +8,8 @@ import type { TransformResult } from '../plugin/contracts.js';
 import type { Blueprint } from '../plugin/transform/model.js';
 import type { Explanation } from '../plugin/transform/transform-event.js';
 import type { FieldError } from '../plugin/errors.js';
-import { readJsonFile } from './commands/install.js';
-import { NOT_JSON, parseLine, readLines } from './ndjson.js';
+import { readJsonFile } from './io.js';
+import { NOT_JSON, parseLine, readLineBatches } from './ndjson.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 import { cliContainer } from './plugin-for-cli.js';
 import { stamped } from './stamp.js';
@@ -39,16 +39,23 @@ export interface DryRunLine {
   stamp?: { timestamp: string };
 }
 
+/** The plugin set up locally from the command line's config (no network call), to transform with. */
+export interface LocalPlugin {
+  config: AmazonDspConfig;
+  now: number;
+  /** transform's answer for one event, with what `--explain` shows. */
+  transform(event: unknown): { result: TransformResult; explanation: Explanation };
+}
+
 /**
- * Transforms the NDJSON canonical events of `file` (stdin without one) as the plugin would, with no network
- * call: one answer per line, in order. Undefined (the reasons on stderr) when the config or blueprint is invalid.
+ * Reads and checks `--config` (and `--blueprint`), and sets the plugin up with `--variant` and `--now`, as
+ * the dry run needs it. Undefined (the reasons on stderr) when the config or blueprint is invalid.
  */
-export async function dryRun(
+export async function localPlugin(
   command: string,
   values: { config?: string; variant: string; blueprint?: string; now?: string },
-  file: string | undefined,
   io: CliIo,
-): Promise<AsyncGenerator<DryRunLine> | undefined> {
+): Promise<LocalPlugin | undefined> {
   if (!values.config) throw new UsageError(`${command} needs --config FILE (the install config as JSON)`);
   if (!findVariant(values.variant)) {
     throw new UsageError(`--variant must be one of ${MANIFEST.variants.map((v) => v.key).join(', ')}`);
@@ -56,7 +63,6 @@ export async function dryRun(
   const now = values.now === undefined ? Date.now() : Date.parse(values.now);
   if (!Number.isFinite(now))
     throw new UsageError('--now must be an ISO date-time, e.g. 2026-02-26T00:00:00Z');
-  if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
 
   const container = cliContainer(io, {
     logLevel: io.env.LOG_LEVEL ?? 'error',
@@ -75,21 +81,40 @@ export async function dryRun(
     for (const e of errors) writeLine(io.stderr, `  ${e.field}: ${e.message}`);
     return undefined;
   }
-
   const destination = container.resolve(Destination);
   const installation = localInstallation(config as AmazonDspConfig, values.variant, now);
-  const stampedAt = new Date(now).toISOString();
-  return (async function* () {
-    for await (const line of readLines(file, io)) {
-      const parsed = parseLine(line);
+  return {
+    config: config as AmazonDspConfig,
+    now,
+    transform(event) {
       const explanation: Explanation = { entry: null, matchKeys: [] };
-      if (!parsed.ok) {
-        yield { parsed: false, result: NOT_JSON, explanation };
-        continue;
-      }
-      const input = stamped(parsed.value, stampedAt);
-      const result = destination.transform(input.event, installation, { explanation, blueprint });
-      yield { parsed: true, result, explanation, ...(input.stamp ? { stamp: input.stamp } : {}) };
-    }
+      return { result: destination.transform(event, installation, { explanation, blueprint }), explanation };
+    },
+  };
+}
+
+/**
+ * Transforms the NDJSON canonical events of `file` (stdin without one) as the plugin would, with no network
+ * call: one answer per line, in order, in batches (a chunk of input each). Undefined (the reasons on stderr)
+ * when the config or blueprint is invalid.
+ */
+export async function dryRun(
+  command: string,
+  values: { config?: string; variant: string; blueprint?: string; now?: string },
+  file: string | undefined,
+  io: CliIo,
+): Promise<AsyncGenerator<DryRunLine[]> | undefined> {
+  if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
+  const plugin = await localPlugin(command, values, io);
+  if (!plugin) return undefined;
+  const stampedAt = new Date(plugin.now).toISOString();
+  const answer = (line: string): DryRunLine => {
+    const parsed = parseLine(line);
+    if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
+    const input = stamped(parsed.value, stampedAt);
+    return { parsed: true, ...plugin.transform(input.event), ...(input.stamp ? { stamp: input.stamp } : {}) };
+  };
+  return (async function* () {
+    for await (const lines of readLineBatches(file, io)) yield lines.map(answer);
   })();
 }

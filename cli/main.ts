@@ -4,6 +4,7 @@ import { installCommand, installHelp } from './commands/install.js';
 import { transformCommand, transformHelp } from './commands/transform.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { reportCommand, reportHelp } from './commands/report.js';
+import { uploadCommand, uploadHelp } from './commands/upload.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 import { commandHelp, EXIT_USAGE, overview, type CommandHelp } from './help.js';
 
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   { help: transformHelp, run: transformCommand },
   { help: reportHelp, run: reportCommand },
   { help: sendHelp, run: sendCommand },
+  { help: uploadHelp, run: uploadCommand },
   { help: installHelp, run: installCommand },
   { help: sandboxHelp, run: sandboxCommand },
 ];

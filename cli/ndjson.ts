@@ -5,36 +5,58 @@ import type { TransformResult } from '../plugin/contracts.js';
 import type { CliIo } from './io.js';
 
 /**
- * Input lines of an NDJSON file (or stdin), one at a time. The stream is read only as fast as lines are
- * consumed, so memory stays bounded however large the input (readline's async iterator buffers every line
- * the stream produces while the consumer is busy).
+ * Input lines of an NDJSON file (or stdin), a chunk's worth at a time: every whole line of each chunk read, in
+ * order. The stream is read only as fast as the batches are consumed, so memory stays bounded however large the
+ * input; a batch rather than a line per step spares an await per line.
  */
-export async function* readLines(file: string | undefined, io: CliIo): AsyncGenerator<string> {
+export async function* readLineBatches(file: string | undefined, io: CliIo): AsyncGenerator<string[]> {
   const input = file ? createReadStream(file, { highWaterMark: 256 * 1024 }) : io.stdin;
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    let newline = rest.indexOf('\n');
-    let start = 0;
-    while (newline >= 0) {
-      yield stripCr(rest.slice(start, newline));
-      start = newline + 1;
-      newline = rest.indexOf('\n', start);
-    }
-    rest = rest.slice(start);
+    const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer))).split('\n');
+    rest = lines.pop()!;
+    if (lines.length > 0) yield lines.map(stripCr);
   }
   rest += decoder.end();
-  if (rest.length > 0) yield stripCr(rest);
+  if (rest.length > 0) yield [stripCr(rest)];
+}
+
+/** The same lines one at a time. */
+export async function* readLines(file: string | undefined, io: CliIo): AsyncGenerator<string> {
+  for await (const batch of readLineBatches(file, io)) yield* batch;
 }
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-/** Writes one line, waiting for the stream to drain when its buffer is full. */
-export async function writeWithBackpressure(stream: NodeJS.WritableStream, line: string): Promise<void> {
-  if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+/**
+ * Writes lines to a stream in blocks of about 64 KiB (one write per line cost a third of the dry run's time),
+ * waiting for the stream to drain when its buffer is full. `flush` writes what is left.
+ */
+export class LineWriter {
+  private pending: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly blockChars = 64 * 1024,
+  ) {}
+
+  async line(text: string): Promise<void> {
+    this.pending.push(text);
+    this.size += text.length + 1;
+    if (this.size >= this.blockChars) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const block = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.size = 0;
+    if (!this.stream.write(block)) await once(this.stream, 'drain');
+  }
 }
 
 /** The answer for an input line that is not JSON, in place of transform's. */

@@ -5,6 +5,9 @@ import { createLogger } from '../plugin/logging/logger.js';
 import { SecretRegistry } from '../plugin/logging/secret-registry.js';
 import { ConfigError, PluginError } from '../plugin/errors.js';
 import type { Clock } from '../plugin/clock.js';
+import { Destination } from '../plugin/destination.js';
+import type { Installation } from '../plugin/installation.js';
+import { readJsonFile } from './io.js';
 import { writeLine, type CliIo } from './io.js';
 
 /** The plugin as a CLI command wires it: host settings from the environment, redacting logs on stderr. */
@@ -40,4 +43,22 @@ export function reportInstallError(error: unknown, io: CliIo): number {
     return 1;
   }
   throw error;
+}
+
+/**
+ * Reads the config file and runs the install hook against Amazon (the host settings of the environment): the
+ * plugin and its installation, or the exit code after saying why install failed.
+ */
+export async function installFromFile(
+  configFile: string,
+  variant: string,
+  io: CliIo,
+): Promise<{ destination: Destination; installation: Installation } | number> {
+  const config = await readJsonFile(configFile);
+  const destination = cliContainer(io).resolve(Destination);
+  try {
+    return { destination, installation: await destination.install({ variant, config }) };
+  } catch (error) {
+    return reportInstallError(error, io);
+  }
 }

@@ -26,12 +26,18 @@ export class Progress {
 
   constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean }) {}
 
-  update(counts: SendCounts, force = false): void {
+  /** `fraction`: how much of the input is read (0–1), when known: adds a percentage and the time left. */
+  update(counts: SendCounts, force = false, fraction?: number): void {
     if (!this.stream.isTTY) return;
     const now = Date.now();
     if (!force && now - this.lastDraw < 200) return;
     this.lastDraw = now;
-    this.stream.write(`\r\x1b[2K${describe(counts, now - this.started)}`);
+    const elapsed = now - this.started;
+    const eta =
+      fraction !== undefined && fraction > 0
+        ? ` · ${Math.round(fraction * 100)} % · ETA ${Math.ceil((elapsed * (1 - fraction)) / fraction / 1000)} s`
+        : '';
+    this.stream.write(`\r\x1b[2K${describe(counts, elapsed)}${eta}`);
   }
 
   done(counts: SendCounts): string {

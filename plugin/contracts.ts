@@ -38,7 +38,9 @@ export type InvalidCode =
   | 'DATA_SET_NAME_INVALID'
   | 'EVENT_ID_INVALID'
   | 'EVENT_SOURCE_MISSING'
-  | 'INPUT_NOT_JSON';
+  | 'INPUT_NOT_JSON'
+  /** (CLI `upload`) a CSV cell that its column's mapping cannot read. */
+  | 'ROW_INVALID';
 
 /** The one answer of `transform` for one event. */
 export type TransformResult =

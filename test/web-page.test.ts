@@ -169,7 +169,7 @@ test('Match quality shows, per event type, the score, a bar per match key and th
         context: unknown,
       ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
     };
-    const result = await (window as unknown as { axe: Axe }).axe.run({ include: ['#view-quality'] });
+    const result = await (globalThis as unknown as { axe: Axe }).axe.run({ include: ['#view-quality'] });
     return result.violations.map(
       (v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
     );

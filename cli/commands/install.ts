@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Destination } from '../../plugin/destination.js';
 import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
 import { maskInstallation } from '../../plugin/installation.js';
-import { writeLine, UsageError, type CliIo } from '../io.js';
+import { readJsonFile, writeLine, UsageError, type CliIo } from '../io.js';
 import { AMAZON_ENV, type CommandHelp } from '../help.js';
 
 export const installHelp: CommandHelp = {
@@ -45,19 +44,5 @@ export async function installCommand(args: string[], io: CliIo): Promise<number>
     return 0;
   } catch (error) {
     return reportInstallError(error, io);
-  }
-}
-
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not valid JSON`);
   }
 }

@@ -34,7 +34,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const lines = await dryRun('report', values, positionals[0], io);
   if (!lines) return 2;
   const tally = new QualityTally();
-  for await (const { result, explanation } of lines) tally.addTransform(explanation.eventName ?? '', result);
+  for await (const batch of lines)
+    for (const { result, explanation } of batch) tally.addTransform(explanation.eventName ?? '', result);
   const { totals, by_event, reasons } = qualityFigures(tally.rows());
   const figures = {
     totals: { transformed: totals.transformed, filtered: totals.filtered, invalid: totals.invalid },

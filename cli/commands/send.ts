@@ -2,15 +2,14 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Destination } from '../../plugin/destination.js';
 import { LIMITS } from '../../plugin/constants.js';
-import type { DeliveryItem, EventOutcome, TransformResult } from '../../plugin/contracts.js';
 import type { Installation } from '../../plugin/installation.js';
-import { readJsonFile } from './install.js';
-import { NOT_JSON, parseLine, readLines, writeWithBackpressure } from '../ndjson.js';
+import { LineWriter, NOT_JSON, parseLine, readLines } from '../ndjson.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
-import { cliContainer, reportInstallError } from '../plugin-for-cli.js';
+import { installFromFile } from '../plugin-for-cli.js';
 import { AMAZON_ENV, type CommandHelp } from '../help.js';
 import { stamped } from '../stamp.js';
+import { transformAndDeliver } from '../deliver-window.js';
 
 export const sendHelp: CommandHelp = {
   name: 'send',
@@ -48,19 +47,14 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   if (!values.config) throw new UsageError('send needs --config FILE (the install config as JSON)');
   const file = positionals[0];
   if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
-  const config = await readJsonFile(values.config);
-
-  const destination = cliContainer(io).resolve(Destination);
-  let installation: Installation;
-  try {
-    installation = await destination.install({ variant: values.variant, config });
-  } catch (error) {
-    return reportInstallError(error, io);
-  }
+  const installed = await installFromFile(values.config, values.variant, io);
+  if (typeof installed === 'number') return installed;
+  const { destination, installation } = installed;
 
   const windowSize = installation.config.batch_size ?? LIMITS.eventsPerRequest;
   const counts = emptyCounts();
   const progress = new Progress(io.stderr);
+  const out = new LineWriter(io.stdout);
   const inFlight: Array<Promise<Line[]>> = [];
   let window: string[] = [];
   let lineNumber = 0;
@@ -69,8 +63,9 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
     const lines = await inFlight.shift()!;
     for (const line of lines) {
       counts[line.status as keyof SendCounts]++;
-      await writeWithBackpressure(io.stdout, JSON.stringify(line));
+      await out.line(JSON.stringify(line));
     }
+    await out.flush();
     progress.update(counts);
   };
   const startWindow = (): void => {
@@ -102,35 +97,10 @@ async function processWindow(
   installation: Installation,
 ): Promise<Line[]> {
   const readAt = new Date().toISOString();
-  const results: TransformResult[] = texts.map((text) => {
+  const inputs = texts.map((text) => {
     const parsed = parseLine(text);
-    return parsed.ok ? destination.transform(stamped(parsed.value, readAt).event, installation) : NOT_JSON;
+    return parsed.ok ? { event: stamped(parsed.value, readAt).event } : { result: NOT_JSON };
   });
-  const items: DeliveryItem[] = [];
-  results.forEach((r, i) => {
-    if (r.status === 'ok') items.push({ id: String(i), event: r.event });
-  });
-  const report = items.length > 0 ? await destination.deliver(items, installation) : { outcomes: [] };
-  const outcomes = new Map<number, EventOutcome>(report.outcomes.map((o) => [Number(o.id), o]));
-  return results.map((r, i) => {
-    const line = firstLine + i;
-    if (r.status !== 'ok') return { line, ...r };
-    const o = outcomes.get(i)!;
-    const eventId = r.event.eventId;
-    if (o.status === 'delivered') return { line, status: 'delivered', eventId };
-    if (o.status === 'rejected')
-      return {
-        line,
-        status: 'rejected',
-        eventId,
-        error: { code: o.code, message: o.message, ...(o.fieldLocation ? { field: o.fieldLocation } : {}) },
-      };
-    return {
-      line,
-      status: 'retry',
-      eventId,
-      error: { code: o.code, message: o.message },
-      retryAfterMs: o.retryAfterMs,
-    };
-  });
+  const outcomes = await transformAndDeliver(inputs, destination, installation);
+  return outcomes.map((o, i) => ({ line: firstLine + i, ...o }));
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { writeWithBackpressure } from '../ndjson.js';
+import { LineWriter } from '../ndjson.js';
 import type { CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';
 import { dryRun, DRY_RUN_HELP, DRY_RUN_OPTIONS } from '../dry-run.js';
@@ -42,12 +42,14 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
   });
   const lines = await dryRun('transform', values, positionals[0], io);
   if (!lines) return 2;
+  const out = new LineWriter(io.stdout);
   let invalid = 0;
-  for await (const { parsed, result, explanation, stamp } of lines) {
-    if (result.status === 'invalid') invalid++;
-    const explain = stamp ? { ...explanation, stamped: stamp } : explanation;
-    const out = values.explain && parsed ? { ...result, explain } : result;
-    await writeWithBackpressure(io.stdout, JSON.stringify(out));
-  }
+  for await (const batch of lines)
+    for (const { parsed, result, explanation, stamp } of batch) {
+      if (result.status === 'invalid') invalid++;
+      const explain = stamp ? { ...explanation, stamped: stamp } : explanation;
+      await out.line(JSON.stringify(values.explain && parsed ? { ...result, explain } : result));
+    }
+  await out.flush();
   return values.strict && invalid > 0 ? 1 : 0;
 }
