@@ -64,10 +64,8 @@ export async function localPlugin(
   if (!Number.isFinite(now))
     throw new UsageError('--now must be an ISO date-time, e.g. 2026-02-26T00:00:00Z');
 
-  const container = cliContainer(io, {
-    logLevel: io.env.LOG_LEVEL ?? 'error',
-    clock: { now: () => now, sleep: async () => {} },
-  });
+  const logLevel = io.env.LOG_LEVEL ?? 'error';
+  const container = cliContainer(io, { logLevel, clock: { now: () => now, sleep: async () => {} } });
   const schemas = container.resolve(SchemaRegistry);
   const config = await readJsonFile(values.config);
   const errors: FieldError[] = schemas.validate('config', config, 'config');
@@ -94,6 +92,31 @@ export async function localPlugin(
 }
 
 /**
+ * The output line of one input line, as `transform` prints it: transform's answer (a line that is not JSON:
+ * INPUT_NOT_JSON), with `explain` when asked.
+ */
+export function answerLine(
+  plugin: LocalPlugin,
+  line: string,
+  explain: boolean,
+): { text: string; invalid: boolean } {
+  const answer = dryRunLine(plugin, line, new Date(plugin.now).toISOString());
+  const { parsed, result, explanation, stamp } = answer;
+  const out =
+    explain && parsed
+      ? { ...result, explain: stamp ? { ...explanation, stamped: stamp } : explanation }
+      : result;
+  return { text: JSON.stringify(out), invalid: result.status === 'invalid' };
+}
+
+function dryRunLine(plugin: LocalPlugin, line: string, stampedAt: string): DryRunLine {
+  const parsed = parseLine(line);
+  if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
+  const input = stamped(parsed.value, stampedAt);
+  return { parsed: true, ...plugin.transform(input.event), ...(input.stamp ? { stamp: input.stamp } : {}) };
+}
+
+/**
  * Transforms the NDJSON canonical events of `file` (stdin without one) as the plugin would, with no network
  * call: one answer per line, in order, in batches (a chunk of input each). Undefined (the reasons on stderr)
  * when the config or blueprint is invalid.
@@ -108,12 +131,7 @@ export async function dryRun(
   const plugin = await localPlugin(command, values, io);
   if (!plugin) return undefined;
   const stampedAt = new Date(plugin.now).toISOString();
-  const answer = (line: string): DryRunLine => {
-    const parsed = parseLine(line);
-    if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
-    const input = stamped(parsed.value, stampedAt);
-    return { parsed: true, ...plugin.transform(input.event), ...(input.stamp ? { stamp: input.stamp } : {}) };
-  };
+  const answer = (line: string): DryRunLine => dryRunLine(plugin, line, stampedAt);
   return (async function* () {
     for await (const lines of readLineBatches(file, io)) yield lines.map(answer);
   })();

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { LineWriter } from '../ndjson.js';
-import type { CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';
-import { dryRun, DRY_RUN_HELP, DRY_RUN_OPTIONS } from '../dry-run.js';
+import { answerLine, DRY_RUN_HELP, DRY_RUN_OPTIONS, localPlugin } from '../dry-run.js';
+import { LineWriter, readLineBatches } from '../ndjson.js';
+import { existsSync } from 'node:fs';
+import { UsageError, type CliIo } from '../io.js';
 
 export const transformHelp: CommandHelp = {
   name: 'transform',
@@ -40,15 +41,17 @@ export async function transformCommand(args: string[], io: CliIo): Promise<numbe
       strict: { type: 'boolean', default: false },
     },
   });
-  const lines = await dryRun('transform', values, positionals[0], io);
-  if (!lines) return 2;
+  const file = positionals[0];
+  if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
+  const plugin = await localPlugin('transform', values, io);
+  if (!plugin) return 2;
   const out = new LineWriter(io.stdout);
   let invalid = 0;
-  for await (const batch of lines)
-    for (const { parsed, result, explanation, stamp } of batch) {
-      if (result.status === 'invalid') invalid++;
-      const explain = stamp ? { ...explanation, stamped: stamp } : explanation;
-      await out.line(JSON.stringify(values.explain && parsed ? { ...result, explain } : result));
+  for await (const batch of readLineBatches(file, io))
+    for (const line of batch) {
+      const answer = answerLine(plugin, line, values.explain);
+      if (answer.invalid) invalid++;
+      await out.line(answer.text);
     }
   await out.flush();
   return values.strict && invalid > 0 ? 1 : 0;
