@@ -38,10 +38,10 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const view = (name: string) =>
-  page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name }).click();
+const sidebar = () => page.getByRole('navigation', { name: 'Sidebar' });
+const view = (name: string) => sidebar().getByRole('link', { name, exact: true }).click();
 
-test('a person installs Amazon DSP Events from the browser, watches an event delivered, and switches it off', async () => {
+test('a new user follows the seed’s sentences: Integrations → Integration Library → Advertising → Install → Install Integration', async () => {
   await page.goto(`${h.host.adminUrl}/`);
   await page.getByRole('dialog', { name: 'Admin token' }).getByLabel('Admin token').fill('wrong');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -49,8 +49,28 @@ test('a person installs Amazon DSP Events from the browser, watches an event del
   await page.getByRole('dialog', { name: 'Admin token' }).getByLabel('Admin token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  // Integration Library: category filter and search, then the install dialog built from manifest.json.
-  await page.getByLabel('Category').selectOption('advertising');
+  // Before anything is installed, every view says what to do next, and its actions are off.
+  await page.getByRole('tab', { name: 'Installed' }).click();
+  await page.getByText('No integration is installed yet.').waitFor();
+  await view('Live Events');
+  await page.getByText('No event yet. Send one to the ingestion endpoint').waitFor();
+  for (const name of ['Delivery Log', 'Dead letters', 'Match quality']) {
+    await view(name);
+    await page
+      .locator('section:not([hidden]) .needs-integration')
+      .getByText('Install an integration first')
+      .waitFor();
+  }
+  await view('Dead letters');
+  expect(await page.getByRole('button', { name: 'Replay all' }).isDisabled()).toBe(true);
+  expect(await page.locator('#dead-integration').isDisabled()).toBe(true);
+
+  // "Navigate to Integrations in the sidebar → open the Integration Library tab → find Amazon DSP Events or
+  // filter by Advertising → click Install, select a variant, fill in the required fields → click Install
+  // Integration".
+  await view('Integrations');
+  await page.getByRole('tab', { name: 'Integration Library' }).click();
+  await page.getByLabel('Category').selectOption({ label: 'Advertising' });
   await page.getByLabel('Search').fill('amazon');
   await page.getByRole('heading', { name: 'Amazon DSP Events' }).waitFor();
   await shot('1-integration-library');
@@ -61,6 +81,7 @@ test('a person installs Amazon DSP Events from the browser, watches an event del
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
   await dialog.waitFor();
   expect(await dialog.getByRole('radio').count()).toBe(3);
+  await dialog.getByRole('radio', { name: /Website/ }).check();
   expect(await dialog.getByLabel('Access Token').getAttribute('type')).toBe('password');
   expect(await dialog.getByLabel('Client Secret').getAttribute('type')).toBe('password');
   await expect(
@@ -73,37 +94,67 @@ test('a person installs Amazon DSP Events from the browser, watches an event del
   await dialog.getByLabel('Advertiser ID').fill('ENTITY1234ABCD');
   await dialog.getByLabel('Profile ID').fill('12ab');
   await dialog.getByLabel('Access Token').fill('Atza|IwEBIA...');
-  await dialog.getByRole('button', { name: 'Install' }).click();
+  await dialog.getByRole('button', { name: 'Install Integration' }).click();
   await page.locator('#field-profile_id-error').getByText('must be a numeric string').waitFor();
   expect(await dialog.getByLabel('Profile ID').getAttribute('aria-invalid')).toBe('true');
   await shot('2-install-field-error');
   expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
 
   await dialog.getByLabel('Profile ID').fill('1234567890');
-  await dialog.getByRole('button', { name: 'Install' }).click();
-  await page.getByRole('heading', { name: 'Installed integrations' }).waitFor();
+  await dialog.getByRole('button', { name: 'Install Integration' }).click();
+  await page.waitForURL(/#\/integrations\/installed$/);
   const row = page.getByRole('row', { name: /Amazon DSP Events/ });
   await row.getByText('enabled').waitFor();
   await expect(row.getByRole('cell', { name: 'NA', exact: true }).isVisible()).resolves.toBe(true);
   await shot('3-installed');
 
-  // A purchase through ingestion shows in Live Events, delivered, and in the Delivery Log as a 207.
+  // Its detail has a route of its own, which a reload keeps.
+  await row.getByRole('link', { name: 'Amazon DSP Events' }).click();
+  await page
+    .getByRole('article', { name: 'Amazon DSP Events' })
+    .getByText('ENTITY1234ABCD')
+    .first()
+    .waitFor();
+  await page.reload();
+  await page.getByRole('article', { name: 'Amazon DSP Events' }).waitFor();
+  expect(await page.content()).not.toContain('IwEBIA');
+
+  // A purchase through ingestion shows in Live Events, delivered; the filters find it or hide it.
   const sent = await h.ingest('/v1/t', purchase('WEB-1'));
+  const eventId = sent.body.ids[0] as string;
   await view('Live Events');
-  const item = page.locator(`#live-list li.status-delivered`, { hasText: sent.body.ids[0] });
+  const item = page.locator(`#live-list li.status-delivered`, { hasText: eventId });
   await item.waitFor();
-  await item.locator('summary').click();
+  await page.getByLabel('Outcome').selectOption('rejected');
+  await page.getByText('No event matches these filters.').waitFor();
+  expect(await item.isVisible()).toBe(false);
+  await page.getByLabel('Outcome').selectOption('');
+  await page.getByLabel('Event id').fill(eventId);
+  await page.getByLabel('Event name').fill('purch');
+  expect(await item.isVisible()).toBe(true);
+  await page.getByLabel('Event name').fill('signup');
+  expect(await item.isVisible()).toBe(false);
+  await page.getByLabel('Event name').fill('');
+  await page.getByLabel('Event id').fill('');
+  await item.locator('summary').first().click();
   await item.getByText('Amazon payload (hashed values only)').waitFor();
   expect(await item.textContent()).not.toContain('jane.doe@example.com');
   await shot('4-live-events');
-
-  await view('Delivery Log');
+  // The event's own link opens it after a reload; from there to its Delivery Log.
+  await item.getByRole('link', { name: 'Link to this event' }).click();
+  await page.reload();
+  await page.locator('#live-list li', { hasText: eventId }).getByText('Outcome').first().waitFor();
+  await page
+    .locator('#live-list li', { hasText: eventId })
+    .getByRole('link', { name: 'Its Delivery Log' })
+    .click();
   await page.locator('#log-rows tr', { hasText: '207' }).first().waitFor();
   expect(await page.locator('#log-chart rect.delivered').count()).toBeGreaterThan(0);
   await shot('5-delivery-log');
 
   // Switched off: the next event is filtered as "integration disabled".
-  await view('Installed');
+  await view('Integrations');
+  await page.getByRole('tab', { name: 'Installed' }).click();
   await page.getByRole('switch', { name: 'Enable Amazon DSP Events' }).uncheck();
   await page
     .getByRole('row', { name: /Amazon DSP Events/ })
@@ -118,16 +169,21 @@ test('a person installs Amazon DSP Events from the browser, watches an event del
   expect(h.sandbox.accepted.has('5830921746193:WEB-2')).toBe(false);
 
   await view('Dead letters');
-  await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+  await page.getByText('No dead letters: nothing is waiting to be replayed.').waitFor();
+  expect(await page.getByRole('button', { name: 'Replay all' }).isDisabled()).toBe(true);
   await shot('7-dead-letters');
 
-  // Editing never shows a secret back.
-  await view('Installed');
+  // Editing never shows a secret back, and says a blank one is kept.
+  await view('Integrations');
+  await page.getByRole('tab', { name: 'Installed' }).click();
   await page.getByRole('button', { name: 'Edit config' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit Amazon DSP Events' });
   expect(await edit.getByLabel('Access Token').inputValue()).toBe('');
+  expect(await edit.getByLabel('Access Token').getAttribute('required')).toBeNull();
+  await edit.getByText('Leave blank to keep the stored secret.').first().waitFor();
   expect(await page.content()).not.toContain('IwEBIA');
-  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await page.keyboard.press('Escape');
+  expect(await edit.isVisible()).toBe(false);
 }, 60_000);
 
 test('Match quality shows, per event type, the score, a bar per match key and the consent sent, with no axe violation', async () => {
@@ -162,17 +218,78 @@ test('Match quality shows, per event type, the score, a bar per match key and th
   await page.locator('#quality-reasons tr', { hasText: 'INTEGRATION_DISABLED' }).waitFor();
   await shot('8-match-quality');
 
-  await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
-  const violations = await page.evaluate(async () => {
-    type Axe = {
-      run(
-        context: unknown,
-      ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-    };
-    const result = await (globalThis as unknown as { axe: Axe }).axe.run({ include: ['#view-quality'] });
-    return result.violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-    );
-  });
+  const violations = await axeViolations('#view-quality');
   expect(violations).toEqual([]);
 }, 30_000);
+
+/** axe-core's violations in the page (or under `include`), as `rule: targets`; serious and critical only when asked. */
+async function axeViolations(include?: string, seriousOnly = false): Promise<string[]> {
+  await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
+  return page.evaluate(
+    async ([selector, serious]) => {
+      type Axe = {
+        run(context: unknown): Promise<{
+          violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }>;
+        }>;
+      };
+      const result = await (globalThis as unknown as { axe: Axe }).axe.run(
+        selector ? { include: [selector] } : (globalThis as unknown as { document: unknown }).document,
+      );
+      return result.violations
+        .filter((v) => !serious || v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+    },
+    [include, seriousOnly] as const,
+  );
+}
+
+const ROUTES: Array<[name: string, hash: string, shows: string]> = [
+  ['integration-library', '#/integrations/library', 'Amazon DSP Events'],
+  ['installed', '#/integrations/installed', 'Edit config'],
+  ['live-events', '#/live', 'Event id'],
+  ['match-quality', '#/quality', 'Per hour'],
+  ['delivery-log', '#/log', 'HTTP status'],
+  ['dead-letters', '#/dead', 'Replay all'],
+];
+
+test.each([
+  [1280, 800],
+  [390, 844],
+])(
+  'every view at %i px: its route survives a reload, nothing scrolls sideways, axe finds nothing serious',
+  async (width, height) => {
+    await page.setViewportSize({ width, height });
+    for (const [name, hash, shows] of ROUTES) {
+      await page.goto(`${h.host.adminUrl}/${hash}`);
+      await page.reload();
+      await page.locator('main > section:not([hidden])').getByText(shows).first().waitFor();
+      expect(new URL(page.url()).hash).toBe(hash);
+      const overflow = await page.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document;
+        return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+      });
+      expect({ name, overflow }).toEqual({ name, overflow: 0 });
+      expect({ name, violations: await axeViolations(undefined, true) }).toEqual({ name, violations: [] });
+      await shot(`view-${name}-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  },
+  60_000,
+);
+
+test('deleting asks first, says what happens to queued events, and then removes the integration', async () => {
+  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.getByRole('button', { name: 'Delete Amazon DSP Events' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete Amazon DSP Events?' });
+  await confirm.getByText('Events still queued for it are not sent').waitFor();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(1);
+  await page.getByRole('button', { name: 'Delete Amazon DSP Events' }).click();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await page.getByText('No integration is installed yet.').waitFor();
+  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
+});

@@ -17,7 +17,8 @@ const state = {
   token: sessionStorage.getItem('signal-admin-token') ?? '',
   catalog: [],
   integrations: [],
-  live: [],
+  /** Live Events entries shown, by row id. */
+  live: new Map(),
   editing: null,
 };
 
@@ -59,20 +60,39 @@ $('#token-form').addEventListener('submit', async (e) => {
   }
 });
 
-// --- views -------------------------------------------------------------------------------------------
-function show(view) {
+// --- views and routes --------------------------------------------------------------------------------
+// Every view has a route in the URL (#/live, #/integrations/installed/tmpl_…), so reload and back keep the place.
+const VIEWS = ['integrations', 'live', 'quality', 'log', 'dead'];
+
+function route() {
+  const [view, ...rest] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return { view: VIEWS.includes(view) ? view : 'integrations', rest };
+}
+
+async function show() {
+  const { view, rest } = route();
   for (const section of document.querySelectorAll('main > section'))
     section.hidden = section.id !== `view-${view}`;
-  for (const b of document.querySelectorAll('nav button'))
-    b.toggleAttribute('aria-current', b.dataset.view === view);
-  if (view === 'installed') loadIntegrations();
-  if (view === 'log') loadLog();
-  if (view === 'dead') loadDead();
-  if (view === 'quality') loadQuality();
+  for (const a of document.querySelectorAll('.sidebar a'))
+    a.toggleAttribute('aria-current', a.dataset.view === view);
+  if (view === 'integrations') {
+    const tab = rest[0] === 'installed' ? 'installed' : 'library';
+    for (const t of ['library', 'installed']) {
+      $(`#tab-${t}`).setAttribute('aria-selected', String(t === tab));
+      $(`#panel-${t}`).hidden = t !== tab;
+    }
+    if (tab === 'installed') await loadIntegrations(rest[1]);
+  }
+  if (view === 'live') showLive(rest[0]);
+  if (view === 'log') await loadLog(rest[0]);
+  if (view === 'dead') await loadDead();
+  if (view === 'quality') await loadQuality();
 }
-for (const b of document.querySelectorAll('nav button'))
-  b.addEventListener('click', () => show(b.dataset.view));
+window.addEventListener('hashchange', () => show().catch(showError));
 
+function showError(error) {
+  if (error?.status !== 401) console.error(error);
+}
 // --- Integration Library -----------------------------------------------------------------------------
 function renderCatalog() {
   const category = $('#category-filter').value;
@@ -110,11 +130,13 @@ $('#catalog-search').addEventListener('input', renderCatalog);
 function fieldControl(field, schema, value) {
   const id = `field-${field.key}`;
   const prop = schema.properties[field.key] ?? {};
+  // Editing: a secret left blank keeps the stored one, so it is not required there.
+  const keepsSecret = field.type === 'secret' && state.editing;
   const common = {
     id,
     name: field.key,
     'aria-describedby': `${id}-help ${id}-error`,
-    required: field.required,
+    required: field.required && !keepsSecret,
   };
   let input;
   if (field.options) {
@@ -148,10 +170,16 @@ function fieldControl(field, schema, value) {
       'label',
       { for: id },
       field.label,
-      field.required ? el('span', { class: 'required', 'aria-hidden': 'true', text: ' *' }) : null,
+      common.required ? el('span', { class: 'required', 'aria-hidden': 'true', text: ' *' }) : null,
     ),
     input,
-    el('small', { id: `${id}-help`, class: 'muted', text: field.help_text ?? '' }),
+    el('small', {
+      id: `${id}-help`,
+      class: 'muted',
+      text: keepsSecret
+        ? `Leave blank to keep the stored secret. ${field.help_text ?? ''}`.trim()
+        : (field.help_text ?? ''),
+    }),
     el('small', { id: `${id}-error`, class: 'error field-error', role: 'alert' }),
   );
 }
@@ -160,7 +188,7 @@ function openInstall(entry, existing) {
   state.editing = existing ?? null;
   $('#install-title').textContent = existing ? `Edit ${existing.name}` : `Install ${entry.name}`;
   $('#install-description').textContent = entry.description;
-  $('#install-submit').textContent = existing ? 'Save (new revision)' : 'Install';
+  $('#install-submit').textContent = existing ? 'Save (new revision)' : 'Install Integration';
   $('#variant-picker').replaceChildren(
     el('legend', { text: 'Variant' }),
     ...entry.variants.map((v, i) =>
@@ -233,7 +261,8 @@ $('#install-form').addEventListener('submit', async (e) => {
         body: { name: entry.name, variant, config, delivery_mode: 'server_side' },
       });
     $('#install-dialog').close();
-    show('installed');
+    location.hash = '#/integrations/installed';
+    await show();
   } catch (error) {
     const fields = error.fields ?? error.error?.fields ?? [];
     for (const f of fields) {
@@ -252,14 +281,17 @@ $('#install-form').addEventListener('submit', async (e) => {
 });
 
 // --- Installed ---------------------------------------------------------------------------------------
-async function loadIntegrations() {
+async function loadIntegrations(detailId) {
   state.integrations = (await api('/v1/admin/integrations?limit=500')).data;
+  const none = state.integrations.length === 0;
+  $('#installed-empty').hidden = !none;
+  $('#installed-table').hidden = none;
   $('#installed-rows').replaceChildren(
     ...state.integrations.map((i) =>
       el(
         'tr',
         {},
-        el('td', { text: i.name }),
+        el('td', {}, el('a', { href: `#/integrations/installed/${encodeURIComponent(i.id)}`, text: i.name })),
         el('td', { text: i.catalog_variant_key }),
         el('td', { text: i.installation.region }),
         el('td', {
@@ -279,76 +311,221 @@ async function loadIntegrations() {
                 method: 'PATCH',
                 body: { enabled: e.target.checked },
               });
-              loadIntegrations();
+              loadIntegrations(detailId);
             },
           }),
         ),
         el(
           'td',
-          {},
+          { class: 'row-actions' },
           el('button', {
             type: 'button',
             onclick: () => openInstall(state.catalog[0], i),
             text: 'Edit config',
+            'aria-label': `Edit config of ${i.name}`,
+          }),
+          el('button', {
+            type: 'button',
+            class: 'danger',
+            onclick: () => confirmDelete(i),
+            text: 'Delete',
+            'aria-label': `Delete ${i.name}`,
           }),
         ),
       ),
     ),
   );
-  for (const select of [$('#log-integration'), $('#dead-integration'), $('#quality-integration')]) {
+  const detail = state.integrations.find((i) => i.id === detailId);
+  $('#integration-detail').replaceChildren(...(detail ? [integrationDetail(detail)] : []));
+  for (const select of document.querySelectorAll('.integration-select')) {
     const current = select.value;
+    const all = select.id === 'live-integration' ? [el('option', { value: '', text: 'All' })] : [];
     select.replaceChildren(
+      ...all,
       ...state.integrations.map((i) =>
         el('option', { value: i.id, text: i.name, selected: i.id === current }),
       ),
     );
+    select.disabled = none;
   }
+  for (const note of document.querySelectorAll('.needs-integration')) note.hidden = !none;
+}
+
+function integrationDetail(i) {
+  return el(
+    'article',
+    { class: 'card detail', 'aria-labelledby': 'detail-title' },
+    el('h3', { id: 'detail-title', text: i.name }),
+    el(
+      'dl',
+      {},
+      ...[
+        ['Id', i.id],
+        ['Variant', i.catalog_variant_key],
+        ['Revision', String(i.revision.revision_number ?? '')],
+        ['Region', i.installation.region],
+        [
+          'Advertiser',
+          `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
+        ],
+        ['Status', i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled'],
+        ['Installed', new Date(i.created_at).toLocaleString()],
+      ].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]),
+    ),
+    el('h4', { text: 'Config (secrets hidden)' }),
+    jsonBlock(i.revision.config),
+    el('p', {}, el('a', { href: `#/log/${encodeURIComponent(i.id)}`, text: 'Its Delivery Log' })),
+  );
+}
+
+function confirmDelete(i) {
+  $('#delete-title').textContent = `Delete ${i.name}?`;
+  $('#delete-text').textContent =
+    'Its configuration and secrets are removed at once. Events still queued for it are not sent: they are ' +
+    'recorded as filtered ("integration deleted"). Events already delivered stay in the Delivery Log. This cannot be undone.';
+  $('#delete-dialog').returnValue = '';
+  $('#delete-dialog').showModal();
+  $('#delete-dialog').addEventListener(
+    'close',
+    async () => {
+      if ($('#delete-dialog').returnValue !== 'delete') return;
+      await api(`/v1/admin/integrations/${i.id}`, { method: 'DELETE' });
+      location.hash = '#/integrations/installed';
+      await show();
+    },
+    { once: true },
+  );
+}
+
+/** A JSON string (a key when a colon follows), a number, or true / false / null. */
+const JSON_TOKEN = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b/g;
+
+/** JSON folded in a <details>, its keys, strings and numbers highlighted (built as text nodes), with a copy button. */
+function jsonBlock(value, summary = 'JSON') {
+  const text = JSON.stringify(value, null, 2) ?? 'null';
+  const pre = el('pre', { class: 'json' });
+  let last = 0;
+  for (const m of text.matchAll(JSON_TOKEN)) {
+    pre.append(text.slice(last, m.index));
+    if (m[1]) pre.append(el('span', { class: m[2] ? 'j-k' : 'j-s', text: m[1] }), m[2] ?? '');
+    else pre.append(el('span', { class: m[3] ? 'j-n' : 'j-b', text: m[3] ?? m[4] }));
+    last = m.index + m[0].length;
+  }
+  pre.append(text.slice(last));
+  const copy = el('button', {
+    type: 'button',
+    class: 'copy',
+    text: 'Copy',
+    onclick: async () => {
+      await navigator.clipboard?.writeText(text).catch(() => {});
+      copy.textContent = 'Copied';
+      setTimeout(() => (copy.textContent = 'Copy'), 1500);
+    },
+  });
+  return el('details', { class: 'json-block', open: true }, el('summary', {}, summary, ' ', copy), pre);
 }
 
 // --- Live Events -------------------------------------------------------------------------------------
+function liveName(entry) {
+  return entry.input
+    ? (entry.input.event ?? entry.input.name ?? entry.input.type ?? '')
+    : (entry.amazon_payload?.eventDescription?.name ?? '');
+}
+
 function liveItem(entry) {
   const o = entry.outcome;
+  const open = route().view === 'live' && route().rest[0] === entry.event_id;
   return el(
     'li',
-    { 'data-id': entry.id, class: `status-${o.status}` },
+    { 'data-id': entry.id, 'data-event-id': entry.event_id, class: `status-${o.status}` },
     el(
       'details',
-      {},
+      { open },
       el(
         'summary',
         {},
         el('span', { class: 'badge', text: o.status }),
-        ` ${entry.input ? (entry.input.event ?? entry.input.name ?? entry.input.type) : (entry.amazon_payload?.eventDescription?.name ?? '')} `,
+        ` ${liveName(entry)} `,
         el('span', {
           class: 'muted',
           text: `${entry.event_id} · ${new Date(entry.updated_at).toLocaleTimeString()}${o.code ? ` · ${o.code}` : ''}`,
         }),
       ),
-      el('h4', { text: 'Input (personal data redacted)' }),
-      el('pre', {
-        text: entry.input
-          ? JSON.stringify(entry.input, null, 2)
-          : 'Deleted after the retention period (SIGNAL_RAW_RETENTION).',
-      }),
-      el('h4', { text: 'Amazon payload (hashed values only)' }),
-      el('pre', { text: JSON.stringify(entry.amazon_payload, null, 2) }),
-      el('h4', { text: 'Outcome' }),
-      el('pre', { text: JSON.stringify(o, null, 2) }),
+      el(
+        'p',
+        { class: 'links' },
+        el('a', { href: `#/live/${encodeURIComponent(entry.event_id)}`, text: 'Link to this event' }),
+        entry.integration_id
+          ? el('a', { href: `#/log/${encodeURIComponent(entry.integration_id)}`, text: 'Its Delivery Log' })
+          : null,
+      ),
+      entry.input
+        ? jsonBlock(entry.input, 'Input (personal data redacted)')
+        : el('p', {
+            class: 'muted',
+            text: 'Input deleted after the retention period (SIGNAL_RAW_RETENTION).',
+          }),
+      entry.amazon_payload ? jsonBlock(entry.amazon_payload, 'Amazon payload (hashed values only)') : null,
+      jsonBlock(o, 'Outcome'),
     ),
   );
 }
+
+/** Shows the entries that pass the filters; the empty states say why nothing shows. */
+function filterLive() {
+  const outcome = $('#live-outcome').value;
+  const name = $('#live-name').value.trim().toLowerCase();
+  const integration = $('#live-integration').value;
+  const id = $('#live-search').value.trim();
+  let shown = 0;
+  for (const li of document.querySelectorAll('#live-list li')) {
+    const entry = state.live.get(li.dataset.id);
+    const pass =
+      entry &&
+      (!outcome || entry.outcome.status === outcome) &&
+      (!name || liveName(entry).toLowerCase().includes(name)) &&
+      (!integration || entry.integration_id === integration) &&
+      (!id || entry.event_id.includes(id));
+    li.hidden = !pass;
+    if (pass) shown++;
+  }
+  $('#live-empty').hidden = state.live.size > 0;
+  $('#live-none-match').hidden = state.live.size === 0 || shown > 0;
+}
+for (const id of ['#live-outcome', '#live-name', '#live-integration', '#live-search'])
+  $(id).addEventListener('input', filterLive);
+
 function upsertLive(entry) {
+  state.live.set(String(entry.id), entry);
   const existing = $(`#live-list li[data-id="${entry.id}"]`);
   const item = liveItem(entry);
   if (existing) {
     item.querySelector('details').open = existing.querySelector('details').open;
     existing.replaceWith(item);
   } else $('#live-list').prepend(item);
-  while ($('#live-list').children.length > 200) $('#live-list').lastElementChild.remove();
+  while ($('#live-list').children.length > 200) {
+    state.live.delete($('#live-list').lastElementChild.dataset.id);
+    $('#live-list').lastElementChild.remove();
+  }
+  filterLive();
 }
+
+/** The Live Events view; with an event id in the route, that event opened and scrolled to. */
+function showLive(eventId) {
+  filterLive();
+  if (!eventId) return;
+  const item = $(`#live-list li[data-event-id="${CSS.escape(eventId)}"]`);
+  if (item) {
+    item.querySelector('details').open = true;
+    item.scrollIntoView({ block: 'start' });
+  }
+}
+
 async function startLive() {
   const { data } = await api('/v1/admin/live-events?limit=100');
+  state.live = new Map(data.map((e) => [String(e.id), e]));
   $('#live-list').replaceChildren(...data.map(liveItem));
+  filterLive();
   const source = new EventSource(`/v1/admin/live-events/stream?token=${encodeURIComponent(state.token)}`);
   source.addEventListener('open', () => ($('#live-state').textContent = 'live'));
   source.addEventListener('error', () => ($('#live-state').textContent = 'reconnecting…'));
@@ -359,9 +536,12 @@ async function startLive() {
 }
 
 // --- Delivery Log ------------------------------------------------------------------------------------
-async function loadLog() {
+async function loadLog(integrationId) {
   if (state.integrations.length === 0) await loadIntegrations();
+  if (integrationId && state.integrations.some((i) => i.id === integrationId))
+    $('#log-integration').value = integrationId;
   const id = $('#log-integration').value;
+  $('#log-empty').hidden = true;
   if (!id) return;
   const status = $('#log-status').value;
   const { data } = await api(
@@ -383,10 +563,11 @@ async function loadLog() {
       ),
     ),
   );
+  $('#log-empty').hidden = data.length > 0;
   drawChart(data.slice().reverse());
 }
-$('#log-integration').addEventListener('change', loadLog);
-$('#log-status').addEventListener('change', loadLog);
+$('#log-integration').addEventListener('change', () => loadLog());
+$('#log-status').addEventListener('change', () => loadLog());
 
 function drawChart(rows) {
   const svg = $('#log-chart');
@@ -482,9 +663,7 @@ async function loadQuality() {
   if (state.integrations.length === 0) await loadIntegrations();
   const id = $('#quality-integration').value;
   if (!id) {
-    $('#quality-events').replaceChildren(
-      el('p', { class: 'muted', text: 'Install an integration to see what Amazon can match.' }),
-    );
+    $('#quality-events').replaceChildren();
     return;
   }
   const q = await api(`/v1/admin/integrations/${id}/match-quality?window=${$('#quality-window').value}`);
@@ -509,8 +688,8 @@ async function loadQuality() {
   );
   drawQualityChart(q.hourly);
 }
-$('#quality-integration').addEventListener('change', loadQuality);
-$('#quality-window').addEventListener('change', loadQuality);
+$('#quality-integration').addEventListener('change', () => loadQuality());
+$('#quality-window').addEventListener('change', () => loadQuality());
 
 function drawQualityChart(hours) {
   const svg = $('#quality-chart');
@@ -556,6 +735,8 @@ function drawQualityChart(hours) {
 async function loadDead() {
   if (state.integrations.length === 0) await loadIntegrations();
   const id = $('#dead-integration').value;
+  $('#dead-empty').hidden = true;
+  $('#replay').disabled = true;
   if (!id) return;
   const { data } = await api(`/v1/admin/integrations/${id}/dead-letters?limit=500`);
   $('#dead-rows').replaceChildren(
@@ -572,8 +753,9 @@ async function loadDead() {
     ),
   );
   $('#replay').disabled = data.length === 0;
+  $('#dead-empty').hidden = data.length > 0;
 }
-$('#dead-integration').addEventListener('change', loadDead);
+$('#dead-integration').addEventListener('change', () => loadDead());
 $('#replay').addEventListener('click', async () => {
   const { replayed } = await api(
     `/v1/admin/integrations/${$('#dead-integration').value}/dead-letters/replay`,
@@ -596,6 +778,7 @@ async function start() {
   renderCatalog();
   await loadIntegrations();
   await startLive();
+  await show();
 }
 if (state.token) start().catch(() => askForToken());
 else askForToken();
