@@ -7,6 +7,7 @@ import { FaultQueue, seededRandom, type ChaosSettings, type FaultRule } from './
 import { validateEvent, type SandboxEventError } from './event-rules.js';
 import { openApiValidator } from './openapi.js';
 import { bearer, header, readBody, sendJson } from './http-util.js';
+import { AccountRateLimit } from './rate-limit.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -30,6 +31,11 @@ export interface SandboxOptions {
    * characters), and refuse an advertiser on another region's host. Off by default: only Amazon's own rules.
    */
   tagRules?: boolean;
+  /**
+   * Throttle the Events API like Amazon: this many requests a second per advertiser account (a token bucket
+   * with as large a burst); above it, 429 TOO_MANY_REQUESTS with Retry-After. 0 or absent: no limit.
+   */
+  rateLimit?: number;
   now?: () => number;
 }
 
@@ -73,6 +79,8 @@ const zeroLedger = () => ({ attributable: 0, notAttributable: 0, userDataDenied:
  */
 export class Sandbox {
   readonly faults = new FaultQueue();
+  /** Throttling per advertiser account, when `rateLimit` is set. */
+  readonly rateLimit: AccountRateLimit | undefined;
   chaos: ChaosSettings = {};
   readonly counters = zeroCounters();
   /**
@@ -104,8 +112,11 @@ export class Sandbox {
       dedupe: options.dedupe ?? 'latest',
       keepRequests: options.keepRequests ?? 500,
       tagRules: options.tagRules ?? false,
+      rateLimit: options.rateLimit ?? 0,
       now: options.now ?? Date.now,
     };
+    if (this.options.rateLimit > 0)
+      this.rateLimit = new AccountRateLimit(this.options.rateLimit, this.options.now);
     this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -165,11 +176,15 @@ export class Sandbox {
       accepted: this.accepted.size,
       duplicates: this.duplicates,
       pendingFaults: this.faults.pending,
+      ...(this.rateLimit
+        ? { rateLimit: { perSecond: this.rateLimit.perSecond, byAccount: this.rateLimit.state() } }
+        : {}),
     };
   }
 
   reset(): void {
     this.faults.clear();
+    this.rateLimit?.reset();
     this.setChaos({});
     this.accepted.clear();
     this.acceptedCounts.clear();
@@ -430,6 +445,13 @@ export class Sandbox {
         return reply(404, { code: 'NOT_FOUND', message: `Advertiser account not found in region ${region}` });
       }
     }
+    const wait = this.rateLimit?.take(accountId);
+    if (wait !== undefined)
+      return reply(
+        429,
+        { code: 'TOO_MANY_REQUESTS', message: 'Rate exceeded for this advertiser account' },
+        { 'retry-after': String(wait) },
+      );
     const type = header(req, 'content-type') ?? '';
     if (!/^application\/(json|vnd\.dspconversioneventimport\.v1\+json)\b/.test(type)) {
       return reply(415, { code: 'BAD_REQUEST', message: 'Unsupported Content-Type' });

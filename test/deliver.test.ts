@@ -427,3 +427,21 @@ describe('deliver: logs', () => {
     }
   });
 });
+
+describe('deliver: against throttling like Amazon’s (sandbox rateLimit)', () => {
+  test('8 requests at 4 a second: every event delivered, each 429 waited out as Retry-After says, none twice', async () => {
+    await setup({
+      sandbox: { rateLimit: 4 },
+      delivery: { ...FAST, budgetMs: 10_000, maxAttempts: 6, maxRetryAfterMs: 3_000 },
+    });
+    const report = await h.destination.deliver(items(4_000), installation);
+    expect(new Set(statuses(report))).toEqual(new Set(['delivered']));
+    expect(h.sandbox.accepted.size).toBe(4_000);
+    expect(h.sandbox.duplicates).toBe(0);
+    const throttled = eventRequests().filter((r) => r.status === 429).length;
+    expect(throttled).toBeGreaterThan(0); // the burst of 4 is exceeded: the limit is real
+    // After a 429 the advertiser pauses for Retry-After (1 s) rather than retrying on its 20 ms backoff: no
+    // request is throttled twice, so there are fewer 429s than requests.
+    expect(throttled).toBeLessThan(8);
+  }, 20_000);
+});

@@ -365,3 +365,58 @@ describe('sandbox: /v2/profiles is a legacy API', () => {
     });
   });
 });
+
+describe('sandbox: throttling like Amazon (--rate-limit)', () => {
+  let clock = 0;
+  let limited: Sandbox;
+  beforeEach(async () => {
+    clock = Date.now();
+    limited = await startSandbox({ rateLimit: 2, now: () => clock });
+  });
+  afterEach(() => limited.close());
+  const post = async (accountId: string) => {
+    const access = (await (await token(refreshForm)).json()) as { access_token: string };
+    return fetch(`${limited.url}/adsApi/v1/create/events`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${access.access_token}`,
+        'Amazon-Ads-ClientId': TEST_ACCOUNT.clientId,
+        'Amazon-Ads-AccountId': accountId,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ events: [goodEvent()] }),
+    });
+  };
+  const token = (form: Record<string, string>) =>
+    fetch(`${limited.url}/auth/o2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+
+  test('2 a second per advertiser account: a burst of 2, then 429 TOO_MANY_REQUESTS with Retry-After, then refilled', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post('4728736040201')).status);
+    expect(statuses).toEqual([207, 207, 429]);
+    const refused = await post('4728736040201');
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    // Another advertiser account has its own budget.
+    expect((await post('9900000000001')).status).toBe(207);
+    clock += 500; // half a second refills one request
+    expect((await post('4728736040201')).status).toBe(207);
+    expect((await post('4728736040201')).status).toBe(429);
+    const state = (await (await fetch(`${limited.url}/__sandbox/state`)).json()) as any;
+    expect(state.rateLimit).toEqual({
+      perSecond: 2,
+      byAccount: {
+        '4728736040201': { allowed: 3, throttled: 3 },
+        '9900000000001': { allowed: 1, throttled: 0 },
+      },
+    });
+  });
+
+  test('without --rate-limit nothing is throttled', async () => {
+    for (let i = 0; i < 5; i++) expect((await postEvents({ events: [goodEvent()] })).status).toBe(207);
+  });
+});

@@ -8,7 +8,7 @@ import type { CommandHelp } from '../help.js';
 export const sandboxHelp: CommandHelp = {
   name: 'sandbox',
   synopsis:
-    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--tag-rules] [--record full|ids] [--keep-requests N]',
+    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--rate-limit N] [--tag-rules] [--record full|ids] [--keep-requests N]',
   title: "serve the project's Amazon Ads API sandbox until stopped",
   summary:
     "Serve the project's Amazon Ads API sandbox (Login with Amazon, profiles, advertiser accounts, events)\n" +
@@ -20,6 +20,10 @@ export const sandboxHelp: CommandHelp = {
     [
       '--tag-rules',
       "also enforce the server-side tag's stricter checks, which Amazon does not state for the API",
+    ],
+    [
+      '--rate-limit N',
+      'throttle the Events API like Amazon: N requests a second per advertiser account (burst N); above it 429 with Retry-After',
     ],
     ['--token-ttl SECONDS', "lifetime of every access token, the seed's included (default 3600, as Amazon)"],
     ['--record full|ids', 'keep accepted events whole (default) or only their ids, for runs of millions'],
@@ -38,6 +42,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
       host: { type: 'string' },
       'token-ttl': { type: 'string', default: '3600' },
       'tag-rules': { type: 'boolean', default: false },
+      'rate-limit': { type: 'string', default: '0' },
       record: { type: 'string', default: 'full' },
       'keep-requests': { type: 'string', default: '500' },
     },
@@ -50,6 +55,9 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
   const tokenTtlSeconds = Number(values['token-ttl']);
   if (!Number.isInteger(tokenTtlSeconds) || tokenTtlSeconds < 1)
     throw new UsageError('--token-ttl must be a whole number of seconds, at least 1');
+  const rateLimit = Number(values['rate-limit']);
+  if (!Number.isInteger(rateLimit) || rateLimit < 0)
+    throw new UsageError('--rate-limit must be a whole number of requests a second (0: no limit)');
   const keepRequests = Number(values['keep-requests']);
   if (!Number.isInteger(keepRequests) || keepRequests < 0)
     throw new UsageError('--keep-requests must be a whole number');
@@ -59,6 +67,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     recordMode: values.record,
     tokenTtlSeconds,
     tagRules: values['tag-rules'],
+    rateLimit,
     keepRequests,
   });
   writeLine(io.stdout, {
