@@ -64,9 +64,8 @@ export const uploadHelp: CommandHelp = {
 const WINDOWS_IN_FLIGHT = 4;
 
 interface Row {
-  /** Data row number (1 = the first row after the header) and the file's line where it starts. */
+  /** Data row number: 1 is the first row after the header. */
   index: number;
-  line: number;
   record: Record<string, string>;
   input: { event: unknown } | { result: TransformResult };
 }
@@ -165,7 +164,7 @@ async function* rows(
   let index = 0;
   for await (const { record, info } of parser as AsyncIterable<{
     record: Record<string, string>;
-    info: { lines: number; bytes: number };
+    info: { bytes: number };
   }>) {
     index++;
     let input: Row['input'];
@@ -180,7 +179,7 @@ async function* rows(
         result: { status: 'invalid', error: { code: 'ROW_INVALID', message: `${where}: ${error.message}` } },
       };
     }
-    yield { index, line: info.lines, record, input, bytes: info.bytes };
+    yield { index, record, input, bytes: info.bytes };
   }
 }
 

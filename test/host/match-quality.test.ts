@@ -183,3 +183,28 @@ test('an unknown integration → 404', async () => {
   h = await startHost();
   expect((await h.admin('/v1/admin/integrations/tmpl_nothing/match-quality')).status).toBe(404);
 });
+
+test('a database made before deliveries kept their event name gets the column when it is opened', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const { openDatabase } = await import('../../host/store/database.js');
+  const dataDir = mkdtempSync(join(dir, 'old-'));
+  const old = new Database(join(dataDir, 'signal-host.db'));
+  old.exec(`CREATE TABLE deliveries (id INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL,
+    integration_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0, amazon_event TEXT, event_id_amazon TEXT, outcome_code TEXT,
+    outcome_message TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`);
+  old
+    .prepare(
+      "INSERT INTO deliveries (event_id, integration_id, status, created_at, updated_at) VALUES ('e', 'i', 'queued', 'x', 'x')",
+    )
+    .run();
+  old.close();
+  const db = openDatabase(dataDir);
+  try {
+    expect(db.prepare('SELECT event_id, event_name FROM deliveries').all()).toEqual([
+      { event_id: 'e', event_name: null },
+    ]);
+  } finally {
+    db.close();
+  }
+});

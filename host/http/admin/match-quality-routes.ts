@@ -46,29 +46,24 @@ export const matchQualityRoutes: AdminRoutes = (router, ctx) => {
   });
 };
 
-type HourFigures = Record<(typeof TOTALS)[number], number> & { hour: string; score: number | null };
+type Totals = Record<(typeof TOTALS)[number], number>;
 
 /** Every hour of the window with its totals and overall score (null without transformed events). */
 function hourly(
   rows: ReadonlyArray<{ hour: string; metric: Metric; n: number }>,
   from: number,
   now: number,
-): HourFigures[] {
-  const hours = new Map<string, { totals: Map<string, number> }>();
-  for (let t = from; t <= now; t += HOUR_MS) hours.set(hourOf(t), { totals: new Map() });
+): Array<Totals & { hour: string; score: number | null }> {
+  const hours = new Map<string, Map<Metric, number>>();
+  for (let t = from; t <= now; t += HOUR_MS) hours.set(hourOf(t), new Map());
   for (const { hour, metric, n } of rows) {
-    const totals = hours.get(hour)?.totals;
-    if (totals) totals.set(metric, (totals.get(metric) ?? 0) + n);
+    const sums = hours.get(hour);
+    sums?.set(metric, (sums.get(metric) ?? 0) + n);
   }
-  return [...hours].map(([hour, { totals }]) => {
-    const transformed = totals.get('transformed') ?? 0;
-    return {
-      hour: `${hour}:00:00.000Z`,
-      ...(Object.fromEntries(TOTALS.map((t) => [t, totals.get(t) ?? 0])) as Record<
-        (typeof TOTALS)[number],
-        number
-      >),
-      score: transformed === 0 ? null : Math.round((totals.get('matchability') ?? 0) / transformed / 10),
-    };
+  return [...hours].map(([hour, sums]) => {
+    const transformed = sums.get('transformed') ?? 0;
+    const totals = Object.fromEntries(TOTALS.map((t) => [t, sums.get(t) ?? 0])) as Totals;
+    const score = transformed === 0 ? null : Math.round((sums.get('matchability') ?? 0) / transformed / 10);
+    return { hour: `${hour}:00:00.000Z`, ...totals, score };
   });
 }
