@@ -8,6 +8,14 @@ import { validateEvent, type SandboxEventError } from './event-rules.js';
 import { openApiValidator } from './openapi.js';
 import { bearer, header, readBody, sendJson } from './http-util.js';
 import { AccountRateLimit } from './rate-limit.js';
+import {
+  ADS_SCOPES,
+  AuthorizationCodes,
+  consentPage,
+  errorPage,
+  isRegisteredRedirect,
+  redirect,
+} from './authorize.js';
 
 export interface SandboxOptions {
   port?: number;
@@ -36,6 +44,8 @@ export interface SandboxOptions {
    * with as large a burst); above it, 429 TOO_MANY_REQUESTS with Retry-After. 0 or absent: no limit.
    */
   rateLimit?: number;
+  /** Return URLs the applications registered besides the reference host's loopback callback. */
+  redirectUris?: string[];
   now?: () => number;
 }
 
@@ -97,6 +107,7 @@ export class Sandbox {
   readonly requests: ReceivedRequest[] = [];
 
   private readonly tokens: TokenStore;
+  private readonly codes: AuthorizationCodes;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly stalled = new Set<ServerResponse>();
@@ -113,11 +124,13 @@ export class Sandbox {
       keepRequests: options.keepRequests ?? 500,
       tagRules: options.tagRules ?? false,
       rateLimit: options.rateLimit ?? 0,
+      redirectUris: options.redirectUris ?? [],
       now: options.now ?? Date.now,
     };
     if (this.options.rateLimit > 0)
       this.rateLimit = new AccountRateLimit(this.options.rateLimit, this.options.now);
     this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
+    this.codes = new AuthorizationCodes(this.options.now);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: String(error) });
@@ -198,6 +211,12 @@ export class Sandbox {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const body = await readBody(req, HARD_BODY_LIMIT);
     if (url.pathname.startsWith('/__sandbox/')) return this.control(url, req.method ?? 'GET', body.text, res);
+    if (url.pathname === '/ap/oa' && (req.method === 'GET' || req.method === 'POST'))
+      return this.authorize(
+        req.method,
+        req.method === 'GET' ? url.searchParams : new URLSearchParams(body.text),
+        res,
+      );
 
     this.counters.requests++;
     const record = (status: number): void => {
@@ -292,10 +311,11 @@ export class Sandbox {
       });
     }
     const form = new URLSearchParams(text);
+    if (form.get('grant_type') === 'authorization_code') return this.exchangeCode(form, reply);
     if (form.get('grant_type') !== 'refresh_token') {
       return reply(400, {
         error: 'unsupported_grant_type',
-        error_description: 'Only the refresh_token grant is supported by this sandbox',
+        error_description: 'Only the refresh_token and authorization_code grants are supported',
       });
     }
     const account = this.tokens.accountForRefresh(
@@ -315,6 +335,50 @@ export class Sandbox {
       token_type: 'bearer',
       expires_in: this.options.tokenTtlSeconds,
       refresh_token: account.refreshToken,
+    });
+  }
+
+  /**
+   * Login with Amazon's authorization endpoint (events-api.md §6): GET shows the consent page for a known client
+   * and a registered redirect URI; its form posts back here, and Allow redirects with a code, Cancel with
+   * `error=access_denied`. An unknown client or an unregistered redirect URI gets an error page, never a redirect.
+   */
+  private authorize(method: string, params: URLSearchParams, res: ServerResponse): void {
+    const account = SANDBOX_ACCOUNTS.find((a) => a.clientId === params.get('client_id'));
+    if (!account) return errorPage(res, 'The client_id is not known');
+    const redirectUri = params.get('redirect_uri') ?? '';
+    if (!isRegisteredRedirect(redirectUri, this.options.redirectUris))
+      return errorPage(res, 'The redirect_uri is not registered for this application');
+    const state = params.get('state');
+    const answer = (p: Record<string, string>) => redirect(res, redirectUri, state ? { ...p, state } : p);
+    if (params.get('response_type') !== 'code') return answer({ error: 'unsupported_response_type' });
+    const scope = params.get('scope') ?? '';
+    if (!ADS_SCOPES.includes(scope)) return answer({ error: 'invalid_scope' });
+    if (method === 'GET') return consentPage(res, `Amazon DSP Events (${account.key})`, params);
+    if (params.has('approve')) return answer({ code: this.codes.issue(account, redirectUri), scope });
+    answer({ error: 'access_denied', error_description: 'The user denied the request' });
+  }
+
+  /** `grant_type=authorization_code`: a code once, within 5 minutes, for its client and redirect URI. */
+  private exchangeCode(form: URLSearchParams, reply: Reply): void {
+    const account = this.tokens.accountForRefresh(
+      form.get('client_id') ?? '',
+      form.get('client_secret') ?? '',
+    );
+    if (!account)
+      return reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const granted = this.codes.redeem(
+      form.get('code') ?? '',
+      form.get('client_id') ?? '',
+      form.get('redirect_uri') ?? '',
+    );
+    if (typeof granted === 'string')
+      return reply(400, { error: 'invalid_grant', error_description: granted });
+    reply(200, {
+      access_token: this.tokens.issue(granted),
+      token_type: 'bearer',
+      expires_in: this.options.tokenTtlSeconds,
+      refresh_token: granted.refreshToken,
     });
   }
 

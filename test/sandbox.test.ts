@@ -420,3 +420,152 @@ describe('sandbox: throttling like Amazon (--rate-limit)', () => {
     for (let i = 0; i < 5; i++) expect((await postEvents({ events: [goodEvent()] })).status).toBe(207);
   });
 });
+
+describe("sandbox: Login with Amazon's authorization-code flow", () => {
+  const CALLBACK = 'http://127.0.0.1:8084/v1/admin/oauth/amazon/callback';
+  const authorizeQuery = (over: Record<string, string> = {}) =>
+    new URLSearchParams({
+      client_id: DEMO_ACCOUNT.clientId,
+      scope: 'advertising::campaign_management',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      state: 'st-123',
+      ...over,
+    });
+  /** The consent form posted back as the browser would, with the button pressed. */
+  const consent = (button: 'approve' | 'deny', over: Record<string, string> = {}) =>
+    fetch(`${sandbox.url}/ap/oa`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...Object.fromEntries(authorizeQuery(over)), [button]: '1' }),
+    });
+  const exchange = (code: string, over: Record<string, string> = {}) =>
+    token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      client_id: DEMO_ACCOUNT.clientId,
+      client_secret: DEMO_ACCOUNT.clientSecret,
+      ...over,
+    });
+  const codeOf = async () =>
+    new URL((await consent('approve')).headers.get('location')!).searchParams.get('code')!;
+
+  test('the consent page names the application and the scope, in one form with Allow and Cancel', async () => {
+    const r = await fetch(`${sandbox.url}/ap/oa?${authorizeQuery()}`);
+    expect(r.status).toBe(200);
+    const page = await r.text();
+    expect(page).toContain('Amazon DSP Events (demo)');
+    expect(page).toContain('advertising::campaign_management');
+    expect(page.match(/<form method="post"/g)).toHaveLength(1);
+    expect(page).toContain(`<input type="hidden" name="redirect_uri" value="${CALLBACK}">`);
+    expect(page).toContain('<input type="hidden" name="state" value="st-123">');
+    expect(page).toMatch(/<button type="submit" name="approve" value="1">Allow<\/button>/);
+    expect(page).toMatch(/<button type="submit" name="deny" value="1">Cancel<\/button>/);
+  });
+
+  test('Allow redirects with a code, scope and state; the code gives tokens that work', async () => {
+    const r = await consent('approve');
+    expect(r.status).toBe(302);
+    const location = new URL(r.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(CALLBACK);
+    expect(location.searchParams.get('state')).toBe('st-123');
+    expect(location.searchParams.get('scope')).toBe('advertising::campaign_management');
+    const issued = await exchange(location.searchParams.get('code')!);
+    expect(issued.status).toBe(200);
+    const body = (await issued.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 3600,
+      refresh_token: DEMO_ACCOUNT.refreshToken,
+    });
+    const profiles = await fetch(`${sandbox.url}/v2/profiles`, {
+      headers: {
+        authorization: `Bearer ${body.access_token}`,
+        'Amazon-Advertising-API-ClientId': DEMO_ACCOUNT.clientId,
+      },
+    });
+    expect(profiles.status).toBe(200);
+  });
+
+  test('Cancel redirects with error=access_denied and the state, and no code', async () => {
+    const location = new URL((await consent('deny')).headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('st-123');
+    expect(location.searchParams.has('code')).toBe(false);
+  });
+
+  test.each([
+    [
+      'an unknown client id',
+      { client_id: 'amzn1.application-oa2-client.nobody' },
+      'The client_id is not known',
+    ],
+    [
+      'a redirect URI the application did not register',
+      { redirect_uri: 'https://evil.example/cb' },
+      'not registered',
+    ],
+  ])('%s: an error page, never a redirect', async (_, over, message) => {
+    const r = await fetch(`${sandbox.url}/ap/oa?${authorizeQuery(over)}`, { redirect: 'manual' });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('location')).toBeNull();
+    expect(await r.text()).toContain(message);
+  });
+
+  test.each<[string, (code: string) => Promise<Response>, string]>([
+    [
+      'used twice',
+      async (code) => {
+        await exchange(code);
+        return exchange(code);
+      },
+      'already been used',
+    ],
+    [
+      'for another redirect URI',
+      (code) => exchange(code, { redirect_uri: 'http://127.0.0.1:9/v1/admin/oauth/amazon/callback' }),
+      'does not match',
+    ],
+    ['with a wrong client secret', (code) => exchange(code, { client_secret: 'nope' }), ''],
+  ])('a code %s is refused', async (_, attempt, message) => {
+    const r = await attempt(await codeOf());
+    expect(r.status === 400 || r.status === 401).toBe(true);
+    const body = (await r.json()) as { error: string; error_description: string };
+    expect(body.error).toBe(r.status === 401 ? 'invalid_client' : 'invalid_grant');
+    expect(body.error_description).toContain(message);
+  });
+
+  test('a code more than 5 minutes old is refused', async () => {
+    let clock = Date.now();
+    const timed = await startSandbox({ now: () => clock });
+    try {
+      const r = await fetch(`${timed.url}/ap/oa`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...Object.fromEntries(authorizeQuery()), approve: '1' }),
+      });
+      const code = new URL(r.headers.get('location')!).searchParams.get('code')!;
+      clock += 5 * 60_000 + 1;
+      const late = await fetch(`${timed.url}/auth/o2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: CALLBACK,
+          client_id: DEMO_ACCOUNT.clientId,
+          client_secret: DEMO_ACCOUNT.clientSecret,
+        }),
+      });
+      expect(late.status).toBe(400);
+      expect(((await late.json()) as { error_description: string }).error_description).toBe(
+        'The authorization code has expired',
+      );
+    } finally {
+      await timed.close();
+    }
+  });
+});
