@@ -7,13 +7,13 @@ let pool = Buffer.alloc(0);
 let used = 0;
 
 /**
- * Ids in Signal's style: a prefix and 20 base-32 characters (`tmpl_…`, `rev_…`, `evt_…`). The first 10 are
+ * Ids in Signal's style: a prefix and 20 base-32 characters (`tmpl_…`, `rev_…`, `evt_…`, `conn_…`). The first 10 are
  * the time in milliseconds and the last 10 are random (50 bits), as in a ULID: ids made one after another sort
  * together, so the database's indexes on them grow at their end. Random ids landed on a random page of each
  * index, and a request of 500 events rewrote hundreds of index pages (it made accepting an event 1.6 times
  * as slow; see docs/performance.md).
  */
-export function newId(prefix: 'tmpl' | 'rev' | 'evt', now = Date.now()): string {
+export function newId(prefix: 'tmpl' | 'rev' | 'evt' | 'conn', now = Date.now()): string {
   if (used + 10 > pool.length) {
     pool = randomBytes(4096);
     used = 0;

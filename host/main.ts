@@ -1,3 +1,4 @@
+import type { AmazonOAuthApp } from './http/oauth-app.js';
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -36,8 +37,16 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   const secrets = new SecretRegistry();
   let sandbox: Sandbox | undefined;
   let amazon: HostSettings;
+  let oauth: AmazonOAuthApp | undefined;
   if (live) {
     amazon = hostSettingsFromEnv(env);
+    // "Connect with Amazon" needs the host's own Login with Amazon application, secret included.
+    if (env.AMAZON_ADS_CLIENT_ID && env.AMAZON_ADS_CLIENT_SECRET)
+      oauth = {
+        clientId: env.AMAZON_ADS_CLIENT_ID,
+        clientSecret: env.AMAZON_ADS_CLIENT_SECRET,
+        authorizeUrl: env.AMAZON_LWA_AUTHORIZE_URL || 'https://www.amazon.com/ap/oa',
+      };
   } else {
     sandbox = await startSandbox({
       port: positive(env.SIGNAL_SANDBOX_PORT) ?? 0,
@@ -48,6 +57,11 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
       platformClientId: DEMO_ACCOUNT.clientId,
       requestTimeoutMs: positive(env.AMAZON_REQUEST_TIMEOUT_MS) ?? 10_000,
+    };
+    oauth = {
+      clientId: DEMO_ACCOUNT.clientId,
+      clientSecret: DEMO_ACCOUNT.clientSecret,
+      authorizeUrl: `${sandbox.url}/ap/oa`,
     };
   }
   const key = env.SIGNAL_SECRET_KEY ? loadSecretKey(dataDir, env).key : undefined;
@@ -60,6 +74,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     adminToken: tokens.admin,
     pipelineKey: tokens.pipeline,
     amazon,
+    oauth,
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
     secrets,
     rawRetentionMs: retention(env.SIGNAL_RAW_RETENTION),

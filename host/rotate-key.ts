@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from './store/database.js';
+import { ConnectionsRepo } from './store/connections-repo.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
 import { loadSecretKey, SecretBox, writeKeyFile } from './store/secret-box.js';
 
@@ -15,7 +16,10 @@ export function rotateKey(dataDir: string, env: NodeJS.ProcessEnv, out: NodeJS.W
   const next = given ? loadSecretKey(dataDir, { SIGNAL_SECRET_KEY: given }).key : randomBytes(32);
   const db = openDatabase(dataDir);
   try {
-    const sealed = new IntegrationsRepo(db, new SecretBox(current.key)).reseal(new SecretBox(next));
+    const [box, nextBox] = [new SecretBox(current.key), new SecretBox(next)];
+    const sealed = db.transaction(
+      () => new IntegrationsRepo(db, box).reseal(nextBox) + new ConnectionsRepo(db, box).reseal(nextBox),
+    )();
     if (current.source === 'file') writeKeyFile(dataDir, next);
     out.write(`Sealed ${sealed} secrets under the new key.\n`);
     if (current.source === 'env' && !given)

@@ -11,6 +11,8 @@ import { openDatabase, type Db } from './store/database.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
 import { loadSecretKey, SecretBox } from './store/secret-box.js';
 import { MatchQualityRepo } from './store/match-quality-repo.js';
+import { ConnectionsRepo } from './store/connections-repo.js';
+import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
 import { DeliveriesRepo } from './store/deliveries-repo.js';
 import { DeliveryLogRepo } from './store/delivery-log-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -53,6 +55,8 @@ export interface SignalHostOptions {
   secrets?: SecretRegistry;
   /** The host's clock (epoch ms): what it stamps, schedules and counts by. Default Date.now; tests move it. */
   now?: () => number;
+  /** The host's own Login with Amazon application, for "Connect with Amazon" (absent: not offered). */
+  oauth?: AmazonOAuthApp;
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -124,6 +128,9 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       matchQuality,
+      connections: new ConnectionsRepo(this.db, box),
+      oauth: o.oauth,
+      oauthStates: new OAuthStates(now),
       live: this.live,
       liveEvents,
       now,

@@ -1,3 +1,4 @@
+import { AmazonConnect } from './connect/amazon-connect.js';
 import { inject, injectable } from 'tsyringe';
 import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
@@ -28,6 +29,7 @@ export class Destination {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(InstallationScopes) private readonly scopes: InstallationScopes,
     @inject(TransformTables) private readonly tables: TransformTables,
+    @inject(AmazonConnect) readonly connect: AmazonConnect,
   ) {}
 
   /**

@@ -21,6 +21,8 @@ export {
   type EventQuality,
 } from './quality/quality-report.js';
 export { MATCH_KEY_TYPES, CONSENT_CLASSES, MATCH_KEY_WEIGHTS } from './quality/match-score.js';
+export type { AmazonConnect, ConnectionProfile, ConnectionAdvertiser } from './connect/amazon-connect.js';
+export type { RefreshCredentials } from './auth/lwa-client.js';
 export { MANIFEST, findVariant, type Manifest } from './catalog/manifest.js';
 export * from './errors.js';
 export type * from './contracts.js';

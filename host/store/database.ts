@@ -71,6 +71,14 @@ CREATE TABLE IF NOT EXISTS delivery_events (
 );
 CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integration_id, id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- "Connect with Amazon": the refresh token an authorization gave (sealed like every secret), for installs.
+CREATE TABLE IF NOT EXISTS connections (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  profiles_count INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
 -- Match quality: whole-number counters per integration, hour (\`2026-12-01T17\`), Amazon event name and metric
 -- (plugin/quality/quality-tally.ts names them). Added to in the transaction that stores what they count.
 CREATE TABLE IF NOT EXISTS match_quality (

@@ -42,40 +42,90 @@ export class LwaClient {
   ) {}
 
   async refresh(credentials: RefreshCredentials, now: number): Promise<IssuedToken> {
+    const { response, body } = await this.tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: credentials.refreshToken,
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    });
+    if (response.statusCode === 200 && typeof body?.access_token === 'string' && body.access_token) {
+      const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
+      return { accessToken: body.access_token, expiresAt: now + expiresIn * 1000 };
+    }
+    throw refused(response.statusCode, body, 'refresh');
+  }
+
+  /**
+   * The authorization-code grant (events-api.md §6): the code Login with Amazon gave the redirect URI, exchanged
+   * once for a refresh token and a first access token.
+   */
+  async exchangeCode(
+    app: { clientId: string; clientSecret: string },
+    code: string,
+    redirectUri: string,
+    now: number,
+  ): Promise<IssuedToken & { refreshToken: string }> {
+    const { response, body } = await this.tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    });
+    if (
+      response.statusCode === 200 &&
+      typeof body?.access_token === 'string' &&
+      typeof body.refresh_token === 'string' &&
+      body.refresh_token
+    ) {
+      const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
+      return {
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token,
+        expiresAt: now + expiresIn * 1000,
+      };
+    }
+    throw refused(response.statusCode, body, 'code');
+  }
+
+  private async tokenRequest(
+    form: Record<string, string>,
+  ): Promise<{ response: { statusCode: number }; body: TokenBody }> {
     let response;
     try {
       response = await this.http.post(this.settings.lwaTokenUrl, {
-        form: {
-          grant_type: 'refresh_token',
-          refresh_token: credentials.refreshToken,
-          client_id: credentials.clientId,
-          client_secret: credentials.clientSecret,
-        },
+        form,
         headers: { accept: 'application/json' },
       });
     } catch (error) {
       throw classifyTransportError(error);
     }
-    const body = safeParse(response.body) as
-      | { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown }
-      | undefined;
-    if (response.statusCode === 200 && typeof body?.access_token === 'string' && body.access_token) {
-      const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
-      return { accessToken: body.access_token, expiresAt: now + expiresIn * 1000 };
-    }
-    if (response.statusCode >= 500 || response.statusCode === 429) {
-      throw new AmazonUnavailableError(
-        `Login with Amazon answered HTTP ${response.statusCode}; try again later.`,
-        response.statusCode,
-      );
-    }
-    const reason = typeof body?.error === 'string' ? body.error : `HTTP ${response.statusCode}`;
-    const advice =
-      reason === 'invalid_client'
-        ? 'Login with Amazon rejected the client id or client secret (invalid_client). Check both and update the integration.'
-        : `Login with Amazon refused to refresh the access token (${reason}): the refresh token was revoked or is wrong. Reconnect the integration. ${troubleshooting('401')}`;
-    const said =
-      typeof body?.error_description === 'string' ? redactText(body.error_description.slice(0, 300)) : '';
-    throw new AuthError(said ? `${advice} (Amazon said: ${said})` : advice);
+    return { response, body: safeParse(response.body) as TokenBody };
   }
+}
+
+type TokenBody =
+  | {
+      access_token?: unknown;
+      refresh_token?: unknown;
+      expires_in?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+    }
+  | undefined;
+
+/** Why Login with Amazon gave no token: unavailable (retry later), or an AuthError saying what to fix. */
+function refused(status: number, body: TokenBody, grant: 'refresh' | 'code'): Error {
+  if (status >= 500 || status === 429)
+    return new AmazonUnavailableError(`Login with Amazon answered HTTP ${status}; try again later.`, status);
+  const reason = typeof body?.error === 'string' ? body.error : `HTTP ${status}`;
+  const advice =
+    reason === 'invalid_client'
+      ? 'Login with Amazon rejected the client id or client secret (invalid_client). Check both and update the integration.'
+      : grant === 'code'
+        ? `Login with Amazon refused the authorization code (${reason}): it is used, expired or for another return URL. Connect with Amazon again.`
+        : `Login with Amazon refused to refresh the access token (${reason}): the refresh token was revoked or is wrong. Reconnect the integration. ${troubleshooting('401')}`;
+  const said =
+    typeof body?.error_description === 'string' ? redactText(body.error_description.slice(0, 300)) : '';
+  return new AuthError(said ? `${advice} (Amazon said: ${said})` : advice);
 }

@@ -3,7 +3,7 @@ import { TOKENS } from '../di/tokens.js';
 import type { Clock } from '../clock.js';
 import type { SecretRegistry } from '../logging/secret-registry.js';
 import type { AmazonDspConfig } from '../config.js';
-import { LwaClient, refreshCredentialsOf } from './lwa-client.js';
+import { LwaClient, refreshCredentialsOf, type RefreshCredentials } from './lwa-client.js';
 import { TokenProvider } from './token-provider.js';
 
 /** Makes the token provider of a config: the one place a `TokenProvider` is built (install and delivery). */
@@ -23,12 +23,11 @@ export class TokenProviders {
 
   /** A provider of the config's access token, renewing it when the config has refresh credentials. */
   forConfig(config: AmazonDspConfig): TokenProvider {
-    return new TokenProvider(
-      config.access_token,
-      refreshCredentialsOf(config),
-      this.lwa,
-      this.clock,
-      this.secrets,
-    );
+    return this.forCredentials(config.access_token, refreshCredentialsOf(config));
+  }
+
+  /** A provider of this access token, renewing it with these refresh credentials (a connection's). */
+  forCredentials(accessToken: string, credentials: RefreshCredentials | undefined): TokenProvider {
+    return new TokenProvider(accessToken, credentials, this.lwa, this.clock, this.secrets);
   }
 }

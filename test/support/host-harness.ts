@@ -50,6 +50,11 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
     delivery: { baseBackoffMs: 10, maxBackoffMs: 50, budgetMs: 2_000, maxAttempts: 2 },
     worker: { pollMs: 30, retry: { maxAttempts: 3, baseMs: 30 } },
     logger: createLogger({ stream: new Writable({ write: (_c, _e, done) => done() }) }),
+    oauth: {
+      clientId: DEMO_ACCOUNT.clientId,
+      clientSecret: DEMO_ACCOUNT.clientSecret,
+      authorizeUrl: `${sandbox.url}/ap/oa`,
+    },
     ...options,
   }).start();
   const call = async (base: string, path: string, method: string, body: unknown, token: string | null) => {

@@ -3,6 +3,8 @@ import type { IntegrationsRepo, IntegrationRow } from '../../store/integrations-
 import type { DeliveriesRepo } from '../../store/deliveries-repo.js';
 import type { DeliveryLogRepo } from '../../store/delivery-log-repo.js';
 import type { MatchQualityRepo } from '../../store/match-quality-repo.js';
+import type { ConnectionsRepo } from '../../store/connections-repo.js';
+import type { AmazonOAuthApp, OAuthStates } from '../oauth-app.js';
 import type { LiveHub } from '../../pipeline/live-hub.js';
 import type { LiveEvents } from '../../pipeline/live-view.js';
 import { checkBearer, HttpError, type Request, type Router } from '../http-kit.js';
@@ -17,6 +19,10 @@ export interface AdminDeps {
   deliveries: DeliveriesRepo;
   deliveryLog: DeliveryLogRepo;
   matchQuality: MatchQualityRepo;
+  connections: ConnectionsRepo;
+  /** The host's Login with Amazon application; without it "Connect with Amazon" answers 409 not_configured. */
+  oauth?: AmazonOAuthApp;
+  oauthStates: OAuthStates;
   live: LiveHub;
   liveEvents: LiveEvents;
   now: () => number;

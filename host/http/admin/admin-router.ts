@@ -7,6 +7,7 @@ import { liveEventRoutes } from './live-event-routes.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
 import { statsRoutes } from './stats-routes.js';
 import { matchQualityRoutes } from './match-quality-routes.js';
+import { connectionRoutes } from './connection-routes.js';
 
 export type { AdminDeps } from './admin-context.js';
 
@@ -19,6 +20,7 @@ const RESOURCES: readonly AdminRoutes[] = [
   deadLetterRoutes,
   statsRoutes,
   matchQualityRoutes,
+  connectionRoutes,
 ];
 
 /** The Management API on /v1/admin. */

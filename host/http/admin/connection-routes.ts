@@ -1,0 +1,136 @@
+import type { ServerResponse } from 'node:http';
+import { PluginError, type ConnectionProfile, type RefreshCredentials } from '../../../plugin/index.js';
+import { HttpError, sendJson, type Request } from '../http-kit.js';
+import { INSTALL_ERROR_HTTP } from '../install-errors.js';
+import type { AdminContext, AdminRoutes } from './admin-context.js';
+import type { AmazonOAuthApp } from '../oauth-app.js';
+
+const CALLBACK = '/v1/admin/oauth/amazon/callback';
+
+/**
+ * "Connect with Amazon": start an authorization at Login with Amazon, take its answer on the callback (the
+ * state is the proof, no bearer), keep the refresh token as a connection, and list the profiles and DSP
+ * advertisers a connection sees, for the install dialog's pickers.
+ */
+export const connectionRoutes: AdminRoutes = (router, ctx) => {
+  router
+    .on('POST', '/v1/admin/oauth/amazon/start', (req, res) => {
+      ctx.auth(req);
+      const app = oauthApp(ctx);
+      const redirectUri = `http://${req.headers.host}${CALLBACK}`;
+      const state = ctx.oauthStates.start(redirectUri);
+      const url = new URL(app.authorizeUrl);
+      url.search = new URLSearchParams({
+        client_id: app.clientId,
+        scope: 'advertising::campaign_management',
+        response_type: 'code',
+        redirect_uri: redirectUri,
+        state,
+      }).toString();
+      sendJson(res, 200, { authorize_url: url.toString(), state });
+    })
+    .on('GET', CALLBACK, async (req, res) => {
+      const app = oauthApp(ctx);
+      const redirectUri = ctx.oauthStates.take(req.query.get('state'));
+      if (!redirectUri)
+        return page(
+          res,
+          400,
+          'This sign-in is no longer valid (used, expired or not ours). Start "Connect with Amazon" again.',
+        );
+      if (req.query.get('error'))
+        return page(res, 400, 'Amazon was not connected: the sign-in was cancelled. Nothing was stored.');
+      const code = req.query.get('code');
+      if (!code) return page(res, 400, 'Amazon answered without an authorization code. Start again.');
+      let refreshToken: string;
+      let profiles: ConnectionProfile[];
+      try {
+        refreshToken = await ctx.destination.connect.exchange(app, code, redirectUri);
+        profiles = await ctx.destination.connect.profiles(credentials(app, refreshToken));
+      } catch (error) {
+        return page(
+          res,
+          502,
+          `Amazon did not complete the connection: ${error instanceof PluginError ? error.message : 'unexpected error'}`,
+        );
+      }
+      const connection = ctx.connections.add(app.clientId, refreshToken, profiles.length, ctx.iso());
+      res.writeHead(302, {
+        location: `/#/integrations/library/connect/${connection.id}`,
+        'content-length': 0,
+      });
+      res.end();
+    })
+    .on('GET', '/v1/admin/connections', (req, res) => {
+      ctx.auth(req);
+      sendJson(res, 200, { data: ctx.connections.list() });
+    })
+    .on('GET', '/v1/admin/connections/:id/profiles', async (req, res) => {
+      ctx.auth(req);
+      sendJson(res, 200, { data: await profilesOf(ctx, req) });
+    })
+    .on('GET', '/v1/admin/connections/:id/advertisers', async (req, res) => {
+      ctx.auth(req);
+      const profileId = req.query.get('profile_id');
+      if (!profileId)
+        throw new HttpError(400, 'invalid_request', 'profile_id is required: pick a profile first.', [
+          { field: 'profile_id', message: 'is required' },
+        ]);
+      const profile = (await profilesOf(ctx, req)).find((p) => p.profile_id === profileId);
+      if (!profile) throw new HttpError(404, 'not_found', `The connection sees no profile ${profileId}.`);
+      sendJson(res, 200, {
+        data: await amazonCall(() =>
+          ctx.destination.connect.advertisers(connectionCredentials(ctx, req), profile.region),
+        ),
+      });
+    });
+};
+
+function oauthApp(ctx: AdminContext): AmazonOAuthApp {
+  if (!ctx.oauth)
+    throw new HttpError(
+      409,
+      'not_configured',
+      'Connect with Amazon is not set up: set AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET (the host’s Login with Amazon application).',
+    );
+  return ctx.oauth;
+}
+
+const credentials = (app: AmazonOAuthApp, refreshToken: string): RefreshCredentials => ({
+  clientId: app.clientId,
+  clientSecret: app.clientSecret,
+  refreshToken,
+});
+
+function connectionCredentials(ctx: AdminContext, req: Request): RefreshCredentials {
+  const app = oauthApp(ctx);
+  const token = ctx.connections.refreshToken(req.params.id!);
+  if (!token) throw new HttpError(404, 'not_found', `No connection ${req.params.id}.`);
+  return credentials(app, token);
+}
+
+function profilesOf(ctx: AdminContext, req: Request): Promise<ConnectionProfile[]> {
+  const creds = connectionCredentials(ctx, req);
+  return amazonCall(() => ctx.destination.connect.profiles(creds));
+}
+
+/** A call to Amazon for the pickers; its plugin errors answered as install's are. */
+async function amazonCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof PluginError)) throw error;
+    const { status, code } = INSTALL_ERROR_HTTP[error.code];
+    throw new HttpError(status, code, error.message);
+  }
+}
+
+/** A plain page for the browser that came back from Amazon. */
+function page(res: ServerResponse, status: number, message: string): void {
+  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connect with Amazon</title></head><body><main><h1>Connect with Amazon</h1><p>${message.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p><p><a href="/#/integrations/library">Back to the Integration Library</a></p></main></body></html>`;
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

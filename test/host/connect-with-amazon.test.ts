@@ -1,0 +1,122 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
+import { startHost, type HostHarness } from '../support/host-harness.js';
+
+/**
+ * "Connect with Amazon" at the API level: start → Amazon's consent page → Allow → the callback keeps a connection
+ * (its refresh token sealed, never shown) → the profiles and advertisers it sees. Cancel, a replayed or expired
+ * state, and a host without its own Login with Amazon application each end with nothing stored.
+ */
+let h: HostHarness;
+let clock: number;
+beforeEach(async () => {
+  clock = Date.now();
+  h = await startHost({ now: () => clock });
+});
+afterEach(() => h.close());
+
+/** Start, then press a button on Amazon's consent page as the browser would; resolves to where Amazon sends it. */
+async function authorize(button: 'approve' | 'deny'): Promise<{ callback: string; state: string }> {
+  const started = await h.admin('/v1/admin/oauth/amazon/start', { method: 'POST', body: {} });
+  expect(started.status).toBe(200);
+  const url = new URL(started.body.authorize_url);
+  expect(url.searchParams.get('redirect_uri')).toBe(`${h.host.adminUrl}/v1/admin/oauth/amazon/callback`);
+  const consentPage = await fetch(url);
+  expect(await consentPage.text()).toContain('advertising::campaign_management');
+  const answer = await fetch(`${url.origin}/ap/oa`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), [button]: '1' }),
+  });
+  return { callback: answer.headers.get('location')!, state: started.body.state };
+}
+const callback = (url: string) => fetch(url, { redirect: 'manual' });
+
+test('Allow: the callback keeps a connection and opens the install dialog; its profiles and advertisers list', async () => {
+  const { callback: url } = await authorize('approve');
+  const r = await callback(url);
+  expect(r.status).toBe(302);
+  const id = /#\/integrations\/library\/connect\/(conn_[a-z2-7]{20})$/.exec(r.headers.get('location')!)![1]!;
+  const list = await h.admin('/v1/admin/connections');
+  expect(list.body.data).toEqual([
+    {
+      id,
+      client_id: DEMO_ACCOUNT.clientId,
+      profiles_count: expect.any(Number),
+      created_at: expect.any(String),
+    },
+  ]);
+  expect(JSON.stringify(list.body)).not.toContain(DEMO_ACCOUNT.refreshToken);
+
+  const profiles = (await h.admin(`/v1/admin/connections/${id}/profiles`)).body.data;
+  expect(profiles.length).toBe(list.body.data[0].profiles_count);
+  expect(profiles).toContainEqual(
+    expect.objectContaining({ profile_id: '1234567890', region: 'NA', country: expect.any(String) }),
+  );
+  const advertisers = await h.admin(`/v1/admin/connections/${id}/advertisers?profile_id=1234567890`);
+  expect(advertisers.status).toBe(200);
+  expect(advertisers.body.data).toContainEqual({ advertiser_id: '5830921746193', name: expect.any(String) });
+
+  // At rest the refresh token is sealed: the database files do not hold it.
+  const dataDir = (h.host as unknown as { options: { dataDir: string } }).options.dataDir;
+  for (const file of readdirSync(dataDir).filter((f) => f.startsWith('signal-host.db')))
+    expect(readFileSync(join(dataDir, file)).includes(DEMO_ACCOUNT.refreshToken)).toBe(false);
+});
+
+test.each<[string, () => Promise<string>, RegExp]>([
+  ['Cancel at Amazon', async () => (await authorize('deny')).callback, /cancelled/],
+  [
+    'a state used twice',
+    async () => {
+      const { callback: url } = await authorize('approve');
+      await callback(url);
+      return url;
+    },
+    /no longer valid/,
+  ],
+  [
+    'a state more than 10 minutes old',
+    async () => {
+      const { callback: url } = await authorize('approve');
+      clock += 10 * 60_000 + 1;
+      return url;
+    },
+    /no longer valid/,
+  ],
+  [
+    'a state the host never gave',
+    async () => `${h.host.adminUrl}/v1/admin/oauth/amazon/callback?code=x&state=forged`,
+    /no longer valid/,
+  ],
+])('%s: a clear page, and no new connection', async (_, callbackUrl, message) => {
+  const url = await callbackUrl();
+  const before = (await h.admin('/v1/admin/connections')).body.data.length;
+  const r = await callback(url);
+  expect(r.status).toBe(400);
+  expect(await r.text()).toMatch(message);
+  expect((await h.admin('/v1/admin/connections')).body.data.length).toBe(before);
+});
+
+test('the pickers need a known connection and profile; the start needs the admin token', async () => {
+  expect((await h.admin('/v1/admin/connections/conn_nothing/profiles')).status).toBe(404);
+  const { callback: url } = await authorize('approve');
+  const id = /connect\/(conn_\w+)$/.exec((await callback(url)).headers.get('location')!)![1];
+  expect((await h.admin(`/v1/admin/connections/${id}/advertisers`)).status).toBe(400);
+  expect((await h.admin(`/v1/admin/connections/${id}/advertisers?profile_id=999`)).status).toBe(404);
+  expect(
+    (await h.admin('/v1/admin/oauth/amazon/start', { method: 'POST', body: {}, token: null })).status,
+  ).toBe(401);
+});
+
+test('a host without its own Login with Amazon application says what to set', async () => {
+  await h.close();
+  h = await startHost({ oauth: undefined });
+  const r = await h.admin('/v1/admin/oauth/amazon/start', { method: 'POST', body: {} });
+  expect(r.status).toBe(409);
+  expect(r.body.error).toEqual({
+    code: 'not_configured',
+    message: expect.stringContaining('AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET'),
+  });
+});
