@@ -10,6 +10,8 @@ export interface AmazonDspConfig {
   client_id?: string;
   client_secret?: string;
   refresh_token?: string;
+  /** A host's "Connect with Amazon" connection; the host fills the tokens above from it before install. */
+  connection_id?: string;
   manager_account_id?: string;
   api_token?: string;
   data_set_id?: string;

@@ -46,6 +46,11 @@ export class AmazonConnect {
     return (await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now())).refreshToken;
   }
 
+  /** A fresh access token for the credentials (an integration installed from a connection starts with it). */
+  async accessToken(credentials: RefreshCredentials): Promise<string> {
+    return (await this.lwa.refresh(credentials, this.clock.now())).accessToken;
+  }
+
   /** Every profile the credentials see, region by region. */
   async profiles(credentials: RefreshCredentials): Promise<ConnectionProfile[]> {
     const tokens = await this.tokens(credentials);

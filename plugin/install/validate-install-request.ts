@@ -40,6 +40,14 @@ export function validateInstallRequest(
         "is required: Amazon needs a Login with Amazon client id on every call. Enter your application's client id, or set AMAZON_ADS_CLIENT_ID on the host",
     });
   }
+  // A connection is the host's: it gives the integration its tokens before install. Reaching the plugin
+  // without them, it cannot be used.
+  if (configIsObject && typed.connection_id !== undefined && !typed.access_token)
+    errors.push({
+      field: 'config.connection_id',
+      message:
+        'is resolved by the host that made the connection (Connect with Amazon); this host did not, so send access_token instead',
+    });
   if (errors.length > 0) throw new ConfigError(errors);
   return {
     name: typeof body.name === 'string' ? body.name : MANIFEST.name,

@@ -35,6 +35,8 @@ export class SchemaRegistry {
     });
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: 'x-error-message', schemaType: 'string' });
+    // The field an `anyOf` of alternatives is reported on (config: access_token, or connection_id).
+    this.ajv.addKeyword({ keyword: 'x-error-field', schemaType: 'string' });
     const files = Object.entries({ ...SCHEMA_FILES, ...extra });
     const schemas = files.map(([name, file]) => [name, readPackageJson<{ $id: string }>(file)] as const);
     // Added together first, so one schema may $ref another (config → blueprint event entries).
@@ -47,7 +49,9 @@ export class SchemaRegistry {
     const validator = this.validators.get(name);
     if (!validator) throw new Error(`schema ${name} is not registered`);
     if (validator(data)) return [];
-    return dedupe((validator.errors ?? []).map((e) => toFieldError(e, prefix)));
+    // An anyOf says its own sentence; the errors of each alternative it lists would only repeat it.
+    const errors = (validator.errors ?? []).filter((e) => !/\/anyOf\/\d+\//.test(e.schemaPath));
+    return dedupe(errors.map((e) => toFieldError(e, prefix)));
   }
 
   /** The compiled schema object, for tools that read its annotations (writeOnly, titles). */
@@ -108,6 +112,10 @@ function toFieldError(e: ErrorObject, prefix: string): FieldError {
       return { field: field(), message: `must have at most ${p.limit} entries` };
     case 'oneOf':
       return { field: field(), message: custom ?? 'must match exactly one allowed form' };
+    case 'anyOf': {
+      const on = (e.parentSchema as { 'x-error-field'?: string } | undefined)?.['x-error-field'];
+      return { field: field(on ? [on] : []), message: custom ?? 'must match one of the allowed forms' };
+    }
     case 'propertyNames':
       return { field: field([String(p.propertyName)]), message: 'is not an allowed name' };
     default:

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
-import { startHost, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 
 /**
  * "Connect with Amazon" at the API level: start → Amazon's consent page → Allow → the callback keeps a connection
@@ -119,4 +119,68 @@ test('a host without its own Login with Amazon application says what to set', as
     code: 'not_configured',
     message: expect.stringContaining('AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET'),
   });
+});
+
+async function connected(): Promise<string> {
+  const { callback: url } = await authorize('approve');
+  return /connect\/(conn_\w+)$/.exec((await callback(url)).headers.get('location')!)![1]!;
+}
+
+test('install with connection_id, profile_id and advertiser_id: no token typed, events delivered, tokens renewed', async () => {
+  const id = await connected();
+  const installed = await h.install({
+    name: 'Amazon DSP Events',
+    variant: 'default',
+    config: { connection_id: id, profile_id: '1234567890', advertiser_id: '5830921746193' },
+  });
+  expect(installed.status).toBe(201);
+  expect(installed.body.revision.config).toMatchObject({
+    connection_id: id,
+    access_token: '***',
+    refresh_token: '***',
+    client_secret: '***',
+    client_id: DEMO_ACCOUNT.clientId,
+  });
+  expect(JSON.stringify(installed.body)).not.toContain(DEMO_ACCOUNT.refreshToken);
+  const sent = await h.ingest('/v1/t', purchase('CONN-1'));
+  await h.waitForOutcome(sent.body.ids[0], 'delivered');
+  // The access token it was given expires: the installation renews it with the connection's refresh token.
+  const before = h.sandbox.counters.tokenRequests;
+  h.sandbox.expireTokens();
+  const again = await h.ingest('/v1/t', purchase('CONN-2'));
+  await h.waitForOutcome(again.body.ids[0], 'delivered');
+  expect(h.sandbox.counters.tokenRequests).toBeGreaterThan(before);
+});
+
+test.each<[string, (id: string) => Record<string, unknown>, string]>([
+  [
+    'tokens and a connection together',
+    (id) => ({
+      connection_id: id,
+      access_token: 'Atza|x',
+      profile_id: '1234567890',
+      advertiser_id: '5830921746193',
+    }),
+    'cannot be sent with access_token',
+  ],
+  [
+    'a connection this host never made',
+    () => ({
+      connection_id: 'conn_aaaaaaaaaaaaaaaaaaaa',
+      profile_id: '1234567890',
+      advertiser_id: '5830921746193',
+    }),
+    'is not a connection of this host',
+  ],
+  [
+    'neither tokens nor a connection',
+    () => ({ profile_id: '1234567890', advertiser_id: '5830921746193' }),
+    'is required (or connection_id, from Connect with Amazon)',
+  ],
+])('install with %s: 400 naming the field, nothing installed', async (_, config, message) => {
+  const id = await connected();
+  const r = await h.install({ name: 'Amazon DSP Events', variant: 'default', config: config(id) });
+  expect(r.status).toBe(400);
+  expect(r.body.error.fields.map((f: { message: string }) => f.message).join(' ')).toContain(message);
+  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
 });

@@ -50,7 +50,12 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
             ? current.config
             : mergePatch(current.config, keepMaskedSecrets(body.config, current.config));
         const variant = body.variant ?? current.variant;
-        ctx.integrations.revise(row.id, await install(ctx, { name: row.name, variant, config }), ctx.iso());
+        // A merge patch keeps the stored tokens beside a connection_id: not the operator's mix, so resolved again.
+        ctx.integrations.revise(
+          row.id,
+          await install(ctx, { name: row.name, variant, config }, false),
+          ctx.iso(),
+        );
         // New credentials or settings: what waits (for a reconnect, say) is tried again now.
         ctx.deliveries.dueNow(row.id, ctx.iso());
       }
