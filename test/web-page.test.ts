@@ -293,3 +293,38 @@ test('deleting asks first, says what happens to queued events, and then removes 
   await page.getByText('No integration is installed yet.').waitFor();
   expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
 });
+
+test('Connect with Amazon: Connect → Allow → a profile and an advertiser picked → installed with nothing typed', async () => {
+  await page.goto(`${h.host.adminUrl}/#/integrations/library`);
+  await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
+  await dialog.getByRole('button', { name: 'Connect with Amazon' }).click();
+  // Amazon's consent page (the sandbox's), then back to the page with the dialog and its pickers.
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(/#\/integrations\/library\/connect\/conn_/);
+  await dialog.getByText('Connected with Amazon.').waitFor();
+  await expect(dialog.getByLabel('Access Token').count()).resolves.toBe(0);
+  expect(await dialog.getByRole('button', { name: 'Connect with Amazon' }).isVisible()).toBe(false);
+  await dialog
+    .getByLabel('Profile')
+    .locator('option', { hasText: '1234567890' })
+    .waitFor({ state: 'attached' });
+  await dialog.getByLabel('Profile').selectOption({ value: '1234567890' });
+  await dialog
+    .getByLabel('Advertiser')
+    .locator('option', { hasText: '5830921746193' })
+    .waitFor({ state: 'attached' });
+  await dialog.getByLabel('Advertiser').selectOption({ value: '5830921746193' });
+  await shot('9-connect-with-amazon');
+  await dialog.getByRole('button', { name: 'Install Integration' }).click();
+  await page.waitForURL(/#\/integrations\/installed$/);
+  await page
+    .getByRole('row', { name: /Amazon DSP Events/ })
+    .getByText('enabled')
+    .waitFor();
+  const [integration] = (await h.admin('/v1/admin/integrations')).body.data;
+  expect(integration.revision.config.connection_id).toMatch(/^conn_/);
+  const sent = await h.ingest('/v1/t', purchase('CONNECTED-1'));
+  await h.waitForOutcome(sent.body.ids[0], 'delivered');
+  expect(await page.content()).not.toContain('Atzr|');
+}, 30_000);

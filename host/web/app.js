@@ -17,6 +17,8 @@ const state = {
   token: sessionStorage.getItem('signal-admin-token') ?? '',
   catalog: [],
   integrations: [],
+  /** The connection the install dialog installs with (Connect with Amazon), if any. */
+  connection: null,
   /** Live Events entries shown, by row id. */
   live: new Map(),
   editing: null,
@@ -82,6 +84,9 @@ async function show() {
       $(`#panel-${t}`).hidden = t !== tab;
     }
     if (tab === 'installed') await loadIntegrations(rest[1]);
+    // Back from Amazon: the install dialog opens with the connection's pickers.
+    if (tab === 'library' && rest[1] === 'connect' && rest[2] && !$('#install-dialog').open)
+      openInstall(state.catalog[0], undefined, rest[2]);
   }
   if (view === 'live') showLive(rest[0]);
   if (view === 'log') await loadLog(rest[0]);
@@ -184,8 +189,23 @@ function fieldControl(field, schema, value) {
   );
 }
 
-function openInstall(entry, existing) {
+/** Config fields a connection replaces: the pickers set the ids, the connection gives the tokens. */
+const CONNECTED_AWAY = new Set([
+  'advertiser_id',
+  'profile_id',
+  'access_token',
+  'client_id',
+  'client_secret',
+  'refresh_token',
+  'manager_account_id',
+  'api_token',
+  'data_set_id',
+  'connection_id',
+]);
+
+function openInstall(entry, existing, connectionId) {
   state.editing = existing ?? null;
+  state.connection = connectionId ?? null;
   $('#install-title').textContent = existing ? `Edit ${existing.name}` : `Install ${entry.name}`;
   $('#install-description').textContent = entry.description;
   $('#install-submit').textContent = existing ? 'Save (new revision)' : 'Install Integration';
@@ -207,19 +227,70 @@ function openInstall(entry, existing) {
     ),
   );
   const config = existing?.revision.config ?? {};
-  $('#config-fields').replaceChildren(
-    ...entry.config_fields.map((f) => fieldControl(f, entry.config_schema, config[f.key])),
+  // The connection id is never typed: Connect with Amazon sets it.
+  const shown = entry.config_fields.filter(
+    (f) => f.key !== 'connection_id' && !(connectionId && CONNECTED_AWAY.has(f.key)),
   );
+  $('#config-fields').replaceChildren(
+    ...shown.map((f) => fieldControl(f, entry.config_schema, config[f.key])),
+  );
+  $('#connect-box').hidden = Boolean(existing || connectionId);
+  $('#pickers').hidden = !connectionId;
   $('#install-error').textContent = '';
   $('#install-hint').textContent = '';
   $('#install-dialog').showModal();
+  if (connectionId) loadPickers(connectionId).catch((e) => ($('#install-error').textContent = e.message));
 }
+
+/** The profile picker (name, country, type), then the advertiser picker of the profile picked. */
+async function loadPickers(connectionId) {
+  const { data } = await api(`/v1/admin/connections/${encodeURIComponent(connectionId)}/profiles`);
+  $('#pick-profile').replaceChildren(
+    ...data.map((p) =>
+      el('option', {
+        value: p.profile_id,
+        text: `${p.account_name ?? p.profile_id} · ${p.country} · ${p.account_type ?? 'profile'} (${p.profile_id})`,
+      }),
+    ),
+  );
+  await loadAdvertisers();
+}
+
+async function loadAdvertisers() {
+  const profile = $('#pick-profile').value;
+  if (!profile || !state.connection) return;
+  const { data } = await api(
+    `/v1/admin/connections/${encodeURIComponent(state.connection)}/advertisers?profile_id=${encodeURIComponent(profile)}`,
+  );
+  $('#pick-advertiser').replaceChildren(
+    ...data.map((a) =>
+      el('option', { value: a.advertiser_id, text: `${a.name ?? ''} (${a.advertiser_id})`.trim() }),
+    ),
+  );
+}
+$('#pick-profile').addEventListener('change', () => loadAdvertisers());
+
+$('#connect-amazon').addEventListener('click', async () => {
+  try {
+    const { authorize_url } = await api('/v1/admin/oauth/amazon/start', { method: 'POST', body: {} });
+    location.href = authorize_url;
+  } catch (error) {
+    $('#install-error').textContent = error.message;
+  }
+});
 $('#install-cancel').addEventListener('click', () => $('#install-dialog').close());
 
 function readConfig(entry) {
-  const config = {};
+  const config = state.connection
+    ? {
+        connection_id: state.connection,
+        profile_id: $('#pick-profile').value,
+        advertiser_id: $('#pick-advertiser').value,
+      }
+    : {};
   for (const f of entry.config_fields) {
     const input = document.getElementById(`field-${f.key}`);
+    if (!input) continue;
     if (f.type === 'boolean') {
       if (input.checked) config[f.key] = true;
     } else if (input.value.trim() !== '') {
