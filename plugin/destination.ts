@@ -74,6 +74,34 @@ export class Destination {
   }
 
   /**
+   * How the installation authenticates and whether its token will keep working, for the host's token health:
+   * `method` (a Connect with Amazon connection, refresh credentials, an API token or an access token alone),
+   * whether it renews itself, when the current token expires (known after a renewal, else the latest moment a
+   * token given alone can last) and when it was last renewed.
+   */
+  tokenHealth(installation: Installation): TokenHealth {
+    const tokens = this.scopes.tokens(installation);
+    const config = installation.config;
+    const method = config.api_token
+      ? 'api_token'
+      : config.connection_id
+        ? 'connection'
+        : tokens.canRefresh
+          ? 'refresh_token'
+          : 'access_token';
+    const expiresAt =
+      tokens.expiry ?? (installation.tokenExpiresBy ? Date.parse(installation.tokenExpiresBy) : undefined);
+    return {
+      method,
+      renews: method !== 'access_token',
+      access_token_expires_at:
+        method === 'api_token' || expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
+      last_refresh_at:
+        tokens.lastRefreshAt === undefined ? null : new Date(tokens.lastRefreshAt).toISOString(),
+    };
+  }
+
+  /**
    * Where the installation's blueprint reads personal data: the source paths of its match key rows, for a
    * host's views to hide (Live Events), whatever the allowlist of what it shows.
    */
@@ -123,4 +151,12 @@ export class Destination {
   deliver(items: readonly DeliveryItem[], installation: Installation): Promise<DeliveryReport> {
     return this.scopes.deliverer(installation).deliver(items);
   }
+}
+
+/** What `tokenHealth` answers. */
+export interface TokenHealth {
+  method: 'connection' | 'refresh_token' | 'api_token' | 'access_token';
+  renews: boolean;
+  access_token_expires_at: string | null;
+  last_refresh_at: string | null;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export { Destination } from './destination.js';
+export { Destination, type TokenHealth } from './destination.js';
 export { createDestination, createPluginContainer, type PluginOptions } from './di/container.js';
 export { TOKENS } from './di/tokens.js';
 export { hostSettingsFromEnv, regionHostsFromBase, type HostSettings } from './host-settings.js';

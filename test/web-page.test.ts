@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
-import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from './support/host-harness.js';
+import { startHost, purchase, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
 
 const require = createRequire(import.meta.url);
 
@@ -327,4 +327,27 @@ test('Connect with Amazon: Connect → Allow → a profile and an advertiser pic
   const sent = await h.ingest('/v1/t', purchase('CONNECTED-1'));
   await h.waitForOutcome(sent.body.ids[0], 'delivered');
   expect(await page.content()).not.toContain('Atzr|');
+}, 30_000);
+
+test('token health on Installed, and Reconnect: the same flow, the integration and its history kept', async () => {
+  const pasted = await h.install({ ...SEED_INSTALL, name: 'Pasted token' });
+  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.reload(); // the same address as before: load the list again
+  const row = page.getByRole('row', { name: /Pasted token/ });
+  await row.getByText(/expires in \d+ min — add refresh credentials/).waitFor();
+  await page
+    .getByRole('row', { name: /Amazon DSP Events/ })
+    .getByText('renews automatically')
+    .waitFor();
+  await row.getByRole('button', { name: 'Reconnect Pasted token with Amazon' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(new RegExp(`#/integrations/installed/${pasted.body.id}$`));
+  await page
+    .getByRole('row', { name: /Pasted token/ })
+    .getByText('renews automatically')
+    .waitFor();
+  const after = (await h.admin(`/v1/admin/integrations/${pasted.body.id}`)).body;
+  expect(after.revision.revision_number).toBe(2);
+  expect(after.auth.method).toBe('connection');
+  await shot('10-token-health');
 }, 30_000);

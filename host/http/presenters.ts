@@ -1,10 +1,15 @@
-import { maskConfig, type Installation } from '../../plugin/index.js';
+import { maskConfig, type Installation, type TokenHealth } from '../../plugin/index.js';
 import type { IntegrationRow, RevisionRow } from '../store/integrations-repo.js';
 import { cursor } from '../ids.js';
 
 /** An integration as the Management API shows it: template fields, current revision, resolved installation; secrets masked. */
-export function presentIntegration(row: IntegrationRow, revision: RevisionRow): Record<string, unknown> {
+export function presentIntegration(
+  row: IntegrationRow,
+  revision: RevisionRow,
+  health: TokenHealth,
+): Record<string, unknown> {
   const installation = JSON.parse(row.installation) as Installation;
+  const needsReconnect = row.needs_reconnect === 1;
   return {
     id: row.id,
     name: row.name,
@@ -30,6 +35,15 @@ export function presentIntegration(row: IntegrationRow, revision: RevisionRow): 
       profile: installation.profile,
       client_id_source: installation.clientIdSource,
       warnings: installation.warnings,
+    },
+    auth: {
+      ...health,
+      needs_reconnect: needsReconnect,
+      reason: needsReconnect
+        ? 'Amazon refused the credentials: reconnect (Connect with Amazon) or enter new tokens. Events wait meanwhile.'
+        : health.renews
+          ? null
+          : 'Only an access token was given: it stops within the hour. Connect with Amazon or add refresh credentials so it renews itself.',
     },
   };
 }

@@ -83,6 +83,7 @@ async function show() {
       $(`#tab-${t}`).setAttribute('aria-selected', String(t === tab));
       $(`#panel-${t}`).hidden = t !== tab;
     }
+    if (tab === 'installed' && rest[2] === 'reconnect' && rest[3]) return finishReconnect(rest[1], rest[3]);
     if (tab === 'installed') await loadIntegrations(rest[1]);
     // Back from Amazon: the install dialog opens with the connection's pickers.
     if (tab === 'library' && rest[1] === 'connect' && rest[2] && !$('#install-dialog').open)
@@ -368,7 +369,13 @@ async function loadIntegrations(detailId) {
         el('td', {
           text: `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
         }),
-        el('td', { text: i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled' }),
+        el(
+          'td',
+          {},
+          i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled',
+          el('br'),
+          el('small', { class: i.auth.needs_reconnect ? 'error' : 'muted', text: tokenHealth(i.auth) }),
+        ),
         el(
           'td',
           {},
@@ -397,6 +404,12 @@ async function loadIntegrations(detailId) {
           }),
           el('button', {
             type: 'button',
+            onclick: () => reconnect(i),
+            text: 'Reconnect',
+            'aria-label': `Reconnect ${i.name} with Amazon`,
+          }),
+          el('button', {
+            type: 'button',
             class: 'danger',
             onclick: () => confirmDelete(i),
             text: 'Delete',
@@ -422,6 +435,35 @@ async function loadIntegrations(detailId) {
   for (const note of document.querySelectorAll('.needs-integration')) note.hidden = !none;
 }
 
+/** Token health in words: renews itself, expires soon, or needs a reconnect. */
+function tokenHealth(auth) {
+  if (auth.needs_reconnect) return 'reconnect needed';
+  if (auth.renews) return auth.method === 'api_token' ? 'API token: does not expire' : 'renews automatically';
+  const minutes = auth.access_token_expires_at
+    ? Math.round((Date.parse(auth.access_token_expires_at) - Date.now()) / 60_000)
+    : undefined;
+  if (minutes === undefined) return 'expires within the hour — add refresh credentials';
+  return minutes > 0 ? `expires in ${minutes} min — add refresh credentials` : 'expired — reconnect';
+}
+
+/** Reconnect: the same Connect with Amazon flow, back to this integration (its history and queue kept). */
+async function reconnect(i) {
+  const { authorize_url } = await api('/v1/admin/oauth/amazon/start', {
+    method: 'POST',
+    body: { integration_id: i.id },
+  });
+  location.href = authorize_url;
+}
+
+/** Back from Amazon for a reconnect: the integration gets the new connection as a new revision. */
+async function finishReconnect(integrationId, connectionId) {
+  await api(`/v1/admin/integrations/${encodeURIComponent(integrationId)}`, {
+    method: 'PATCH',
+    body: { config: { connection_id: connectionId } },
+  });
+  location.hash = `#/integrations/installed/${encodeURIComponent(integrationId)}`;
+}
+
 function integrationDetail(i) {
   return el(
     'article',
@@ -440,6 +482,7 @@ function integrationDetail(i) {
           `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
         ],
         ['Status', i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled'],
+        ['Token', tokenHealth(i.auth)],
         ['Installed', new Date(i.created_at).toLocaleString()],
       ].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]),
     ),

@@ -16,6 +16,8 @@ export class TokenProvider {
   private inflight: Promise<string> | undefined;
   /** Login with Amazon requests made; read by tests and the benchmark. */
   refreshCount = 0;
+  /** When the token was last renewed (epoch ms), for the host's token health. */
+  lastRefreshAt: number | undefined;
 
   constructor(
     initialAccessToken: string,
@@ -26,6 +28,11 @@ export class TokenProvider {
   ) {
     this.token = initialAccessToken;
     secrets.add(initialAccessToken, refreshCredentials?.clientSecret, refreshCredentials?.refreshToken);
+  }
+
+  /** When the current token stops working (epoch ms), when Amazon said so; undefined for a token given as is. */
+  get expiry(): number | undefined {
+    return this.expiresAt;
   }
 
   get canRefresh(): boolean {
@@ -65,6 +72,7 @@ export class TokenProvider {
       .then((issued) => {
         this.token = issued.accessToken;
         this.expiresAt = issued.expiresAt;
+        this.lastRefreshAt = this.clock.now();
         this.secrets.add(issued.accessToken);
         return issued.accessToken;
       })

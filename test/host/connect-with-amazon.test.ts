@@ -184,3 +184,48 @@ test.each<[string, (id: string) => Record<string, unknown>, string]>([
   expect(r.body.error.fields.map((f: { message: string }) => f.message).join(' ')).toContain(message);
   expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
 });
+
+test('token health: an access token alone expires within the hour; a connection renews itself', async () => {
+  const pasted = await h.install();
+  expect(pasted.body.auth).toMatchObject({
+    method: 'access_token',
+    renews: false,
+    access_token_expires_at: expect.any(String),
+    last_refresh_at: null,
+    needs_reconnect: false,
+    reason: expect.stringContaining('stops within the hour'),
+  });
+  expect(Date.parse(pasted.body.auth.access_token_expires_at)).toBeLessThanOrEqual(Date.now() + 3_600_000);
+
+  const reconnect = await h.admin('/v1/admin/oauth/amazon/start', {
+    method: 'POST',
+    body: { integration_id: pasted.body.id },
+  });
+  const url = new URL(reconnect.body.authorize_url);
+  const answer = await fetch(`${url.origin}/ap/oa`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...Object.fromEntries(url.searchParams), approve: '1' }),
+  });
+  const back = (await callback(answer.headers.get('location')!)).headers.get('location')!;
+  const [, integrationId, connectionId] = /installed\/(tmpl_\w+)\/reconnect\/(conn_\w+)$/.exec(back)!;
+  expect(integrationId).toBe(pasted.body.id);
+
+  // A purchase waits in the queue while the reconnect happens; it is kept and delivered after.
+  const queued = await h.ingest('/v1/t', purchase('RECONNECT-1'));
+  const patched = await h.admin(`/v1/admin/integrations/${integrationId}`, {
+    method: 'PATCH',
+    body: { config: { connection_id: connectionId } },
+  });
+  expect(patched.status).toBe(200);
+  expect(patched.body.revision.revision_number).toBe(2);
+  expect(patched.body.auth).toMatchObject({ method: 'connection', renews: true, reason: null });
+  await h.waitForOutcome(queued.body.ids[0], 'delivered');
+  h.sandbox.expireTokens();
+  const later = await h.ingest('/v1/t', purchase('RECONNECT-2'));
+  await h.waitForOutcome(later.body.ids[0], 'delivered');
+  const health = (await h.admin(`/v1/admin/integrations/${integrationId}`)).body.auth;
+  expect(health.last_refresh_at).toEqual(expect.any(String));
+  expect(Date.parse(health.access_token_expires_at)).toBeGreaterThan(clock);
+});

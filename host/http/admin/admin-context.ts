@@ -59,7 +59,12 @@ export function adminContext(d: AdminDeps): AdminContext {
       if (!row) throw new HttpError(404, 'not_found', `No integration ${id}.`);
       return row;
     },
-    present: (row) => presentIntegration(row, d.integrations.revision(row.current_revision_id)!),
+    present: (row) =>
+      presentIntegration(
+        row,
+        d.integrations.revision(row.current_revision_id)!,
+        d.destination.tokenHealth(d.integrations.installation(row)),
+      ),
     cursorParam(req) {
       const value = cursor.decode(req.query.get('cursor'));
       if (Number.isNaN(value))

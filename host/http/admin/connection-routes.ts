@@ -14,11 +14,16 @@ const CALLBACK = '/v1/admin/oauth/amazon/callback';
  */
 export const connectionRoutes: AdminRoutes = (router, ctx) => {
   router
-    .on('POST', '/v1/admin/oauth/amazon/start', (req, res) => {
+    .on('POST', '/v1/admin/oauth/amazon/start', async (req, res) => {
       ctx.auth(req);
       const app = oauthApp(ctx);
+      const body = await ctx.object(req);
+      ctx.onlyFields(body, ['integration_id']);
+      // A reconnect names the integration whose credentials the new connection replaces.
+      const integrationId =
+        body.integration_id === undefined ? undefined : ctx.integration(String(body.integration_id)).id;
       const redirectUri = `http://${req.headers.host}${CALLBACK}`;
-      const state = ctx.oauthStates.start(redirectUri);
+      const state = ctx.oauthStates.start({ redirectUri, integrationId });
       const url = new URL(app.authorizeUrl);
       url.search = new URLSearchParams({
         client_id: app.clientId,
@@ -31,8 +36,8 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
     })
     .on('GET', CALLBACK, async (req, res) => {
       const app = oauthApp(ctx);
-      const redirectUri = ctx.oauthStates.take(req.query.get('state'));
-      if (!redirectUri)
+      const started = ctx.oauthStates.take(req.query.get('state'));
+      if (!started)
         return page(
           res,
           400,
@@ -45,7 +50,7 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       let refreshToken: string;
       let profiles: ConnectionProfile[];
       try {
-        refreshToken = await ctx.destination.connect.exchange(app, code, redirectUri);
+        refreshToken = await ctx.destination.connect.exchange(app, code, started.redirectUri);
         profiles = await ctx.destination.connect.profiles(credentials(app, refreshToken));
       } catch (error) {
         return page(
@@ -55,10 +60,11 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
         );
       }
       const connection = ctx.connections.add(app.clientId, refreshToken, profiles.length, ctx.iso());
-      res.writeHead(302, {
-        location: `/#/integrations/library/connect/${connection.id}`,
-        'content-length': 0,
-      });
+      // Back to the page: the install dialog with its pickers, or the integration being reconnected.
+      const location = started.integrationId
+        ? `/#/integrations/installed/${started.integrationId}/reconnect/${connection.id}`
+        : `/#/integrations/library/connect/${connection.id}`;
+      res.writeHead(302, { location, 'content-length': 0 });
       res.end();
     })
     .on('GET', '/v1/admin/connections', (req, res) => {
