@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../di/tokens.js';
 import type { Clock } from '../clock.js';
 import type { HostSettings } from '../host-settings.js';
+import type { SecretRegistry } from '../logging/secret-registry.js';
 import { REGIONS, type Region } from '../constants.js';
 import { AmazonAdsApi, type CallContext } from '../amazon/ads-api.js';
 import { LwaClient, type RefreshCredentials } from '../auth/lwa-client.js';
@@ -35,6 +36,7 @@ export class AmazonConnect {
     @inject(TokenProviders) private readonly tokenProviders: TokenProviders,
     @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
   ) {}
 
   /** The refresh token an authorization code gives (the code works once, within 5 minutes). */
@@ -43,12 +45,17 @@ export class AmazonConnect {
     code: string,
     redirectUri: string,
   ): Promise<string> {
-    return (await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now())).refreshToken;
+    const issued = await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now());
+    // Scrubbed from every log line and error from now on, as every secret the plugin learns.
+    this.secrets.add(issued.refreshToken, issued.accessToken, app.clientSecret);
+    return issued.refreshToken;
   }
 
   /** A fresh access token for the credentials (an integration installed from a connection starts with it). */
   async accessToken(credentials: RefreshCredentials): Promise<string> {
-    return (await this.lwa.refresh(credentials, this.clock.now())).accessToken;
+    const { accessToken } = await this.lwa.refresh(credentials, this.clock.now());
+    this.secrets.add(accessToken, credentials.refreshToken, credentials.clientSecret);
+    return accessToken;
   }
 
   /** Every profile the credentials see, region by region. */

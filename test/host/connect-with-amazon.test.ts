@@ -229,3 +229,13 @@ test('token health: an access token alone expires within the hour; a connection 
   expect(health.last_refresh_at).toEqual(expect.any(String));
   expect(Date.parse(health.access_token_expires_at)).toBeGreaterThan(clock);
 });
+
+test('a code Amazon refuses (expired, used, forged): a clear page naming what to do, nothing stored', async () => {
+  const { callback: url } = await authorize('approve');
+  const forged = new URL(url);
+  forged.searchParams.set('code', 'ANsbx-not-a-code');
+  const r = await callback(forged.toString());
+  expect(r.status).toBe(502);
+  expect(await r.text()).toContain('Connect with Amazon again');
+  expect((await h.admin('/v1/admin/connections')).body.data).toEqual([]);
+});
