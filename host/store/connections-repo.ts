@@ -48,6 +48,11 @@ export class ConnectionsRepo {
     return row ? this.box.open(row.refresh_token) : undefined;
   }
 
+  /** Removes a connection and its refresh token at once; false when there was none. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0;
+  }
+
   /** Seals every refresh token under `next` (key rotation); returns how many. */
   reseal(next: SecretBox): number {
     const rows = this.db.prepare('SELECT id, refresh_token FROM connections').all() as Array<{

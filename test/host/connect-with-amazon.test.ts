@@ -239,3 +239,19 @@ test('a code Amazon refuses (expired, used, forged): a clear page naming what to
   expect(await r.text()).toContain('Connect with Amazon again');
   expect((await h.admin('/v1/admin/connections')).body.data).toEqual([]);
 });
+
+test('a connection in use cannot be deleted; once unused it is removed with its refresh token', async () => {
+  const id = await connected();
+  const installed = await h.install({
+    name: 'Amazon DSP Events',
+    variant: 'default',
+    config: { connection_id: id, profile_id: '1234567890', advertiser_id: '5830921746193' },
+  });
+  const inUse = await h.admin(`/v1/admin/connections/${id}`, { method: 'DELETE' });
+  expect(inUse.status).toBe(409);
+  expect(inUse.body.error.code).toBe('connection_in_use');
+  await h.admin(`/v1/admin/integrations/${installed.body.id}`, { method: 'DELETE' });
+  expect((await h.admin(`/v1/admin/connections/${id}`, { method: 'DELETE' })).status).toBe(204);
+  expect((await h.admin('/v1/admin/connections')).body.data).toEqual([]);
+  expect((await h.admin(`/v1/admin/connections/${id}`, { method: 'DELETE' })).status).toBe(404);
+});

@@ -71,6 +71,22 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       ctx.auth(req);
       sendJson(res, 200, { data: ctx.connections.list() });
     })
+    .on('DELETE', '/v1/admin/connections/:id', (req, res) => {
+      ctx.auth(req);
+      const id = req.params.id!;
+      if (!ctx.connections.get(id)) throw new HttpError(404, 'not_found', `No connection ${id}.`);
+      const users = ctx.integrations
+        .all()
+        .filter((row) => ctx.integrations.installation(row).config.connection_id === id);
+      if (users.length > 0)
+        throw new HttpError(
+          409,
+          'connection_in_use',
+          `Integrations use this connection: ${users.map((u) => u.name).join(', ')}. Reconnect or delete them first.`,
+        );
+      ctx.connections.delete(id);
+      res.writeHead(204).end();
+    })
     .on('GET', '/v1/admin/connections/:id/profiles', async (req, res) => {
       ctx.auth(req);
       sendJson(res, 200, { data: await profilesOf(ctx, req) });
