@@ -64,6 +64,8 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
       authorizeUrl: `${sandbox.url}/ap/oa`,
     };
   }
+  // Several hosts (or delivery processes) sharing one Amazon credential renew its token once through Redis.
+  if (env.SIGNAL_REDIS_URL) amazon = { ...amazon, stateRedisUrl: env.SIGNAL_REDIS_URL };
   const key = env.SIGNAL_SECRET_KEY ? loadSecretKey(dataDir, env).key : undefined;
   const host = await new SignalHost({
     dataDir,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createDestination,
+  type Destination,
   type DeliverySettings,
   type HostSettings,
   type Logger,
@@ -73,6 +74,7 @@ export class SignalHost {
   private ingestServer!: Server;
   private worker!: DeliveryWorker;
   private retention!: RawRetention;
+  private destination!: Destination;
   private readonly live = new LiveHub();
   adminUrl = '';
   ingestUrl = '';
@@ -83,12 +85,12 @@ export class SignalHost {
     const o = this.options;
     const now = o.now ?? (() => Date.now());
     this.db = openDatabase(o.dataDir);
-    const destination = createDestination({
+    const destination = (this.destination = createDestination({
       hostSettings: o.amazon,
       delivery: o.delivery,
       logger: o.logger,
       secrets: o.secrets,
-    });
+    }));
     const box = new SecretBox(o.secretKey ?? loadSecretKey(o.dataDir, {}).key);
     const integrations = new IntegrationsRepo(this.db, box);
     // Secrets stored before they were encrypted are sealed now.
@@ -165,6 +167,7 @@ export class SignalHost {
     await close(this.ingestServer);
     this.retention.stop();
     await this.worker.stop(graceMs);
+    await this.destination.close();
     this.live.close();
     await close(this.adminServer);
     this.db.close();

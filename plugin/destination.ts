@@ -1,4 +1,5 @@
 import { AmazonConnect } from './connect/amazon-connect.js';
+import type { SharedTokens } from './state/shared-tokens.js';
 import { inject, injectable } from 'tsyringe';
 import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
@@ -30,7 +31,13 @@ export class Destination {
     @inject(InstallationScopes) private readonly scopes: InstallationScopes,
     @inject(TransformTables) private readonly tables: TransformTables,
     @inject(AmazonConnect) readonly connect: AmazonConnect,
+    @inject(TOKENS.SharedTokens) private readonly sharedTokens: SharedTokens,
   ) {}
+
+  /** Lets go of what the plugin holds open (the Redis connection of shared tokens); call it when stopping. */
+  close(): Promise<void> {
+    return this.sharedTokens.close();
+  }
 
   /**
    * Called by the host when an operator installs the integration or changes its config (each change is a

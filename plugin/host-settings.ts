@@ -13,6 +13,8 @@ export interface HostSettings {
   readonly platformClientId?: string;
   /** Timeout of one HTTP request to Amazon. */
   readonly requestTimeoutMs: number;
+  /** Redis shared by every process that delivers (access tokens); absent: each process on its own. */
+  readonly stateRedisUrl?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -23,7 +25,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  *   if present, becomes `na`, `eu` or `fe`, so a sandbox can serve each region apart);
  * - `AMAZON_LWA_TOKEN_URL`: the token endpoint;
  * - `AMAZON_ADS_CLIENT_ID`: the platform's LWA client id;
- * - `AMAZON_REQUEST_TIMEOUT_MS`.
+ * - `AMAZON_REQUEST_TIMEOUT_MS`;
+ * - `AMAZON_STATE_REDIS_URL`: Redis that several delivery processes share (access tokens renewed once for all).
  */
 export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): HostSettings {
   const base = nonEmpty(env.AMAZON_ADS_API_URL);
@@ -33,6 +36,7 @@ export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefi
     lwaTokenUrl: nonEmpty(env.AMAZON_LWA_TOKEN_URL) ?? LWA_TOKEN_URL,
     platformClientId: nonEmpty(env.AMAZON_ADS_CLIENT_ID),
     requestTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(nonEmpty(env.AMAZON_STATE_REDIS_URL) ? { stateRedisUrl: nonEmpty(env.AMAZON_STATE_REDIS_URL) } : {}),
   };
 }
 

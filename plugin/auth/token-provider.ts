@@ -3,12 +3,18 @@ import { AuthError } from '../errors.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import type { Clock } from '../clock.js';
 import type { SecretRegistry } from '../logging/secret-registry.js';
-import type { LwaClient, RefreshCredentials } from './lwa-client.js';
+import type { IssuedToken, LwaClient, RefreshCredentials } from './lwa-client.js';
+import { credentialKey, LocalTokens, type SharedToken, type SharedTokens } from '../state/shared-tokens.js';
+
+/** How long one process may hold a credential's renewal, and how long the others wait for its token. */
+const RENEWAL_LOCK_MS = 10_000;
+const RENEWAL_POLL_MS = 50;
 
 /**
  * Owns one installation's access token. Callers ask for `current()` and report a 401 with `rejected(token)`;
  * they never see refresh credentials. Refresh is single-flight: any number of concurrent callers share one
- * request to Login with Amazon. A token with a known lifetime is renewed before it runs out.
+ * request to Login with Amazon, and, with shared tokens (Redis), so do other processes: one renews under a lock
+ * while the others wait for its token. A token with a known lifetime is renewed before it runs out.
  */
 export class TokenProvider {
   private token: string;
@@ -25,6 +31,7 @@ export class TokenProvider {
     private readonly lwa: LwaClient,
     private readonly clock: Clock,
     private readonly secrets: SecretRegistry,
+    private readonly shared: SharedTokens = new LocalTokens(),
   ) {
     this.token = initialAccessToken;
     secrets.add(initialAccessToken, refreshCredentials?.clientSecret, refreshCredentials?.refreshToken);
@@ -66,19 +73,55 @@ export class TokenProvider {
   private refresh(): Promise<string> {
     const credentials = this.refreshCredentials;
     if (!credentials) return Promise.reject(new AuthError(troubleshooting('401')));
-    this.refreshCount++;
-    this.inflight = this.lwa
-      .refresh(credentials, this.clock.now())
-      .then((issued) => {
-        this.token = issued.accessToken;
-        this.expiresAt = issued.expiresAt;
-        this.lastRefreshAt = this.clock.now();
-        this.secrets.add(issued.accessToken);
-        return issued.accessToken;
-      })
-      .finally(() => {
-        this.inflight = undefined;
-      });
+    this.inflight = this.renew(credentials).finally(() => {
+      this.inflight = undefined;
+    });
     return this.inflight;
+  }
+
+  /**
+   * A token in place of the current one: another process's, when it renewed it already or is renewing it now,
+   * else one this process asks Login with Amazon for (and shares).
+   */
+  private async renew(credentials: RefreshCredentials): Promise<string> {
+    const key = credentialKey(credentials.clientId, credentials.refreshToken);
+    const stale = this.token;
+    const usable = (t: SharedToken | undefined): t is SharedToken =>
+      t !== undefined && t.token !== stale && this.clock.now() < t.expiresAt - TOKEN_REFRESH_LEEWAY_MS;
+    let shared = await this.shared.read(key);
+    if (usable(shared)) return this.adopt(shared);
+    if (await this.shared.lock(key, RENEWAL_LOCK_MS)) {
+      try {
+        shared = await this.shared.read(key);
+        if (usable(shared)) return this.adopt(shared);
+        return await this.renewHere(credentials, key);
+      } finally {
+        await this.shared.unlock(key);
+      }
+    }
+    // Another process holds the lock: its token comes soon.
+    const deadline = this.clock.now() + RENEWAL_LOCK_MS;
+    while (this.clock.now() < deadline) {
+      await this.clock.sleep(RENEWAL_POLL_MS);
+      shared = await this.shared.read(key);
+      if (usable(shared)) return this.adopt(shared);
+    }
+    return this.renewHere(credentials, key);
+  }
+
+  private async renewHere(credentials: RefreshCredentials, key: string): Promise<string> {
+    this.refreshCount++;
+    const issued: IssuedToken = await this.lwa.refresh(credentials, this.clock.now());
+    const token = { token: issued.accessToken, expiresAt: issued.expiresAt };
+    await this.shared.write(key, token);
+    return this.adopt(token);
+  }
+
+  private adopt(shared: SharedToken): string {
+    this.token = shared.token;
+    this.expiresAt = shared.expiresAt;
+    this.lastRefreshAt = this.clock.now();
+    this.secrets.add(shared.token);
+    return shared.token;
   }
 }

@@ -16,6 +16,7 @@ import { InstallationScopes, type DelivererFactory } from './installation-scopes
 import { TokenProvider } from '../auth/token-provider.js';
 import { AdvertiserLimiter } from '../deliver/advertiser-limiter.js';
 import { Deliverer } from '../deliver/deliverer.js';
+import { LocalTokens, RedisTokens } from '../state/shared-tokens.js';
 
 export interface PluginOptions {
   hostSettings: HostSettings;
@@ -36,7 +37,10 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.HostSettings, { useValue: options.hostSettings });
   c.register(TOKENS.Secrets, { useValue: secrets });
   c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
-  c.register(TOKENS.Logger, { useValue: options.logger ?? createLogger({ secrets }) });
+  const logger = options.logger ?? createLogger({ secrets });
+  c.register(TOKENS.Logger, { useValue: logger });
+  const url = options.hostSettings.stateRedisUrl;
+  c.register(TOKENS.SharedTokens, { useValue: url ? new RedisTokens(url, logger) : new LocalTokens() });
   c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
   c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
   c.register(TOKENS.DelivererFactory, { useValue: delivererFactory(c) });

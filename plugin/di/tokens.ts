@@ -14,6 +14,8 @@ export const TOKENS = {
   DeliverySettings: Symbol('DeliverySettings'),
   /** `DelivererFactory`: builds an installation's `Deliverer` in a child container of its own (container.ts). */
   DelivererFactory: Symbol('DelivererFactory'),
+  /** `SharedTokens`: where access tokens are shared between processes (Redis), or not (one process). */
+  SharedTokens: Symbol('SharedTokens'),
   /** The `Installation` a child container serves. */
   Installation: Symbol('Installation'),
 } as const;

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logging/logger.js';
+
+/** An access token as the processes share it. */
+export interface SharedToken {
+  token: string;
+  /** Epoch ms when Amazon said it stops working. */
+  expiresAt: number;
+}
+
+/**
+ * Where the access token of one Login with Amazon credential lives when several processes deliver for it, and
+ * the lock that lets one of them renew it while the others wait (single flight across processes).
+ * Keys are a hash of the credential, never the secret.
+ */
+export interface SharedTokens {
+  read(credential: string): Promise<SharedToken | undefined>;
+  write(credential: string, token: SharedToken): Promise<void>;
+  /** True when this process now holds the renewal lock of the credential (for `ttlMs` at most). */
+  lock(credential: string, ttlMs: number): Promise<boolean>;
+  unlock(credential: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The key of a credential: a hash of the client id and refresh token. */
+export function credentialKey(clientId: string, refreshToken: string): string {
+  return createHash('sha256').update(`${clientId}\n${refreshToken}`).digest('hex').slice(0, 32);
+}
+
+/** One process alone (the default): nothing is shared, every lock is granted; today's behaviour. */
+export class LocalTokens implements SharedTokens {
+  async read(): Promise<undefined> {
+    return undefined;
+  }
+  async write(): Promise<void> {}
+  async lock(): Promise<boolean> {
+    return true;
+  }
+  async unlock(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+const UNLOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Tokens shared through Redis: the token under `amazon-dsp:token:<hash>` (expiring with it), the renewal lock
+ * under `amazon-dsp:renew:<hash>` (SET NX PX, released only by its holder). When Redis cannot be reached, each
+ * call answers as one process alone would (no shared token, lock granted) and one warning is logged: delivery
+ * goes on, at worst with one renewal per process.
+ */
+export class RedisTokens implements SharedTokens {
+  private readonly redis: Redis;
+  private readonly holder = randomBytes(12).toString('hex');
+  private warned = false;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
+    this.redis = new Redis(url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1_000,
+      disconnectTimeout: 200,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.redis.on('error', () => this.fellBack());
+  }
+
+  async read(credential: string): Promise<SharedToken | undefined> {
+    const text = await this.call(() => this.redis.get(`amazon-dsp:token:${credential}`), null);
+    return text ? (JSON.parse(text) as SharedToken) : undefined;
+  }
+
+  async write(credential: string, token: SharedToken): Promise<void> {
+    const ttl = Math.max(1, token.expiresAt - Date.now());
+    await this.call(
+      () => this.redis.set(`amazon-dsp:token:${credential}`, JSON.stringify(token), 'PX', ttl),
+      null,
+    );
+  }
+
+  async lock(credential: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.call(
+      () => this.redis.set(`amazon-dsp:renew:${credential}`, this.holder, 'PX', ttlMs, 'NX'),
+      'OK',
+    );
+    return ok === 'OK';
+  }
+
+  async unlock(credential: string): Promise<void> {
+    await this.call(() => this.redis.eval(UNLOCK, 1, `amazon-dsp:renew:${credential}`, this.holder), 0);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  /** A Redis call, or what one process alone would answer when Redis cannot be reached. */
+  private async call<T>(run: () => Promise<T>, alone: T): Promise<T> {
+    try {
+      return await run();
+    } catch {
+      this.fellBack();
+      return alone;
+    }
+  }
+
+  private fellBack(): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.logger.warn('Redis unreachable: tokens are renewed per process until it is back', {
+      event: 'state_store_unavailable',
+    });
+  }
+}
