@@ -99,9 +99,8 @@ export class TokenProvider {
         await this.shared.unlock(key);
       }
     }
-    // Another process holds the lock: its token comes soon.
-    const deadline = this.clock.now() + RENEWAL_LOCK_MS;
-    while (this.clock.now() < deadline) {
+    // Another process holds the lock: its token comes soon (wait no longer than the lock lasts).
+    for (let waited = 0; waited < RENEWAL_LOCK_MS; waited += RENEWAL_POLL_MS) {
       await this.clock.sleep(RENEWAL_POLL_MS);
       shared = await this.shared.read(key);
       if (usable(shared)) return this.adopt(shared);
