@@ -19,6 +19,8 @@ const state = {
   integrations: [],
   /** The connection the install dialog installs with (Connect with Amazon), if any. */
   connection: null,
+  /** A message for the next Installed view (a reconnect that failed). */
+  notice: null,
   /** Live Events entries shown, by row id. */
   live: new Map(),
   editing: null,
@@ -420,7 +422,9 @@ async function loadIntegrations(detailId) {
     ),
   );
   const detail = state.integrations.find((i) => i.id === detailId);
-  $('#integration-detail').replaceChildren(...(detail ? [integrationDetail(detail)] : []));
+  const notice = state.notice ? [el('p', { class: 'error', role: 'alert', text: state.notice })] : [];
+  state.notice = null;
+  $('#integration-detail').replaceChildren(...notice, ...(detail ? [integrationDetail(detail)] : []));
   for (const select of document.querySelectorAll('.integration-select')) {
     const current = select.value;
     const all = select.id === 'live-integration' ? [el('option', { value: '', text: 'All' })] : [];
@@ -457,10 +461,14 @@ async function reconnect(i) {
 
 /** Back from Amazon for a reconnect: the integration gets the new connection as a new revision. */
 async function finishReconnect(integrationId, connectionId) {
-  await api(`/v1/admin/integrations/${encodeURIComponent(integrationId)}`, {
-    method: 'PATCH',
-    body: { config: { connection_id: connectionId } },
-  });
+  try {
+    await api(`/v1/admin/integrations/${encodeURIComponent(integrationId)}`, {
+      method: 'PATCH',
+      body: { config: { connection_id: connectionId } },
+    });
+  } catch (error) {
+    state.notice = `Reconnect failed: ${error.message}`;
+  }
   location.hash = `#/integrations/installed/${encodeURIComponent(integrationId)}`;
 }
 
