@@ -106,7 +106,7 @@ export class DeliveriesRepo {
           ids.push(id);
         }
       }
-      if (tallies) this.quality.add(tallies, now.slice(0, 13));
+      if (tallies) this.quality.add(tallies, now);
     })();
     return ids;
   }
@@ -139,7 +139,7 @@ export class DeliveriesRepo {
     this.db.transaction(() => {
       for (const s of settlements)
         update.run(s.status, s.attempts, s.nextAttemptAt, s.code ?? null, s.message ?? null, at, s.id);
-      if (tallies) this.quality.add(tallies, at.slice(0, 13));
+      if (tallies) this.quality.add(tallies, at);
     })();
   }
 

@@ -7,9 +7,9 @@ const HOUR_MS = 3_600_000;
 /** How long match quality counters are kept. */
 export const MATCH_QUALITY_DAYS = 90;
 
-/** The hour bucket of a time: `2026-12-01T17`. */
-export function hourOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 13);
+/** The hour bucket of a time (epoch ms, or ISO text as the stores write it): `2026-12-01T17`. */
+export function hourOf(time: number | string): string {
+  return (typeof time === 'string' ? time : new Date(time).toISOString()).slice(0, 13);
 }
 
 /** Counters per integration, hour, Amazon event name and metric: a few rows a request, never a value of an event. */
@@ -23,8 +23,9 @@ export class MatchQualityRepo {
     );
   }
 
-  /** Adds the tallies (by integration id) to the hour's counters; the caller's transaction holds it. */
-  add(tallies: ReadonlyMap<string, QualityTally>, hour: string): void {
+  /** Adds the tallies (by integration id) to the counters of the hour of `at` (ISO); the caller's transaction holds it. */
+  add(tallies: ReadonlyMap<string, QualityTally>, at: string): void {
+    const hour = hourOf(at);
     for (const [integrationId, tally] of tallies)
       for (const { eventName, metric, n } of tally.rows())
         this.upsert.run(integrationId, hour, eventName, metric, n);
