@@ -141,13 +141,17 @@ export async function uploadCommand(args: string[], io: CliIo): Promise<number> 
   });
 }
 
-/** The rows of the CSV, each with its event (or why it has none); stops with exit 2 on a header the mapping does not fit. */
+/**
+ * The rows of the CSV after the first `skip` (done in an earlier run: read past, not mapped), each with its event
+ * or why it has none. `onHeader` sees the header row first.
+ */
 async function* rows(
   file: string,
   mapping: UploadMapping,
   event: string | undefined,
   advertiserId: string,
   onHeader: (header: string[]) => void,
+  skip = 0,
 ): AsyncGenerator<Row & { bytes: number }> {
   const parser = createReadStream(file).pipe(
     parse({
@@ -167,6 +171,7 @@ async function* rows(
     info: { bytes: number };
   }>) {
     index++;
+    if (index <= skip) continue;
     let input: Row['input'];
     try {
       const canonical = rowEvent(mapping, record, event);
@@ -241,13 +246,20 @@ async function sendRows(run: SendRun): Promise<number> {
     window = [];
   };
 
-  for await (const row of rows(run.file, run.mapping, run.event, installation.config.advertiser_id, (h) => {
+  const onHeader = (h: string[]): void => {
     header = h;
     missing = missingColumns(run.mapping, h);
-  })) {
+  };
+  for await (const row of rows(
+    run.file,
+    run.mapping,
+    run.event,
+    installation.config.advertiser_id,
+    onHeader,
+    run.done,
+  )) {
     if (missing.length > 0) break;
     bytes = row.bytes;
-    if (row.index <= run.done) continue;
     window.push(row);
     if (window.length >= windowSize) {
       startWindow();
