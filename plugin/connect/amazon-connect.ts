@@ -7,6 +7,7 @@ import { REGIONS, type Region } from '../constants.js';
 import { AmazonAdsApi, type CallContext } from '../amazon/ads-api.js';
 import { LwaClient, type RefreshCredentials } from '../auth/lwa-client.js';
 import { TokenProviders } from '../auth/token-providers.js';
+import type { TokenProvider } from '../auth/token-provider.js';
 
 /** A profile as the "Connect with Amazon" pickers show it. */
 export interface ConnectionProfile {
@@ -39,16 +40,16 @@ export class AmazonConnect {
     @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
   ) {}
 
-  /** The refresh token an authorization code gives (the code works once, within 5 minutes). */
+  /** The refresh token (and a first access token) an authorization code gives: once, within 5 minutes. */
   async exchange(
     app: { clientId: string; clientSecret: string },
     code: string,
     redirectUri: string,
-  ): Promise<string> {
+  ): Promise<{ refreshToken: string; accessToken: string }> {
     const issued = await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now());
     // Scrubbed from every log line and error from now on, as every secret the plugin learns.
     this.secrets.add(issued.refreshToken, issued.accessToken, app.clientSecret);
-    return issued.refreshToken;
+    return { refreshToken: issued.refreshToken, accessToken: issued.accessToken };
   }
 
   /** A fresh access token for the credentials (an integration installed from a connection starts with it). */
@@ -58,9 +59,42 @@ export class AmazonConnect {
     return accessToken;
   }
 
-  /** Every profile the credentials see, region by region. */
-  async profiles(credentials: RefreshCredentials): Promise<ConnectionProfile[]> {
+  /** Every profile the credentials see, region by region (with `accessToken`, no renewal first). */
+  async profiles(credentials: RefreshCredentials, accessToken?: string): Promise<ConnectionProfile[]> {
+    return this.profilesWith(credentials, await this.tokens(credentials, accessToken));
+  }
+
+  /**
+   * The DSP advertisers the credentials see in the region of one of their profiles; undefined when they see no
+   * such profile. One token serves both lists.
+   */
+  async advertisers(
+    credentials: RefreshCredentials,
+    profileId: string,
+  ): Promise<ConnectionAdvertiser[] | undefined> {
     const tokens = await this.tokens(credentials);
+    const profile = (await this.profilesWith(credentials, tokens)).find((p) => p.profile_id === profileId);
+    if (!profile) return undefined;
+    const ctx: CallContext = {
+      host: this.settings.regionHosts[profile.region],
+      clientId: credentials.clientId,
+      tokens,
+    };
+    const seen = new Map<string, ConnectionAdvertiser>();
+    for (const account of await this.api.listAdvertiserAccounts(ctx))
+      for (const alt of account.alternateIds ?? [])
+        if (alt.dspAdvertiserId && (!alt.region || alt.region === profile.region))
+          seen.set(alt.dspAdvertiserId, {
+            advertiser_id: alt.dspAdvertiserId,
+            name: account.displayName ?? null,
+          });
+    return [...seen.values()];
+  }
+
+  private async profilesWith(
+    credentials: RefreshCredentials,
+    tokens: TokenProvider,
+  ): Promise<ConnectionProfile[]> {
     const out: ConnectionProfile[] = [];
     for (const region of REGIONS) {
       const ctx: CallContext = {
@@ -81,27 +115,11 @@ export class AmazonConnect {
     return out;
   }
 
-  /** The DSP advertisers the credentials see in a region (the region of the profile picked). */
-  async advertisers(credentials: RefreshCredentials, region: Region): Promise<ConnectionAdvertiser[]> {
-    const tokens = await this.tokens(credentials);
-    const ctx: CallContext = {
-      host: this.settings.regionHosts[region],
-      clientId: credentials.clientId,
-      tokens,
-    };
-    const seen = new Map<string, ConnectionAdvertiser>();
-    for (const account of await this.api.listAdvertiserAccounts(ctx))
-      for (const alt of account.alternateIds ?? [])
-        if (alt.dspAdvertiserId && (!alt.region || alt.region === region))
-          seen.set(alt.dspAdvertiserId, {
-            advertiser_id: alt.dspAdvertiserId,
-            name: account.displayName ?? null,
-          });
-    return [...seen.values()];
-  }
-
-  private async tokens(credentials: RefreshCredentials) {
-    const issued = await this.lwa.refresh(credentials, this.clock.now());
-    return this.tokenProviders.forCredentials(issued.accessToken, credentials);
+  /** A provider of `accessToken`, else of one renewed now. */
+  private async tokens(credentials: RefreshCredentials, accessToken?: string): Promise<TokenProvider> {
+    return this.tokenProviders.forCredentials(
+      accessToken ?? (await this.accessToken(credentials)),
+      credentials,
+    );
   }
 }

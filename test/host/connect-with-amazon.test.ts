@@ -55,8 +55,10 @@ test('Allow: the callback keeps a connection and opens the install dialog; its p
   expect(profiles).toContainEqual(
     expect.objectContaining({ profile_id: '1234567890', region: 'NA', country: expect.any(String) }),
   );
+  const tokenRequests = h.sandbox.counters.tokenRequests;
   const advertisers = await h.admin(`/v1/admin/connections/${id}/advertisers?profile_id=1234567890`);
   expect(advertisers.status).toBe(200);
+  expect(h.sandbox.counters.tokenRequests - tokenRequests).toBe(1); // one token for the profiles and advertisers
   expect(advertisers.body.data).toContainEqual({ advertiser_id: '5830921746193', name: expect.any(String) });
 
   // At rest the refresh token is sealed: the database files do not hold it.

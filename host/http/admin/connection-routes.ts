@@ -50,8 +50,9 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       let refreshToken: string;
       let profiles: ConnectionProfile[];
       try {
-        refreshToken = await ctx.destination.connect.exchange(app, code, started.redirectUri);
-        profiles = await ctx.destination.connect.profiles(credentials(app, refreshToken));
+        const issued = await ctx.destination.connect.exchange(app, code, started.redirectUri);
+        refreshToken = issued.refreshToken;
+        profiles = await ctx.destination.connect.profiles(credentials(app, refreshToken), issued.accessToken);
       } catch (error) {
         return page(
           res,
@@ -89,7 +90,8 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
     })
     .on('GET', '/v1/admin/connections/:id/profiles', async (req, res) => {
       ctx.auth(req);
-      sendJson(res, 200, { data: await profilesOf(ctx, req) });
+      const creds = connectionCredentials(ctx, req);
+      sendJson(res, 200, { data: await amazonCall(() => ctx.destination.connect.profiles(creds)) });
     })
     .on('GET', '/v1/admin/connections/:id/advertisers', async (req, res) => {
       ctx.auth(req);
@@ -98,13 +100,11 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
         throw new HttpError(400, 'invalid_request', 'profile_id is required: pick a profile first.', [
           { field: 'profile_id', message: 'is required' },
         ]);
-      const profile = (await profilesOf(ctx, req)).find((p) => p.profile_id === profileId);
-      if (!profile) throw new HttpError(404, 'not_found', `The connection sees no profile ${profileId}.`);
-      sendJson(res, 200, {
-        data: await amazonCall(() =>
-          ctx.destination.connect.advertisers(connectionCredentials(ctx, req), profile.region),
-        ),
-      });
+      const advertisers = await amazonCall(() =>
+        ctx.destination.connect.advertisers(connectionCredentials(ctx, req), profileId),
+      );
+      if (!advertisers) throw new HttpError(404, 'not_found', `The connection sees no profile ${profileId}.`);
+      sendJson(res, 200, { data: advertisers });
     });
 };
 
@@ -129,11 +129,6 @@ function connectionCredentials(ctx: AdminContext, req: Request): RefreshCredenti
   const token = ctx.connections.refreshToken(req.params.id!);
   if (!token) throw new HttpError(404, 'not_found', `No connection ${req.params.id}.`);
   return credentials(app, token);
-}
-
-function profilesOf(ctx: AdminContext, req: Request): Promise<ConnectionProfile[]> {
-  const creds = connectionCredentials(ctx, req);
-  return amazonCall(() => ctx.destination.connect.profiles(creds));
 }
 
 /** A call to Amazon for the pickers; its plugin errors answered as install's are. */
