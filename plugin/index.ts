@@ -15,6 +15,7 @@ export { QualityTally, type CountedOutcome, type Metric } from './quality/qualit
 export {
   qualityFigures,
   qualityAlerts,
+  scoreOf,
   TOTALS,
   type QualityFigures,
   type QualityAlert,

@@ -14,7 +14,7 @@ import { AMAZON_ENV, type CommandHelp } from '../help.js';
 import { stamped } from '../stamp.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { transformAndDeliver, type InputOutcome } from '../deliver-window.js';
-import { localPlugin } from '../dry-run.js';
+import { localPlugin, type LocalPlugin } from '../dry-run.js';
 import {
   CellError,
   missingColumns,
@@ -310,7 +310,7 @@ async function preflight(
   file: string,
   mapping: UploadMapping,
   event: string | undefined,
-  plugin: Awaited<ReturnType<typeof localPlugin>> & object,
+  plugin: LocalPlugin,
   json: boolean,
   io: CliIo,
 ): Promise<number> {

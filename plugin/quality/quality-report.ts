@@ -80,8 +80,16 @@ function eventQuality(metrics: Map<Metric, number>): EventQuality {
       number
     >,
     limited_data_use: share(get('ldu'), count),
-    score: count === 0 ? null : Math.round(get('matchability') / count / 10),
+    score: scoreOf(get('matchability'), count),
   };
+}
+
+/**
+ * The score of `transformed` events whose matchability sums to `matchability` thousandths: 100 × the mean,
+ * rounded; null without events.
+ */
+export function scoreOf(matchability: number, transformed: number): number | null {
+  return transformed === 0 ? null : Math.round(matchability / transformed / 10);
 }
 
 function emptyTotals(): Totals {

@@ -1,4 +1,4 @@
-import { qualityAlerts, qualityFigures, TOTALS, type Metric } from '../../../plugin/index.js';
+import { qualityAlerts, qualityFigures, scoreOf, TOTALS, type Metric } from '../../../plugin/index.js';
 import { hourOf } from '../../store/match-quality-repo.js';
 import { HttpError, sendJson } from '../http-kit.js';
 import type { AdminRoutes } from './admin-context.js';
@@ -63,7 +63,7 @@ function hourly(
   return [...hours].map(([hour, sums]) => {
     const transformed = sums.get('transformed') ?? 0;
     const totals = Object.fromEntries(TOTALS.map((t) => [t, sums.get(t) ?? 0])) as Totals;
-    const score = transformed === 0 ? null : Math.round((sums.get('matchability') ?? 0) / transformed / 10);
+    const score = scoreOf(sums.get('matchability') ?? 0, transformed);
     return { hour: `${hour}:00:00.000Z`, ...totals, score };
   });
 }
