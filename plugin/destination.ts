@@ -1,5 +1,6 @@
 import { AmazonConnect } from './connect/amazon-connect.js';
 import type { SharedTokens } from './state/shared-tokens.js';
+import type { RequestPace } from './state/request-pace.js';
 import { inject, injectable } from 'tsyringe';
 import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
@@ -32,11 +33,12 @@ export class Destination {
     @inject(TransformTables) private readonly tables: TransformTables,
     @inject(AmazonConnect) readonly connect: AmazonConnect,
     @inject(TOKENS.SharedTokens) private readonly sharedTokens: SharedTokens,
+    @inject(TOKENS.RequestPace) private readonly pace: RequestPace,
   ) {}
 
-  /** Lets go of what the plugin holds open (the Redis connection of shared tokens); call it when stopping. */
-  close(): Promise<void> {
-    return this.sharedTokens.close();
+  /** Lets go of what the plugin holds open (the Redis connection of tokens and pace); call it when stopping. */
+  async close(): Promise<void> {
+    await Promise.all([this.sharedTokens.close(), this.pace.close()]);
   }
 
   /**

@@ -243,6 +243,25 @@ describe('deliver: tokens', () => {
     expect(h.sandbox.counters.tokenRequests).toBe(2);
   });
 
+  test('a token that lives 5 s is used for 4.5 s, then renewed: not renewed on every request', async () => {
+    let now = Date.now();
+    await setup({
+      sandbox: { tokenTtlSeconds: 5 },
+      clock: { now: () => now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    });
+    h.sandbox.expireTokens(true);
+    await h.destination.deliver(items(1), installation);
+    expect(h.sandbox.counters.tokenRequests).toBe(1);
+    now += 4_000;
+    await h.destination.deliver(items(1, 1), installation);
+    await h.destination.deliver(items(1, 2), installation);
+    expect(h.sandbox.counters.tokenRequests).toBe(1);
+    now += 600;
+    const report = await h.destination.deliver(items(1, 3), installation);
+    expect(report.requests.map((r) => r.status)).toEqual([207]);
+    expect(h.sandbox.counters.tokenRequests).toBe(2);
+  });
+
   test('Login with Amazon failing after a 401: retried a bounded number of times, then handed back to retry', async () => {
     await setup();
     h.sandbox.expireTokens(true);

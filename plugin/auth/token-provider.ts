@@ -19,6 +19,8 @@ const RENEWAL_POLL_MS = 50;
 export class TokenProvider {
   private token: string;
   private expiresAt: number | undefined;
+  /** When to renew the token: `renewAtOf` its expiry. */
+  private renewAt: number | undefined;
   private inflight: Promise<string> | undefined;
   /** Login with Amazon requests made; read by tests and the benchmark. */
   refreshCount = 0;
@@ -49,11 +51,7 @@ export class TokenProvider {
   /** A token to use now; renews it first when it is about to expire and can be renewed. */
   async current(): Promise<string> {
     if (this.inflight) return this.inflight;
-    if (
-      this.canRefresh &&
-      this.expiresAt !== undefined &&
-      this.clock.now() >= this.expiresAt - TOKEN_REFRESH_LEEWAY_MS
-    ) {
+    if (this.canRefresh && this.renewAt !== undefined && this.clock.now() >= this.renewAt) {
       return this.refresh();
     }
     return this.token;
@@ -87,7 +85,7 @@ export class TokenProvider {
     const key = credentialKey(credentials.clientId, credentials.refreshToken);
     const stale = this.token;
     const usable = (t: SharedToken | undefined): t is SharedToken =>
-      t !== undefined && t.token !== stale && this.clock.now() < t.expiresAt - TOKEN_REFRESH_LEEWAY_MS;
+      t !== undefined && t.token !== stale && this.clock.now() < t.renewAt;
     let shared = await this.shared.read(key);
     if (usable(shared)) return this.adopt(shared);
     if (await this.shared.lock(key, RENEWAL_LOCK_MS)) {
@@ -111,7 +109,8 @@ export class TokenProvider {
   private async renewHere(credentials: RefreshCredentials, key: string): Promise<string> {
     this.refreshCount++;
     const issued: IssuedToken = await this.lwa.refresh(credentials, this.clock.now());
-    const token = { token: issued.accessToken, expiresAt: issued.expiresAt };
+    const now = this.clock.now();
+    const token = { token: issued.accessToken, expiresAt: issued.expiresAt, renewAt: renewAtOf(issued, now) };
     await this.shared.write(key, token);
     return this.adopt(token);
   }
@@ -119,8 +118,17 @@ export class TokenProvider {
   private adopt(shared: SharedToken): string {
     this.token = shared.token;
     this.expiresAt = shared.expiresAt;
+    this.renewAt = shared.renewAt;
     this.lastRefreshAt = this.clock.now();
     this.secrets.add(shared.token);
     return shared.token;
   }
+}
+
+/**
+ * When a token is renewed: `TOKEN_REFRESH_LEEWAY_MS` before it expires, or a tenth of its lifetime before when
+ * it lives less than ten times that (a 5 s token of a test sandbox is renewed after 4.5 s, not at once).
+ */
+function renewAtOf(issued: IssuedToken, now: number): number {
+  return issued.expiresAt - Math.min(TOKEN_REFRESH_LEEWAY_MS, (issued.expiresAt - now) / 10);
 }

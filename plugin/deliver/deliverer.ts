@@ -14,6 +14,7 @@ import { authorisedCall } from '../auth/authorised-call.js';
 import { LIMITS, HEADERS } from '../constants.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import { AdvertiserLimiter } from './advertiser-limiter.js';
+import type { RequestPace } from '../state/request-pace.js';
 import { backoffMs } from './backoff.js';
 import { batchBody, Batcher, type PreparedEvent } from './batching.js';
 import type { DeliverySettings } from './delivery-settings.js';
@@ -42,7 +43,8 @@ interface Run {
 
 /**
  * Sends one installation's events to Amazon and accounts for every one of them. Lives in the installation's
- * child container, with that installation's token provider and its advertiser's limiter.
+ * child container, with that installation's token provider and its advertiser's limiter; the pace of its
+ * advertiser's requests is the plugin's (shared between processes through Redis when it is set).
  */
 @injectable()
 export class Deliverer {
@@ -50,6 +52,7 @@ export class Deliverer {
     @inject(TOKENS.Installation) private readonly installation: Installation,
     @inject(TokenProvider) private readonly tokens: TokenProvider,
     @inject(AdvertiserLimiter) private readonly limiter: AdvertiserLimiter,
+    @inject(TOKENS.RequestPace) private readonly pace: RequestPace,
     @inject(AmazonAdsApi) private readonly api: AmazonAdsApi,
     @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
     @inject(TOKENS.DeliverySettings) private readonly delivery: DeliverySettings,
@@ -201,11 +204,15 @@ export class Deliverer {
     token: string,
   ): Promise<BatchVerdict> {
     await this.limiter.acquire();
+    const { region, clientId, config, advertiser } = this.installation;
+    for (let wait = await this.pace.take(advertiser.accountId); wait > 0;) {
+      await this.clock.sleep(wait);
+      wait = await this.pace.take(advertiser.accountId);
+    }
     const started = this.clock.now();
     let response: AmazonResponse | undefined;
     let verdict: BatchVerdict;
     try {
-      const { region, clientId, config, advertiser } = this.installation;
       const target = eventsTarget(this.settings.regionHosts[region], clientId, config, advertiser.accountId);
       response = await this.api.createEvents(target, token, batchBody(batch));
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
@@ -217,11 +224,14 @@ export class Deliverer {
         throttled: false,
       };
     }
-    // Released with the outcome, so that a 429 slows down the requests that follow.
+    // Released with the outcome, so that a 429 slows down the requests that follow, in every process.
     if (verdict.kind === 'retry' && verdict.throttled) {
-      this.limiter.release('throttled', verdict.retryAfterMs ?? this.delivery.baseBackoffMs);
+      this.limiter.release('throttled');
+      const retryAfter = verdict.retryAfterMs ?? this.delivery.baseBackoffMs;
+      await this.pace.report(advertiser.accountId, 'throttled', retryAfter);
     } else {
       this.limiter.release(verdict.kind === 'per-event' ? 'ok' : 'other');
+      await this.pace.report(advertiser.accountId, verdict.kind === 'per-event' ? 'accepted' : 'other');
     }
     this.record(run, batch, attempt, response, verdict, this.clock.now() - started);
     return verdict;

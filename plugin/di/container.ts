@@ -17,6 +17,9 @@ import { TokenProvider } from '../auth/token-provider.js';
 import { AdvertiserLimiter } from '../deliver/advertiser-limiter.js';
 import { Deliverer } from '../deliver/deliverer.js';
 import { LocalTokens, RedisTokens } from '../state/shared-tokens.js';
+import { RedisConnection } from '../state/redis-connection.js';
+import { LocalPace } from '../state/request-pace.js';
+import { RedisPace } from '../state/redis-pace.js';
 
 export interface PluginOptions {
   hostSettings: HostSettings;
@@ -39,8 +42,12 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
   const logger = options.logger ?? createLogger({ secrets });
   c.register(TOKENS.Logger, { useValue: logger });
+  // What several delivery processes share: through one Redis connection when a URL is set, else nothing.
   const url = options.hostSettings.stateRedisUrl;
-  c.register(TOKENS.SharedTokens, { useValue: url ? new RedisTokens(url, logger) : new LocalTokens() });
+  const redis = url ? new RedisConnection(url, logger) : undefined;
+  const now = () => (options.clock ?? systemClock).now();
+  c.register(TOKENS.SharedTokens, { useValue: redis ? new RedisTokens(redis) : new LocalTokens() });
+  c.register(TOKENS.RequestPace, { useValue: redis ? new RedisPace(redis, now) : new LocalPace(now) });
   c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
   c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
   c.register(TOKENS.DelivererFactory, { useValue: delivererFactory(c) });

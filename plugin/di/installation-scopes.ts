@@ -1,7 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from './tokens.js';
 import type { Installation } from '../installation.js';
-import type { Clock } from '../clock.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { TokenProviders } from '../auth/token-providers.js';
 import { AdvertiserLimiter } from '../deliver/advertiser-limiter.js';
@@ -30,7 +29,6 @@ export class InstallationScopes {
   constructor(
     @inject(TOKENS.DelivererFactory) private readonly newDeliverer: DelivererFactory,
     @inject(TokenProviders) private readonly tokenProviders: TokenProviders,
-    @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.DeliverySettings) private readonly delivery: DeliverySettings,
   ) {}
 
@@ -59,7 +57,7 @@ export class InstallationScopes {
   private limiter(accountId: string): AdvertiserLimiter {
     let limiter = this.limiters.get(accountId);
     if (!limiter) {
-      limiter = new AdvertiserLimiter(this.delivery.concurrency, this.clock);
+      limiter = new AdvertiserLimiter(this.delivery.concurrency);
       this.limiters.set(accountId, limiter);
     }
     return limiter;

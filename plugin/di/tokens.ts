@@ -16,6 +16,8 @@ export const TOKENS = {
   DelivererFactory: Symbol('DelivererFactory'),
   /** `SharedTokens`: where access tokens are shared between processes (Redis), or not (one process). */
   SharedTokens: Symbol('SharedTokens'),
+  /** `RequestPace`: each advertiser's request rate and 429 pause, shared between processes (Redis) or not. */
+  RequestPace: Symbol('RequestPace'),
   /** The `Installation` a child container serves. */
   Installation: Symbol('Installation'),
 } as const;

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { Logger } from '../logging/logger.js';
+import type { RedisConnection } from './redis-connection.js';
 
 /** An access token as the processes share it. */
 export interface SharedToken {
   token: string;
   /** Epoch ms when Amazon said it stops working. */
   expiresAt: number;
+  /** Epoch ms from when it is renewed (some time before it expires). */
+  renewAt: number;
 }
 
 /**
@@ -46,73 +47,45 @@ const UNLOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call(
 /**
  * Tokens shared through Redis: the token under `amazon-dsp:token:<hash>` (expiring with it), the renewal lock
  * under `amazon-dsp:renew:<hash>` (SET NX PX, released only by its holder). When Redis cannot be reached, each
- * call answers as one process alone would (no shared token, lock granted) and one warning is logged: delivery
- * goes on, at worst with one renewal per process.
+ * call answers as one process alone would (no shared token, lock granted): at worst one renewal per process.
  */
 export class RedisTokens implements SharedTokens {
-  private readonly redis: Redis;
   private readonly holder = randomBytes(12).toString('hex');
-  private warned = false;
 
-  constructor(
-    url: string,
-    private readonly logger: Logger,
-  ) {
-    this.redis = new Redis(url, {
-      lazyConnect: false,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 1_000,
-      disconnectTimeout: 200,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
-    this.redis.on('error', () => this.fellBack());
-  }
+  constructor(private readonly connection: RedisConnection) {}
 
   async read(credential: string): Promise<SharedToken | undefined> {
-    const text = await this.call(() => this.redis.get(`amazon-dsp:token:${credential}`), null);
+    const text = await this.connection.call(
+      (r) => r.get(`amazon-dsp:token:${credential}`),
+      () => null,
+    );
     return text ? (JSON.parse(text) as SharedToken) : undefined;
   }
 
   async write(credential: string, token: SharedToken): Promise<void> {
     const ttl = Math.max(1, token.expiresAt - Date.now());
-    await this.call(
-      () => this.redis.set(`amazon-dsp:token:${credential}`, JSON.stringify(token), 'PX', ttl),
-      null,
+    await this.connection.call(
+      (r) => r.set(`amazon-dsp:token:${credential}`, JSON.stringify(token), 'PX', ttl),
+      () => null,
     );
   }
 
   async lock(credential: string, ttlMs: number): Promise<boolean> {
-    const ok = await this.call(
-      () => this.redis.set(`amazon-dsp:renew:${credential}`, this.holder, 'PX', ttlMs, 'NX'),
-      'OK',
+    const ok = await this.connection.call(
+      (r) => r.set(`amazon-dsp:renew:${credential}`, this.holder, 'PX', ttlMs, 'NX'),
+      () => 'OK',
     );
     return ok === 'OK';
   }
 
   async unlock(credential: string): Promise<void> {
-    await this.call(() => this.redis.eval(UNLOCK, 1, `amazon-dsp:renew:${credential}`, this.holder), 0);
+    await this.connection.call(
+      (r) => r.eval(UNLOCK, 1, `amazon-dsp:renew:${credential}`, this.holder),
+      () => 0,
+    );
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
-  }
-
-  /** A Redis call, or what one process alone would answer when Redis cannot be reached. */
-  private async call<T>(run: () => Promise<T>, alone: T): Promise<T> {
-    try {
-      return await run();
-    } catch {
-      this.fellBack();
-      return alone;
-    }
-  }
-
-  private fellBack(): void {
-    if (this.warned) return;
-    this.warned = true;
-    this.logger.warn('Redis unreachable: tokens are renewed per process until it is back', {
-      event: 'state_store_unavailable',
-    });
+    this.connection.close();
   }
 }
