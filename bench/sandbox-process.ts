@@ -24,11 +24,17 @@ export interface SandboxProcess {
   stop(): Promise<void>;
 }
 
-/** The sandbox in a process of its own (as Amazon would be), keeping ids only, via the project's CLI. */
-export async function startSandboxProcess(): Promise<SandboxProcess> {
+/**
+ * The sandbox in a process of its own (as Amazon would be), keeping ids only, via the project's CLI; `extra`
+ * are more of its options (`--rate-limit 20`).
+ */
+export async function startSandboxProcess(extra: string[] = []): Promise<SandboxProcess> {
   const child = spawn(
     process.execPath,
-    [join(PACKAGE_ROOT, 'bin/amazon-dsp-events.js'), 'sandbox', '--record', 'ids', '--keep-requests', '0'],
+    [
+      join(PACKAGE_ROOT, 'bin/amazon-dsp-events.js'),
+      ...['sandbox', '--record', 'ids', '--keep-requests', '0', ...extra],
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -1,5 +1,5 @@
 import { captureLogger } from './support/capture-logger.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startRedis, type RedisServer } from '../bench/redis-server.js';
 import { LocalPace, type PaceOutcome, type RequestPace } from '../plugin/state/request-pace.js';
 import { RedisPace } from '../plugin/state/redis-pace.js';
 import { RedisConnection } from '../plugin/state/redis-connection.js';

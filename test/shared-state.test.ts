@@ -8,12 +8,13 @@ import {
 } from '../plugin/index.js';
 import { items } from './support/amazon-events.js';
 import { captureLogger } from './support/capture-logger.js';
-import { startRedis, type RedisServer } from './support/redis-server.js';
+import { startRedis, type RedisServer } from '../bench/redis-server.js';
 
 /**
- * Several delivery processes, one Login with Amazon credential: with Redis they renew an expired access token
- * once for all (single flight across processes); without it each renews its own. Each plugin here has a
- * container of its own and shares nothing with the others but Redis, as separate processes would.
+ * Several delivery processes, one Login with Amazon credential and one advertiser: with Redis they renew an
+ * expired access token once for all (single flight across processes) and hold back together when Amazon
+ * answers 429; without it each does so alone. Each plugin here has a container of its own and shares nothing
+ * with the others but Redis, as separate processes would.
  */
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -82,4 +83,25 @@ test('Redis gone: each worker renews for itself and delivers, and says so once',
   expect(await afterExpiry(all)).toBe(2);
   expect(logs.filter((l) => l.includes('state_store_unavailable')).length).toBeGreaterThanOrEqual(1);
   expect(logs.filter((l) => l.includes('state_store_unavailable')).length).toBeLessThanOrEqual(2);
+});
+
+describe('the pace: a 429 one worker meets holds back the others for its Retry-After', () => {
+  test.each([
+    ['sharing Redis, the other worker waits the second out', true],
+    ['each on its own, the other sends at once (what Redis prevents)', false],
+  ])('%s', async (_title, shared) => {
+    const { all } = await workers(2, shared ? redis.url : undefined);
+    const [a, b] = all as [(typeof all)[0], (typeof all)[0]];
+    sandbox.faults.add({ route: 'events', status: 429, retryAfter: '1' });
+    const first = a.destination.deliver(items(5), a.installation);
+    while ((sandbox.counters.byStatus['429'] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = Date.now();
+    const report = await b.destination.deliver(items(5, 100), b.installation);
+    const waited = Date.now() - started;
+    expect(report.requests.map((r) => r.status)).toEqual([207]);
+    if (shared) expect(waited).toBeGreaterThanOrEqual(800);
+    else expect(waited).toBeLessThan(800);
+    await first;
+    expect(sandbox.accepted.size).toBe(10);
+  });
 });
