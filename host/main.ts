@@ -78,6 +78,8 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     amazon,
     oauth,
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    workerProcesses: positive(env.SIGNAL_WORKERS),
     secrets,
     rawRetentionMs: retention(env.SIGNAL_RAW_RETENTION),
     worker: {

@@ -19,7 +19,8 @@ import { DeliveryLogRepo } from './store/delivery-log-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
 import { LiveEvents } from './pipeline/live-view.js';
-import { DeliveryWorker, type WorkerSettings } from './pipeline/delivery-worker.js';
+import { DeliveryWorker, type WorkerSettings, type WorkerSinks } from './pipeline/delivery-worker.js';
+import { WorkerProcesses } from './pipeline/worker-processes.js';
 import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
 import { DEFAULT_RAW_RETENTION_MS, RawRetention } from './pipeline/raw-retention.js';
 import { adminRouter } from './http/admin/admin-router.js';
@@ -47,6 +48,13 @@ export interface SignalHostOptions {
   amazon: HostSettings;
   delivery?: Partial<DeliverySettings>;
   worker?: Partial<WorkerSettings>;
+  /**
+   * Delivery worker processes (`SIGNAL_WORKERS`): 0 or 1 delivers in this process; more forks that many over the
+   * same queue, sharing tokens and pace through Redis when `amazon.stateRedisUrl` is set.
+   */
+  workerProcesses?: number;
+  /** The log level of worker processes (this process's logger is given whole). */
+  logLevel?: string;
   logger?: Logger;
   /** How long a raw event is kept once all its deliveries are final (default 7 days; 0: at once). */
   rawRetentionMs?: number;
@@ -72,7 +80,7 @@ export class SignalHost {
   private deliveries!: DeliveriesRepo;
   private adminServer!: Server;
   private ingestServer!: Server;
-  private worker!: DeliveryWorker;
+  private worker!: DeliveryWorker | WorkerProcesses;
   private retention!: RawRetention;
   private destination!: Destination;
   private readonly live = new LiveHub();
@@ -91,7 +99,8 @@ export class SignalHost {
       logger: o.logger,
       secrets: o.secrets,
     }));
-    const box = new SecretBox(o.secretKey ?? loadSecretKey(o.dataDir, {}).key);
+    const secretKey = o.secretKey ?? loadSecretKey(o.dataDir, {}).key;
+    const box = new SecretBox(secretKey);
     const integrations = new IntegrationsRepo(this.db, box);
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
@@ -110,18 +119,40 @@ export class SignalHost {
     );
     const intake = new Intake(destination, integrations, deliveries, liveEvents, this.retention, now);
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
-    this.worker = new DeliveryWorker(
-      destination,
-      integrations,
-      deliveries,
-      deliveryLog,
-      this.live,
-      liveEvents,
-      settings,
-      this.retention,
-      now,
-      o.logger,
-    );
+    const sinks: WorkerSinks = {
+      rowsChanged: (rowIds) => liveEvents.changed(rowIds),
+      logged: (entry) => this.live.publish('delivery', entry),
+      eventsChanged: (eventIds) => this.retention.changed(eventIds),
+    };
+    // Rows a run before this one left in flight (it crashed or was killed) go back on the queue first.
+    deliveries.requeueInFlight(new Date(now()).toISOString());
+    this.worker =
+      (o.workerProcesses ?? 1) > 1
+        ? new WorkerProcesses(
+            o.workerProcesses!,
+            {
+              dataDir: o.dataDir,
+              secretKey: secretKey.toString('hex'),
+              amazon: o.amazon,
+              delivery: o.delivery,
+              worker: settings,
+              rawRetentionMs: o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
+              logLevel: o.logLevel ?? 'warn',
+            },
+            deliveries,
+            sinks,
+            o.logger,
+          )
+        : new DeliveryWorker(
+            destination,
+            integrations,
+            deliveries,
+            deliveryLog,
+            sinks,
+            settings,
+            now,
+            o.logger,
+          );
 
     const admin = adminRouter({
       token: o.adminToken,
@@ -144,9 +175,15 @@ export class SignalHost {
     const host = o.host ?? '127.0.0.1';
     this.adminUrl = await listen(this.adminServer, o.adminPort, host);
     this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
-    this.worker.start();
+    if (this.worker instanceof WorkerProcesses) await this.worker.run();
+    else this.worker.start();
     this.retention.start();
     return this;
+  }
+
+  /** The delivery worker processes by name and process id (none: delivery runs in this process). */
+  workerPids(): Record<string, number | undefined> {
+    return this.worker instanceof WorkerProcesses ? this.worker.pids() : {};
   }
 
   /** Deliveries per status and the Amazon eventIds delivered, for soak accounting. */

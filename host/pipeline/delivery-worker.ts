@@ -12,10 +12,17 @@ import {
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
-import type { LiveHub } from './live-hub.js';
-import type { LiveEvents } from './live-view.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
-import type { RawRetention } from './raw-retention.js';
+
+/** Where the worker tells what it changed: Live Events (rows and Delivery Log entries) and raw retention. */
+export interface WorkerSinks {
+  /** Delivery rows changed (their status): Live Events shows them again. */
+  rowsChanged(rowIds: readonly number[]): void;
+  /** A Delivery Log entry was added. */
+  logged(entry: unknown): void;
+  /** Events whose deliveries changed: raw retention may drop their payloads. */
+  eventsChanged(eventIds: readonly string[]): void;
+}
 
 /** Rejections that are about the installation, not the event: dead-lettered so they can be replayed after a fix. */
 const REPLAYABLE_REJECTIONS: ReadonlySet<OutcomeCode> = new Set<DeliveryCode>([
@@ -49,12 +56,12 @@ export class DeliveryWorker {
     private readonly integrations: IntegrationsRepo,
     private readonly deliveries: DeliveriesRepo,
     private readonly log: DeliveryLogRepo,
-    private readonly live: LiveHub,
-    private readonly liveEvents: LiveEvents,
+    private readonly sinks: WorkerSinks,
     private readonly settings: WorkerSettings,
-    private readonly retention: RawRetention,
     private readonly now: () => number,
     private readonly logger?: Logger,
+    /** Who claims the rows (one name per worker process): what it leaves in flight goes back by that name. */
+    readonly name = 'host',
   ) {}
 
   /** Outcomes that could not be stored (the storage was unavailable): stored first when it works again. */
@@ -63,8 +70,8 @@ export class DeliveryWorker {
   private pausedUntil = 0;
   private pauseMs = 0;
 
+  /** Polls the queue. (Rows left in flight by an earlier run go back on the queue at the host's start.) */
   start(): void {
-    this.deliveries.requeueInFlight(this.iso());
     this.timer = setInterval(() => this.tick(), this.settings.pollMs);
   }
 
@@ -82,7 +89,7 @@ export class DeliveryWorker {
     const finished = await Promise.race([running.then(() => 'done' as const), outOfTime]);
     clearTimeout(timer);
     this.stopped = true;
-    if (finished === 'late') this.deliveries.requeueInFlight(this.iso());
+    if (finished === 'late') this.deliveries.requeueInFlight(this.iso(), this.name);
   }
 
   /**
@@ -128,7 +135,13 @@ export class DeliveryWorker {
   }
 
   private async runOnce(integrationId: string): Promise<void> {
-    const rows = this.deliveries.claim(integrationId, this.now(), this.settings.batchSize, this.iso());
+    const rows = this.deliveries.claim(
+      integrationId,
+      this.now(),
+      this.settings.batchSize,
+      this.iso(),
+      this.name,
+    );
     if (rows.length === 0) return;
     const integration = this.integrations.get(integrationId);
     if (!integration || !integration.enabled) {
@@ -177,7 +190,7 @@ export class DeliveryWorker {
       rows,
     );
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
-    for (const entry of this.log.add(integrationId, report.requests)) this.live.publish('delivery', entry);
+    for (const entry of this.log.add(integrationId, report.requests)) this.sinks.logged(entry);
   }
 
   private settlement(row: DeliveryRow, o: DeliveryReport['outcomes'][number]): Settlement {
@@ -230,8 +243,8 @@ export class DeliveryWorker {
    */
   private settle(settlements: Settlement[], rows: readonly DeliveryRow[]): void {
     this.deliveries.settle(settlements, this.iso(), finalOutcomes(settlements, rows));
-    this.liveEvents.changed(settlements.map((s) => s.id));
-    this.retention.changed(rows.map((r) => r.event_id));
+    this.sinks.rowsChanged(settlements.map((s) => s.id));
+    this.sinks.eventsChanged(rows.map((r) => r.event_id));
   }
 
   private iso(): string {

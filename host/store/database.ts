@@ -95,6 +95,8 @@ CREATE TABLE IF NOT EXISTS match_quality (
 const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [
   // The Amazon event name of a delivery, for counting its outcome by event type.
   ['deliveries', 'event_name', 'TEXT'],
+  // The delivery worker that took a row in flight (`SIGNAL_WORKERS`): its rows go back on the queue if it dies.
+  ['deliveries', 'claimed_by', 'TEXT'],
 ];
 
 /**

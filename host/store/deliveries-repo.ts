@@ -111,14 +111,17 @@ export class DeliveriesRepo {
     return ids;
   }
 
-  /** Takes up to `limit` due rows of an integration off the queue (marks them in flight). */
-  claim(integrationId: string, now: number, limit: number, at: string): DeliveryRow[] {
+  /**
+   * Takes up to `limit` due rows of an integration off the queue (marks them in flight, claimed by `worker`).
+   * One statement, so delivery workers in several processes never take the same row.
+   */
+  claim(integrationId: string, now: number, limit: number, at: string, worker = 'host'): DeliveryRow[] {
     // One statement marks and returns the rows, oldest first (RETURNING gives no order of its own).
     const rows = this.statement(
-      `UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE id IN (
+      `UPDATE deliveries SET status = 'in_flight', claimed_by = ?, updated_at = ? WHERE id IN (
          SELECT id FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ?
          ORDER BY id LIMIT ?) RETURNING *`,
-    ).all(at, integrationId, now, limit) as DeliveryRow[];
+    ).all(worker, at, integrationId, now, limit) as DeliveryRow[];
     if (rows.length === 0) return rows;
     const events = new Map(
       (
@@ -143,11 +146,15 @@ export class DeliveriesRepo {
     })();
   }
 
-  /** After a crash, rows left in flight go back on the queue (they keep their Amazon eventId). */
-  requeueInFlight(at: string): number {
+  /**
+   * Rows left in flight go back on the queue (they keep their Amazon eventId): all of them at start, after a
+   * crash; those of one `worker` when it stopped without their answers or died.
+   */
+  requeueInFlight(at: string, worker?: string): number {
+    const mine = worker === undefined ? '' : ' AND claimed_by = ?';
     return this.db
-      .prepare("UPDATE deliveries SET status = 'queued', updated_at = ? WHERE status = 'in_flight'")
-      .run(at).changes;
+      .prepare(`UPDATE deliveries SET status = 'queued', updated_at = ? WHERE status = 'in_flight'${mine}`)
+      .run(at, ...(worker === undefined ? [] : [worker])).changes;
   }
 
   /** Integrations with rows due now: one index lookup per integration, however long the queue. */

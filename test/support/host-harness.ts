@@ -14,6 +14,7 @@ export const PIPELINE_KEY = 'test-pipeline-key';
 export interface HostHarness {
   host: SignalHost;
   sandbox: Sandbox;
+  dataDir: string;
   admin(
     path: string,
     init?: { method?: string; body?: unknown; token?: string | null },
@@ -31,8 +32,14 @@ export interface HostHarness {
   close(): Promise<void>;
 }
 
-/** A reference host on random ports with a fresh data directory, and the sandbox as Amazon. */
-export async function startHost(options: Partial<SignalHostOptions> = {}): Promise<HostHarness> {
+/**
+ * A reference host on random ports with a fresh data directory, and the sandbox as Amazon; `stateRedisUrl`
+ * makes the plugin share tokens and pace through that Redis.
+ */
+export async function startHost(
+  options: Partial<SignalHostOptions> = {},
+  stateRedisUrl?: string,
+): Promise<HostHarness> {
   const sandbox = await startSandbox();
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
   const host = await new SignalHost({
@@ -46,6 +53,7 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
       platformClientId: DEMO_ACCOUNT.clientId,
       requestTimeoutMs: 1_000,
+      ...(stateRedisUrl ? { stateRedisUrl } : {}),
     },
     delivery: { baseBackoffMs: 10, maxBackoffMs: 50, budgetMs: 2_000, maxAttempts: 2 },
     worker: { pollMs: 30, retry: { maxAttempts: 3, baseMs: 30 } },
@@ -71,6 +79,7 @@ export async function startHost(options: Partial<SignalHostOptions> = {}): Promi
   const harness: HostHarness = {
     host,
     sandbox,
+    dataDir,
     admin: (path, init = {}) =>
       call(
         host.adminUrl,

@@ -1,0 +1,98 @@
+/**
+ * One delivery worker in a process of its own (`SIGNAL_WORKERS=N`): forked by `WorkerProcesses`, it opens the
+ * host's database (WAL: several processes read and write it; a claim is one statement), makes its own plugin
+ * (sharing tokens and pace through Redis when the host has it), and runs a `DeliveryWorker` under its own name.
+ * What Live Events must show it sends to the host over IPC; raw retention it applies itself.
+ */
+import 'reflect-metadata';
+import {
+  createDestination,
+  createLogger,
+  errorMessage,
+  SecretRegistry,
+  type DeliverySettings,
+  type HostSettings,
+} from '../../plugin/index.js';
+import { openDatabase } from '../store/database.js';
+import { SecretBox } from '../store/secret-box.js';
+import { IntegrationsRepo } from '../store/integrations-repo.js';
+import { MatchQualityRepo } from '../store/match-quality-repo.js';
+import { DeliveriesRepo } from '../store/deliveries-repo.js';
+import { DeliveryLogRepo } from '../store/delivery-log-repo.js';
+import { DeliveryWorker, type WorkerSettings } from './delivery-worker.js';
+import { RawRetention } from './raw-retention.js';
+
+/** What the host sends a worker process first. */
+export interface WorkerProcessStart {
+  type: 'start';
+  name: string;
+  dataDir: string;
+  /** The key secrets are sealed with, hex (sent over IPC, never on the command line or in the environment). */
+  secretKey: string;
+  amazon: HostSettings;
+  delivery?: Partial<DeliverySettings>;
+  worker: WorkerSettings;
+  rawRetentionMs: number;
+  logLevel: string;
+}
+
+/** What a worker process tells the host. */
+export type WorkerProcessMessage =
+  { type: 'ready' } | { type: 'rows'; rowIds: number[] } | { type: 'logged'; entry: unknown };
+
+function send(message: WorkerProcessMessage): void {
+  process.send?.(message);
+}
+
+async function run(start: WorkerProcessStart): Promise<void> {
+  const secrets = new SecretRegistry();
+  const logger = createLogger({ level: start.logLevel, secrets });
+  const db = openDatabase(start.dataDir);
+  const destination = createDestination({
+    hostSettings: start.amazon,
+    delivery: start.delivery,
+    logger,
+    secrets,
+  });
+  const integrations = new IntegrationsRepo(db, new SecretBox(Buffer.from(start.secretKey, 'hex')));
+  const matchQuality = new MatchQualityRepo(db);
+  const deliveries = new DeliveriesRepo(db, matchQuality);
+  const retention = new RawRetention(deliveries, matchQuality, start.rawRetentionMs, Date.now);
+  const worker = new DeliveryWorker(
+    destination,
+    integrations,
+    deliveries,
+    new DeliveryLogRepo(db),
+    {
+      rowsChanged: (rowIds) => send({ type: 'rows', rowIds: [...rowIds] }),
+      logged: (entry) => send({ type: 'logged', entry }),
+      eventsChanged: (eventIds) => retention.changed(eventIds),
+    },
+    start.worker,
+    Date.now,
+    logger,
+    start.name,
+  );
+  process.on('message', (message: { type?: string; graceMs?: number }) => {
+    if (message.type !== 'stop') return;
+    void (async () => {
+      await worker.stop(message.graceMs);
+      await destination.close();
+      db.close();
+      process.exit(0);
+    })();
+  });
+  // The host going away (its IPC channel closes) stops this worker too; what is in flight goes back by name.
+  process.on('disconnect', () => {
+    void worker.stop(0).finally(() => process.exit(0));
+  });
+  worker.start();
+  send({ type: 'ready' });
+}
+
+process.once('message', (message: WorkerProcessStart) => {
+  run(message).catch((error: unknown) => {
+    process.stderr.write(`delivery worker ${message.name} could not start: ${errorMessage(error)}\n`);
+    process.exit(1);
+  });
+});

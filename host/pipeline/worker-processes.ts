@@ -1,0 +1,89 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Logger } from '../../plugin/index.js';
+import { PACKAGE_ROOT } from '../../plugin/project-files.js';
+import type { DeliveriesRepo } from '../store/deliveries-repo.js';
+import type { WorkerSinks } from './delivery-worker.js';
+import type { WorkerProcessMessage, WorkerProcessStart } from './worker-process.js';
+
+/** How long after a worker process died another one takes its place. */
+const RESTART_MS = 1_000;
+
+/**
+ * `SIGNAL_WORKERS=N`: N delivery worker processes (worker-process.ts) over the host's SQLite queue, named
+ * `worker-1` … `worker-N`. Their Live Events news reaches the host's sinks over IPC. A worker that dies has the
+ * rows it held in flight put back on the queue (same Amazon eventId) and is started again.
+ */
+export class WorkerProcesses {
+  private readonly children = new Map<string, ChildProcess>();
+  private stopping = false;
+
+  constructor(
+    private readonly count: number,
+    private readonly start: Omit<WorkerProcessStart, 'type' | 'name'>,
+    private readonly deliveries: DeliveriesRepo,
+    private readonly sinks: WorkerSinks,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Starts every worker; resolves when all are polling the queue. */
+  async run(): Promise<void> {
+    await Promise.all(Array.from({ length: this.count }, (_, i) => this.spawn(`worker-${i + 1}`)));
+  }
+
+  /** The process ids of the workers, by name (for tests and operators). */
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries([...this.children].map(([name, child]) => [name, child.pid]));
+  }
+
+  /** Asks every worker to stop within `graceMs` (what is still in flight then goes back on the queue). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      [...this.children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), graceMs + 2_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.send({ type: 'stop', graceMs });
+          }),
+      ),
+    );
+  }
+
+  private spawn(name: string): Promise<void> {
+    const child = fork(join(PACKAGE_ROOT, 'dist/host/pipeline/worker-process.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.children.set(name, child);
+    child.on('message', (message: WorkerProcessMessage) => {
+      if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
+      else if (message.type === 'logged') this.sinks.logged(message.entry);
+    });
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      const requeued = this.deliveries.requeueInFlight(new Date().toISOString(), name);
+      this.logger?.warn('delivery worker process ended: its in-flight events are back on the queue', {
+        event: 'worker_exited',
+        worker: name,
+        code,
+        signal,
+        requeued,
+      });
+      setTimeout(() => {
+        if (!this.stopping) void this.spawn(name).catch(() => undefined);
+      }, RESTART_MS).unref();
+    });
+    child.send({ type: 'start', name, ...this.start } satisfies WorkerProcessStart);
+    return new Promise((resolve, reject) => {
+      child.once('message', (message: WorkerProcessMessage) =>
+        message.type === 'ready' ? resolve() : reject(new Error(`${name} did not start`)),
+      );
+      child.once('exit', (code) => reject(new Error(`delivery worker ${name} exited with ${code}`)));
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { startRedis, type RedisServer } from '../../bench/redis-server.js';
+import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
+import { captureLogger } from '../support/capture-logger.js';
+
+/**
+ * `SIGNAL_WORKERS=N`: N delivery worker processes over the host's one SQLite queue, sharing tokens and pace
+ * through Redis. Each row is claimed by one of them; one that dies has its rows put back and is replaced.
+ */
+let redis: RedisServer;
+let h: HostHarness;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+afterEach(() => h.close());
+
+const EVENTS = 2_000;
+
+async function ingestAll(prefix: string): Promise<void> {
+  for (let from = 0; from < EVENTS; from += 500) {
+    const batch = Array.from({ length: 500 }, (_, i) => purchase(`${prefix}-${from + i}`));
+    expect((await h.ingest('/v1/batch', { batch })).status).toBe(200);
+  }
+}
+
+/** Rows by status, and by the worker that claimed them last, read from the host's database. */
+function queue(): { delivered: number; workers: string[] } {
+  const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
+  try {
+    const rows = db
+      .prepare("SELECT claimed_by AS w, COUNT(*) AS n FROM deliveries WHERE status = 'delivered' GROUP BY w")
+      .all() as Array<{ w: string; n: number }>;
+    return { delivered: rows.reduce((n, r) => n + r.n, 0), workers: rows.map((r) => r.w).sort() };
+  } finally {
+    db.close();
+  }
+}
+
+test('two worker processes: every event delivered once, by both of them', async () => {
+  h = await startHost({ workerProcesses: 2, worker: { pollMs: 20, batchSize: 100 } }, redis.url);
+  expect(Object.keys(h.host.workerPids())).toEqual(['worker-1', 'worker-2']);
+  expect((await h.install()).status).toBe(201);
+  await ingestAll('W');
+  await h.waitFor(() => queue().delivered === EVENTS || undefined, 'every event delivered', 30_000);
+  expect(h.sandbox.accepted.size).toBe(EVENTS);
+  expect(h.sandbox.duplicates).toBe(0); // no row was claimed twice
+  expect(queue().workers).toEqual(['worker-1', 'worker-2']);
+}, 40_000);
+
+test('a worker process killed mid-delivery: its rows go back on the queue, another takes its place, none lost', async () => {
+  const logs = captureLogger();
+  h = await startHost(
+    { workerProcesses: 2, worker: { pollMs: 20, batchSize: 100 }, logger: logs.logger },
+    redis.url,
+  );
+  expect((await h.install()).status).toBe(201);
+  // Amazon answers slowly, so that the worker is killed with requests in flight.
+  h.sandbox.faults.add({ route: 'events', delayMs: 300, times: 1_000 });
+  await ingestAll('K');
+  const killed = h.host.workerPids()['worker-1']!;
+  await h.waitFor(() => h.sandbox.accepted.size > 0 || undefined, 'a first delivery');
+  process.kill(killed, 'SIGKILL');
+  await h.waitFor(
+    () => (h.host.workerPids()['worker-1'] !== killed && h.host.workerPids()['worker-1']) || undefined,
+    'worker-1 replaced',
+  );
+  await h.waitFor(() => queue().delivered === EVENTS || undefined, 'every event delivered', 60_000);
+  const exited = logs.lines.map((l) => JSON.parse(l)).find((l) => l.event === 'worker_exited');
+  expect(exited).toMatchObject({ worker: 'worker-1', signal: 'SIGKILL' });
+  expect(exited.requeued).toBeGreaterThan(0);
+  // Each event is held once at Amazon; at most the batches in flight at the kill were sent again, same ids.
+  expect(h.sandbox.accepted.size).toBe(EVENTS);
+}, 80_000);
