@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { StringDecoder } from 'node:string_decoder';
 import type { TransformResult } from '../plugin/contracts.js';
 import type { CliIo } from './io.js';
 
@@ -8,19 +7,37 @@ import type { CliIo } from './io.js';
  * Input lines of an NDJSON file (or stdin), a chunk's worth at a time: every whole line of each chunk read, in
  * order. The stream is read only as fast as the batches are consumed, so memory stays bounded however large the
  * input; a batch rather than a line per step spares an await per line.
+ *
+ * Lines are cut from the bytes and decoded one by one: a line of ASCII then stays a one-byte string, which
+ * JSON.parse reads about twice as fast as the two-byte string a whole chunk becomes when any line in it has an
+ * accent (decoding chunks and splitting them took 0.9-1.4 s for 100,000 events of the bench mix; this, 0.35 s).
  */
 export async function* readLineBatches(file: string | undefined, io: CliIo): AsyncGenerator<string[]> {
   const input = file ? createReadStream(file, { highWaterMark: 256 * 1024 }) : io.stdin;
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of input) {
-    const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer))).split('\n');
-    rest = lines.pop()!;
-    if (lines.length > 0) yield lines.map(stripCr);
+  let carry: Buffer | undefined; // the start of a line the previous chunk ended in
+  for await (const read of input) {
+    const chunk = typeof read === 'string' ? Buffer.from(read) : (read as Buffer);
+    const lines: string[] = [];
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      lines.push(
+        stripCr(
+          carry
+            ? Buffer.concat([carry, chunk.subarray(start, end)]).toString('utf8')
+            : chunk.toString('utf8', start, end),
+        ),
+      );
+      carry = undefined;
+      start = end + 1;
+    }
+    if (start < chunk.length)
+      carry = carry ? Buffer.concat([carry, chunk.subarray(start)]) : chunk.subarray(start);
+    if (lines.length > 0) yield lines;
   }
-  rest += decoder.end();
-  if (rest.length > 0) yield [stripCr(rest)];
+  if (carry && carry.length > 0) yield [stripCr(carry.toString('utf8'))];
 }
+
+const NEWLINE = 0x0a;
 
 /** The same lines one at a time. */
 export async function* readLines(file: string | undefined, io: CliIo): AsyncGenerator<string> {
