@@ -28,11 +28,14 @@ export class CellError extends Error {
   }
 }
 
-const registry = new SchemaRegistry({ uploadMapping: 'schemas/upload-mapping.schema.json' });
+/** Made on the first mapping read: other commands load this module but never pay for its schemas. */
+let registry: SchemaRegistry | undefined;
+const mappingSchema = () =>
+  (registry ??= new SchemaRegistry({ uploadMapping: 'schemas/upload-mapping.schema.json' }));
 
 /** The mapping file's content checked against its schema: the mapping, or every problem with its field. */
 export function readMapping(raw: unknown): { mapping: UploadMapping } | { errors: FieldError[] } {
-  const errors = registry.validate('uploadMapping', raw, 'mapping');
+  const errors = mappingSchema().validate('uploadMapping', raw, 'mapping');
   if (errors.length > 0) return { errors };
   const m = raw as {
     event?: string;

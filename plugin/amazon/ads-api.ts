@@ -1,5 +1,4 @@
 import { inject, injectable } from 'tsyringe';
-import type { Got } from 'got';
 import { TOKENS } from '../di/tokens.js';
 import { HEADERS, LIMITS, PATHS } from '../constants.js';
 import { AmazonResponseError } from '../errors.js';
@@ -7,7 +6,7 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import { authorisedCall } from '../auth/authorised-call.js';
 import type { Clock } from '../clock.js';
 import { classifyFailure, classifyTransportError } from './classify.js';
-import type { AmazonResponse } from './http.js';
+import type { AmazonHttp, AmazonResponse } from './http.js';
 import { parseJsonLossless } from './lossless-json.js';
 
 /** A profile as `GET /v2/profiles` lists it, ids kept as strings. */
@@ -72,7 +71,7 @@ export interface CallContext {
 @injectable()
 export class AmazonAdsApi {
   constructor(
-    @inject(TOKENS.Http) private readonly http: Got,
+    @inject(TOKENS.Http) private readonly http: AmazonHttp,
     @inject(TOKENS.Clock) private readonly clock: Clock,
   ) {}
 

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import type { Got } from 'got';
+import type { AmazonHttp } from '../amazon/http.js';
 import { TOKENS } from '../di/tokens.js';
 import type { HostSettings } from '../host-settings.js';
 import { AmazonUnavailableError, AuthError } from '../errors.js';
@@ -37,7 +37,7 @@ export interface IssuedToken {
 @injectable()
 export class LwaClient {
   constructor(
-    @inject(TOKENS.Http) private readonly http: Got,
+    @inject(TOKENS.Http) private readonly http: AmazonHttp,
     @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
   ) {}
 
@@ -93,7 +93,8 @@ export class LwaClient {
   ): Promise<{ response: { statusCode: number }; body: TokenBody }> {
     let response;
     try {
-      response = await this.http.post(this.settings.lwaTokenUrl, {
+      response = await this.http(this.settings.lwaTokenUrl, {
+        method: 'POST',
         form,
         headers: { accept: 'application/json' },
       });

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { Got } from 'got';
 import { TOKENS } from './tokens.js';
 import type { HostSettings } from '../host-settings.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { SecretRegistry } from '../logging/secret-registry.js';
 import { SchemaRegistry } from '../schemas/schema-registry.js';
-import { createAmazonHttp } from '../amazon/http.js';
+import { createAmazonHttp, type AmazonHttp } from '../amazon/http.js';
 import { Destination } from '../destination.js';
 import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings } from '../deliver/delivery-settings.js';
 import { BlueprintRegistry } from '../transform/blueprint-registry.js';
@@ -25,7 +24,7 @@ export interface PluginOptions {
   hostSettings: HostSettings;
   logger?: Logger;
   clock?: Clock;
-  http?: Got;
+  http?: AmazonHttp;
   secrets?: SecretRegistry;
   delivery?: Partial<DeliverySettings>;
 }

@@ -4,7 +4,7 @@ export const TOKENS = {
   Logger: Symbol('Logger'),
   /** `Clock`: time and sleeping, replaceable in tests. */
   Clock: Symbol('Clock'),
-  /** got instance used for every call to Amazon. */
+  /** `AmazonHttp`: every HTTP call to Amazon (got, loaded on first use). */
   Http: Symbol('Http'),
   /** `HostSettings`. */
   HostSettings: Symbol('HostSettings'),

@@ -68,11 +68,8 @@ export class RedisPace implements RequestPace {
     private readonly now: () => number = Date.now,
   ) {
     this.local = new LocalPace(now);
-    for (const [name, lua] of [
-      ['paceTake', TAKE],
-      ['paceReport', REPORT],
-    ] as const)
-      connection.redis.defineCommand(name, { numberOfKeys: 1, lua });
+    connection.define('paceTake', TAKE);
+    connection.define('paceReport', REPORT);
   }
 
   async take(advertiser: string): Promise<number> {
