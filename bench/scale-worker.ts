@@ -60,7 +60,7 @@ async function main(input: ScaleWorkerInput): Promise<ScaleWorkerResult> {
     const now = Date.now();
     const due = pending.filter((p) => p.dueAt <= now).slice(0, CALL_SIZE);
     if (due.length === 0) {
-      const next = Math.min(...pending.map((p) => p.dueAt));
+      const next = pending.reduce((soonest, p) => Math.min(soonest, p.dueAt), Infinity);
       await new Promise((resolve) => setTimeout(resolve, next - now));
       continue;
     }
