@@ -119,7 +119,25 @@ async function run(
   };
 }
 
+/** Targets of issue 20, for the Redis run. */
+const TARGETS: Array<[keyof ScaleFigures, string, (v: number) => boolean]> = [
+  ['token_requests_per_expiry', '<= 1', (v) => v <= 1],
+  ['share_429', '<= 0.05', (v) => v <= 0.05],
+  ['throughput_vs_limit', '>= 0.8', (v) => v >= 0.8],
+  ['lost', '0', (v) => v === 0],
+  ['duplicates', '0', (v) => v === 0],
+];
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = await benchScale();
-  for (const f of figures) process.stdout.write(`${JSON.stringify(f)}\n`);
+  const keys = Object.keys(figures[0]!).filter((k) => k !== 'store') as Array<keyof ScaleFigures>;
+  const width = Math.max(...keys.map((k) => k.length));
+  console.log(`${'figure'.padEnd(width)}  ${'memory'.padStart(8)}  ${'redis'.padStart(8)}  target (redis)`);
+  for (const k of keys) {
+    const target = TARGETS.find(([key]) => key === k);
+    const [memory, redis] = figures.map((f) => String(f[k]).padStart(8));
+    const verdict = target ? `${target[1]} ${target[2](Number(figures[1]![k])) ? 'met' : 'NOT MET'}` : '';
+    console.log(`${k.padEnd(width)}  ${memory}  ${redis}  ${verdict}`.trimEnd());
+  }
+  for (const f of figures) console.log(JSON.stringify(f));
 }
