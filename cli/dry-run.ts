@@ -43,6 +43,8 @@ export interface DryRunLine {
 export interface LocalPlugin {
   config: AmazonDspConfig;
   now: number;
+  /** `now` as ISO 8601: what an event without a timestamp is stamped with. */
+  stampedAt: string;
   /** transform's answer for one event, with what `--explain` shows. */
   transform(event: unknown): { result: TransformResult; explanation: Explanation };
 }
@@ -84,6 +86,7 @@ export async function localPlugin(
   return {
     config: config as AmazonDspConfig,
     now,
+    stampedAt: new Date(now).toISOString(),
     transform(event) {
       const explanation: Explanation = { entry: null, matchKeys: [] };
       return { result: destination.transform(event, installation, { explanation, blueprint }), explanation };
@@ -100,7 +103,7 @@ export function answerLine(
   line: string,
   explain: boolean,
 ): { text: string; invalid: boolean } {
-  const answer = dryRunLine(plugin, line, new Date(plugin.now).toISOString());
+  const answer = dryRunLine(plugin, line);
   const { parsed, result, explanation, stamp } = answer;
   const out =
     explain && parsed
@@ -109,10 +112,10 @@ export function answerLine(
   return { text: JSON.stringify(out), invalid: result.status === 'invalid' };
 }
 
-function dryRunLine(plugin: LocalPlugin, line: string, stampedAt: string): DryRunLine {
+function dryRunLine(plugin: LocalPlugin, line: string): DryRunLine {
   const parsed = parseLine(line);
   if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
-  const input = stamped(parsed.value, stampedAt);
+  const input = stamped(parsed.value, plugin.stampedAt);
   return { parsed: true, ...plugin.transform(input.event), ...(input.stamp ? { stamp: input.stamp } : {}) };
 }
 
@@ -130,8 +133,7 @@ export async function dryRun(
   if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
   const plugin = await localPlugin(command, values, io);
   if (!plugin) return undefined;
-  const stampedAt = new Date(plugin.now).toISOString();
-  const answer = (line: string): DryRunLine => dryRunLine(plugin, line, stampedAt);
+  const answer = (line: string): DryRunLine => dryRunLine(plugin, line);
   return (async function* () {
     for await (const lines of readLineBatches(file, io)) yield lines.map(answer);
   })();
