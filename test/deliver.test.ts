@@ -362,6 +362,22 @@ describe('deliver: whole-request answers', () => {
     expect(report.outcomes[0]).toMatchObject({ status: 'retry', code: 'RATE_LIMITED', retryAfterMs: 30_000 });
   });
 
+  test('the next call while that pause lasts sends nothing and hands its events back at once, with the wait left', async () => {
+    await setup();
+    h.sandbox.faults.add({ route: 'events', status: 429, retryAfter: '30' });
+    await h.destination.deliver(items(1), installation);
+    const sent = eventRequests().length;
+    const started = Date.now();
+    const report = await h.destination.deliver(items(2, 1), installation);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(eventRequests().length).toBe(sent);
+    expect(report.requests).toEqual([]);
+    for (const o of report.outcomes) {
+      expect(o).toMatchObject({ status: 'retry', code: 'RATE_LIMITED' });
+      expect((o as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(25_000);
+    }
+  });
+
   test('5xx are retried with backoff, then delivered', async () => {
     await setup();
     h.sandbox.faults.add({ route: 'events', status: 503 });

@@ -205,9 +205,10 @@ export class Deliverer {
   ): Promise<BatchVerdict> {
     await this.limiter.acquire();
     const { region, clientId, config, advertiser } = this.installation;
-    for (let wait = await this.pace.take(advertiser.accountId); wait > 0;) {
-      await this.clock.sleep(wait);
-      wait = await this.pace.take(advertiser.accountId);
+    const paced = await this.waitForPace(advertiser.accountId, run.deadline);
+    if (paced) {
+      this.limiter.release('other');
+      return paced;
     }
     const started = this.clock.now();
     let response: AmazonResponse | undefined;
@@ -235,6 +236,26 @@ export class Deliverer {
     }
     this.record(run, batch, attempt, response, verdict, this.clock.now() - started);
     return verdict;
+  }
+
+  /**
+   * Waits for the advertiser's turn (its pace, shared by every process). A turn that would come after the
+   * deliver call's budget is a retry verdict instead: nothing is sent, and the events go back with the wait.
+   */
+  private async waitForPace(accountId: string, deadline: number): Promise<BatchVerdict | undefined> {
+    for (let wait = await this.pace.take(accountId); wait > 0; wait = await this.pace.take(accountId)) {
+      if (this.clock.now() + wait > deadline) {
+        return {
+          kind: 'retry',
+          code: 'RATE_LIMITED',
+          message: `${troubleshooting('429')} (not sent: this advertiser is paused until Amazon's Retry-After)`,
+          retryAfterMs: wait,
+          throttled: false,
+        };
+      }
+      await this.clock.sleep(wait);
+    }
+    return undefined;
   }
 
   private record(
