@@ -8,14 +8,11 @@ import {
   type Logger,
   type SecretRegistry,
 } from '../plugin/index.js';
-import { openDatabase, type Db } from './store/database.js';
-import { IntegrationsRepo } from './store/integrations-repo.js';
-import { loadSecretKey, SecretBox } from './store/secret-box.js';
-import { MatchQualityRepo } from './store/match-quality-repo.js';
+import type { Db } from './store/database.js';
+import { openHostStore } from './store/host-store.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
-import { DeliveriesRepo } from './store/deliveries-repo.js';
-import { DeliveryLogRepo } from './store/delivery-log-repo.js';
+import type { DeliveriesRepo } from './store/deliveries-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
 import { LiveEvents } from './pipeline/live-view.js';
@@ -92,22 +89,18 @@ export class SignalHost {
   async start(): Promise<this> {
     const o = this.options;
     const now = o.now ?? (() => Date.now());
-    this.db = openDatabase(o.dataDir);
+    const store = openHostStore(o.dataDir, o.secretKey);
+    const { db, box, integrations, matchQuality, deliveries, deliveryLog } = store;
     const destination = (this.destination = createDestination({
       hostSettings: o.amazon,
       delivery: o.delivery,
       logger: o.logger,
       secrets: o.secrets,
     }));
-    const secretKey = o.secretKey ?? loadSecretKey(o.dataDir, {}).key;
-    const box = new SecretBox(secretKey);
-    const integrations = new IntegrationsRepo(this.db, box);
+    this.db = db;
+    this.deliveries = deliveries;
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
-    const matchQuality = new MatchQualityRepo(this.db);
-    this.deliveries = new DeliveriesRepo(this.db, matchQuality);
-    const { deliveries } = this;
-    const deliveryLog = new DeliveryLogRepo(this.db);
     this.retention = new RawRetention(
       deliveries,
       matchQuality,
@@ -132,7 +125,7 @@ export class SignalHost {
             o.workerProcesses!,
             {
               dataDir: o.dataDir,
-              secretKey: secretKey.toString('hex'),
+              secretKey: store.key.toString('hex'),
               amazon: o.amazon,
               delivery: o.delivery,
               worker: settings,
@@ -161,7 +154,7 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       matchQuality,
-      connections: new ConnectionsRepo(this.db, box),
+      connections: new ConnectionsRepo(db, box),
       oauth: o.oauth,
       oauthStates: new OAuthStates(now),
       live: this.live,

@@ -13,12 +13,7 @@ import {
   type DeliverySettings,
   type HostSettings,
 } from '../../plugin/index.js';
-import { openDatabase } from '../store/database.js';
-import { SecretBox } from '../store/secret-box.js';
-import { IntegrationsRepo } from '../store/integrations-repo.js';
-import { MatchQualityRepo } from '../store/match-quality-repo.js';
-import { DeliveriesRepo } from '../store/deliveries-repo.js';
-import { DeliveryLogRepo } from '../store/delivery-log-repo.js';
+import { openHostStore } from '../store/host-store.js';
 import { DeliveryWorker, type WorkerSettings } from './delivery-worker.js';
 import { RawRetention } from './raw-retention.js';
 
@@ -47,22 +42,22 @@ function send(message: WorkerProcessMessage): void {
 async function run(start: WorkerProcessStart): Promise<void> {
   const secrets = new SecretRegistry();
   const logger = createLogger({ level: start.logLevel, secrets });
-  const db = openDatabase(start.dataDir);
+  const { db, integrations, matchQuality, deliveries, deliveryLog } = openHostStore(
+    start.dataDir,
+    Buffer.from(start.secretKey, 'hex'),
+  );
   const destination = createDestination({
     hostSettings: start.amazon,
     delivery: start.delivery,
     logger,
     secrets,
   });
-  const integrations = new IntegrationsRepo(db, new SecretBox(Buffer.from(start.secretKey, 'hex')));
-  const matchQuality = new MatchQualityRepo(db);
-  const deliveries = new DeliveriesRepo(db, matchQuality);
   const retention = new RawRetention(deliveries, matchQuality, start.rawRetentionMs, Date.now);
   const worker = new DeliveryWorker(
     destination,
     integrations,
     deliveries,
-    new DeliveryLogRepo(db),
+    deliveryLog,
     {
       rowsChanged: (rowIds) => send({ type: 'rows', rowIds: [...rowIds] }),
       logged: (entry) => send({ type: 'logged', entry }),
