@@ -48,10 +48,8 @@ export class LwaClient {
       client_id: credentials.clientId,
       client_secret: credentials.clientSecret,
     });
-    if (response.statusCode === 200 && typeof body?.access_token === 'string' && body.access_token) {
-      const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
-      return { accessToken: body.access_token, expiresAt: now + expiresIn * 1000 };
-    }
+    if (response.statusCode === 200 && typeof body?.access_token === 'string' && body.access_token)
+      return { accessToken: body.access_token, expiresAt: expiresAt(body, now) };
     throw refused(response.statusCode, body, 'refresh');
   }
 
@@ -78,11 +76,10 @@ export class LwaClient {
       typeof body.refresh_token === 'string' &&
       body.refresh_token
     ) {
-      const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
       return {
         accessToken: body.access_token,
         refreshToken: body.refresh_token,
-        expiresAt: now + expiresIn * 1000,
+        expiresAt: expiresAt(body, now),
       };
     }
     throw refused(response.statusCode, body, 'code');
@@ -114,6 +111,12 @@ type TokenBody =
       error_description?: unknown;
     }
   | undefined;
+
+/** When an issued token expires: `expires_in` seconds from now, or Amazon's documented hour without one. */
+function expiresAt(body: NonNullable<TokenBody>, now: number): number {
+  const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600;
+  return now + expiresIn * 1000;
+}
 
 /** Why Login with Amazon gave no token: unavailable (retry later), or an AuthError saying what to fix. */
 function refused(status: number, body: TokenBody, grant: 'refresh' | 'code'): Error {
