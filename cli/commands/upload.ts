@@ -292,9 +292,9 @@ async function sendRows(run: SendRun): Promise<number> {
 }
 
 function reason(outcome: InputOutcome): string {
-  if (outcome.status === 'invalid') return `${outcome.error.code}: ${outcome.error.message}`;
-  if (outcome.status === 'rejected') return `${outcome.error.code}: ${outcome.error.message}`;
-  return '';
+  return outcome.status === 'invalid' || outcome.status === 'rejected'
+    ? `${outcome.error.code}: ${outcome.error.message}`
+    : '';
 }
 
 function headerProblem(missing: string[], header: string[], io: CliIo): number {
