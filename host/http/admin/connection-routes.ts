@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { PluginError, type ConnectionProfile, type RefreshCredentials } from '../../../plugin/index.js';
 import { HttpError, sendJson, type Request } from '../http-kit.js';
-import { INSTALL_ERROR_HTTP } from '../install-errors.js';
+import { installHttpError } from '../install-errors.js';
 import type { AdminContext, AdminRoutes } from './admin-context.js';
 import type { AmazonOAuthApp } from '../oauth-app.js';
 
@@ -137,8 +137,7 @@ async function amazonCall<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     if (!(error instanceof PluginError)) throw error;
-    const { status, code } = INSTALL_ERROR_HTTP[error.code];
-    throw new HttpError(status, code, error.message);
+    throw installHttpError(error);
   }
 }
 
