@@ -52,6 +52,54 @@ export class FaultQueue {
   }
 }
 
+/** Random faults for soak runs, drawn from a seeded generator so a run repeats. */
+export class Chaos {
+  settings: ChaosSettings = {};
+  private random = seededRandom(1);
+
+  set(settings: ChaosSettings): void {
+    this.settings = settings;
+    this.random = seededRandom(settings.seed ?? 1);
+  }
+
+  /** A fault for this request of `route`, drawn by the settings (events only). */
+  fault(route: Exclude<FaultRoute, 'any'>): FaultRule | undefined {
+    if (route !== 'events') return undefined;
+    const c = this.settings;
+    const table: Array<[number | undefined, () => FaultRule]> = [
+      [c.rateLimited, () => ({ route, status: 429, retryAfter: String(c.retryAfterSeconds ?? 1) })],
+      [c.rateLimitedWithoutRetryAfter, () => ({ route, status: 429 })],
+      [c.serverError, () => ({ route, status: this.random() < 0.5 ? 500 : 503 })],
+      [c.stall, () => ({ route, stall: true })],
+    ];
+    const r = this.random();
+    let edge = 0;
+    for (const [p, fault] of table) {
+      edge += p ?? 0;
+      if (r < edge) return fault();
+    }
+    return undefined;
+  }
+
+  /** Whether an otherwise valid event gets an injected per-event error. */
+  eventError(): boolean {
+    return Boolean(this.settings.eventError) && this.random() < this.settings.eventError!;
+  }
+}
+
+/** The body of a scripted fault that gives none: Amazon's `{code, message}` for the status. */
+export function defaultFaultBody(status: number): unknown {
+  const codes: Record<number, string> = {
+    400: 'BAD_REQUEST',
+    401: 'UNAUTHORIZED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    413: 'CONTENT_TOO_LARGE',
+    429: 'TOO_MANY_REQUESTS',
+  };
+  return { code: codes[status] ?? 'INTERNAL_ERROR', message: `Injected HTTP ${status}` };
+}
+
 /** A small deterministic PRNG (mulberry32) so chaos runs repeat. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -40,3 +40,12 @@ export function bearer(req: IncomingMessage): string | undefined {
   const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
   return m ? m[1]!.trim() : undefined;
 }
+
+/** The JSON value of `text`, or undefined when it is not JSON. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

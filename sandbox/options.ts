@@ -1,0 +1,47 @@
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Lifetime of every access token, in seconds (default 3600, as Login with Amazon's): issued ones from their
+   * issue, the accounts' well-known ones (the seed's `Atza|IwEBIA...`) from the sandbox's start.
+   */
+  tokenTtlSeconds?: number;
+  /** Request bodies above this answer 413 CONTENT_TOO_LARGE. */
+  maxBodyBytes?: number;
+  /** Keep the accepted events themselves ('full') or only their ids and counts ('ids', for big runs). */
+  recordMode?: 'full' | 'ids';
+  /** For events with the same eventId: SPEC says the latest is kept, GTMDOC says the first. */
+  dedupe?: 'latest' | 'first';
+  /** How many received requests to keep for inspection (0 for benchmarks). */
+  keepRequests?: number;
+  /**
+   * Also enforce what Amazon's server-side GTM tag checks and the API does not state (a purchase value needs a
+   * currency, currency and units on purchases only, no event time in the future, the tag's forbidden name
+   * characters), and refuse an advertiser on another region's host. Off by default: only Amazon's own rules.
+   */
+  tagRules?: boolean;
+  /**
+   * Throttle the Events API like Amazon: this many requests a second per advertiser account (a token bucket
+   * with as large a burst); above it, 429 TOO_MANY_REQUESTS with Retry-After. 0 or absent: no limit.
+   */
+  rateLimit?: number;
+  /** Return URLs the applications registered besides the reference host's loopback callback. */
+  redirectUris?: string[];
+  now?: () => number;
+}
+
+export type ResolvedSandboxOptions = Required<Omit<SandboxOptions, 'port' | 'host'>>;
+
+export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
+  return {
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    maxBodyBytes: options.maxBodyBytes ?? 2_000_000,
+    recordMode: options.recordMode ?? 'full',
+    dedupe: options.dedupe ?? 'latest',
+    keepRequests: options.keepRequests ?? 500,
+    tagRules: options.tagRules ?? false,
+    rateLimit: options.rateLimit ?? 0,
+    redirectUris: options.redirectUris ?? [],
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,41 @@
+import { safeJson, sendJson } from '../http-util.js';
+import type { ChaosSettings, FaultRule } from '../faults.js';
+import type { SandboxCall, SandboxContext, SandboxHandler, SandboxRoutes } from '../sandbox-context.js';
+
+/** The test controls under `/__sandbox/`: state, accepted events, faults, chaos, token expiry, reset. */
+export const controlRoutes: SandboxRoutes = (add) => {
+  const control = (method: string, path: string, handle: SandboxHandler) =>
+    add({ method, path: `/__sandbox/${path}`, kind: 'control', handle });
+  control('GET', 'state', (call, ctx) => ok(call, ctx.state()));
+  control('GET', 'events', (call, ctx) => {
+    const limit = Number(call.url.searchParams.get('limit') ?? 1000);
+    ok(call, {
+      data: [...ctx.acceptedEvents.byKey.values()].slice(-limit),
+      duplicates: ctx.acceptedEvents.duplicates,
+    });
+  });
+  control('POST', 'faults', addFaults);
+  control('POST', 'chaos', (call, ctx) => {
+    ctx.chaos.set((safeJson(call.body.text) ?? {}) as ChaosSettings);
+    ok(call);
+  });
+  control('POST', 'expire-tokens', (call, ctx) => {
+    const body = safeJson(call.body.text) as { includeStatic?: boolean } | undefined;
+    ctx.expireTokens(Boolean(body?.includeStatic));
+    ok(call);
+  });
+  control('POST', 'reset', (call, ctx) => {
+    ctx.reset();
+    ok(call);
+  });
+};
+
+function addFaults(call: SandboxCall, ctx: SandboxContext): void {
+  const body = safeJson(call.body.text);
+  for (const rule of Array.isArray(body) ? body : [body]) ctx.faults.add(rule as FaultRule);
+  ok(call, { pendingFaults: ctx.faults.pending });
+}
+
+function ok(call: SandboxCall, payload: unknown = { ok: true }): void {
+  sendJson(call.res, 200, payload);
+}
