@@ -26,15 +26,55 @@ export interface ChaosSettings {
   seed?: number;
 }
 
+/**
+ * Event ids that make every request holding one answer a whole-request 400 in the validation form other
+ * Amazon Ads APIs use, until reset (`{"poison_event_ids": [...]}` to `POST /__sandbox/faults`).
+ */
+export interface PoisonRule {
+  poison_event_ids: string[];
+}
+
+const FAULT_ROUTES: readonly string[] = ['events', 'token', 'profiles', 'advertiserAccounts', 'any'];
+
+/** A fault rule or poison list read from a control request, or what is wrong with it. */
+export function readFaultRule(value: unknown): FaultRule | PoisonRule | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'each fault must be an object';
+  const v = value as Record<string, unknown>;
+  if ('poison_event_ids' in v) {
+    const ids = v.poison_event_ids;
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      !ids.every((id) => typeof id === 'string' && id.length > 0)
+    )
+      return 'poison_event_ids must be a list of event ids';
+    return { poison_event_ids: ids as string[] };
+  }
+  if (typeof v.route !== 'string' || !FAULT_ROUTES.includes(v.route))
+    return `route must be one of ${FAULT_ROUTES.join(', ')}`;
+  const whole = (n: unknown, min: number, max: number) =>
+    n === undefined || (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max);
+  if (!whole(v.times, 1, 1_000_000)) return 'times must be a whole number from 1';
+  if (!whole(v.status, 100, 599)) return 'status must be an HTTP status';
+  if (!whole(v.delayMs, 0, 600_000)) return 'delayMs must be from 0 to 600000';
+  if (v.retryAfter !== undefined && typeof v.retryAfter !== 'string') return 'retryAfter must be text';
+  return value as FaultRule;
+}
+
 export class FaultQueue {
   private rules: Array<FaultRule & { times: number }> = [];
+  /** Event ids whose requests answer a whole-request 400, until reset. */
+  readonly poisoned = new Set<string>();
 
-  add(rule: FaultRule): void {
-    this.rules.push({ ...rule, times: rule.times ?? 1 });
+  add(rule: FaultRule | PoisonRule): void {
+    if ('poison_event_ids' in rule) for (const id of rule.poison_event_ids) this.poisoned.add(id);
+    else this.rules.push({ ...rule, times: rule.times ?? 1 });
   }
 
   clear(): void {
     this.rules = [];
+    this.poisoned.clear();
   }
 
   /** The fault for this request, if any, used up once. */

@@ -66,11 +66,7 @@ export class Sandbox implements SandboxContext {
     this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
     this.codes = new AuthorizationCodes(this.options.now);
     this.acceptedEvents = new AcceptedEvents(this.options.dedupe, this.options.recordMode);
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', message: String(error) });
-      });
-    });
+    this.server = createServer((req, res) => void this.guarded(req, res));
     this.server.keepAliveTimeout = 30_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -136,6 +132,7 @@ export class Sandbox implements SandboxContext {
       accepted: this.accepted.size,
       duplicates: this.duplicates,
       pendingFaults: this.faults.pending,
+      poisonedEventIds: this.faults.poisoned.size,
       ...(this.rateLimit
         ? { rateLimit: { perSecond: this.rateLimit.perSecond, byAccount: this.rateLimit.state() } }
         : {}),
@@ -152,8 +149,29 @@ export class Sandbox implements SandboxContext {
     Object.assign(this.counters, zeroCounters());
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
+  /**
+   * The one boundary every request passes: a target that is not a URL answers 400, anything unexpected 500
+   * (the connection cut when the answer had begun); the process stays up either way.
+   */
+  private async guarded(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = parseTarget(req.url);
+      if (!url) {
+        req.resume();
+        return sendJson(res, 400, { code: 'BAD_REQUEST', message: 'The request target is not a valid URL' });
+      }
+      await this.handle(req, res, url);
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else
+        sendJson(res, 500, {
+          code: 'INTERNAL_ERROR',
+          message: error instanceof Error ? error.name : 'Error',
+        });
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const body = await readBody(req, HARD_BODY_LIMIT);
     const { route, region, path } = this.router.find(method, url.pathname);
@@ -200,6 +218,15 @@ export class Sandbox implements SandboxContext {
       }
     }
     await route.handle(call, this);
+  }
+}
+
+/** The request target as a URL, or undefined when it is not one (`//x:99999/`, `//[`, `http://a:b:c/`). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://sandbox');
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { safeJson, sendJson } from '../http-util.js';
-import type { ChaosSettings, FaultRule } from '../faults.js';
+import { readFaultRule, type ChaosSettings } from '../faults.js';
 import type { SandboxCall, SandboxContext, SandboxHandler, SandboxRoutes } from '../sandbox-context.js';
 
 /** The test controls under `/__sandbox/`: state, accepted events, faults, chaos, token expiry, reset. */
@@ -30,10 +30,18 @@ export const controlRoutes: SandboxRoutes = (add) => {
   });
 };
 
+/** Adds scripted faults (one rule or a list), checked whole first: one bad rule adds none and answers 400. */
 function addFaults(call: SandboxCall, ctx: SandboxContext): void {
   const body = safeJson(call.body.text);
-  for (const rule of Array.isArray(body) ? body : [body]) ctx.faults.add(rule as FaultRule);
-  ok(call, { pendingFaults: ctx.faults.pending });
+  const rules = (Array.isArray(body) ? body : [body]).map(readFaultRule);
+  const wrong = rules.findIndex((r) => typeof r === 'string');
+  if (wrong >= 0)
+    return sendJson(call.res, 400, {
+      code: 'BAD_REQUEST',
+      message: `fault ${wrong}: ${rules[wrong] as string}`,
+    });
+  for (const rule of rules) ctx.faults.add(rule as Exclude<(typeof rules)[number], string>);
+  ok(call, { pendingFaults: ctx.faults.pending, poisonedEventIds: ctx.faults.poisoned.size });
 }
 
 function ok(call: SandboxCall, payload: unknown = { ok: true }): void {
