@@ -308,6 +308,73 @@ describe('deliver: tokens', () => {
   });
 });
 
+describe('deliver: a whole-request 400 for what some events hold', () => {
+  const poison = (ids: string[]) =>
+    fetch(`${h.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ poison_event_ids: ids }),
+    });
+
+  test("500 events with 3 poisoned: halves until they stand alone, 497 delivered, 3 rejected with Amazon's words", async () => {
+    await setup();
+    const poisoned = ['order-17', 'order-250', 'order-499'];
+    expect((await poison(poisoned)).status).toBe(200);
+    const report = await h.destination.deliver(items(500), installation);
+    const rejected = report.outcomes.filter((o) => o.status === 'rejected');
+    expect(report.outcomes.filter((o) => o.status === 'delivered')).toHaveLength(497);
+    expect(rejected.map((o) => o.id).sort()).toEqual(['host-17', 'host-250', 'host-499']);
+    for (const [i, o] of rejected.entries())
+      expect(o).toEqual({
+        id: o.id,
+        status: 'rejected',
+        code: 'BAD_REQUEST',
+        message: `1 validation error detected: Value '${poisoned[i]}' at 'events.1.member.eventId' failed to satisfy constraint: Member must be an event this advertiser can accept`,
+      });
+    expect(report.outcomes.filter((o) => o.status === 'retry')).toEqual([]);
+    expect(h.sandbox.accepted.size).toBe(497);
+    expect(h.sandbox.duplicates).toBe(0);
+    // Halving a batch of n with k bad events costs at most 2·k·⌈log2 n⌉ requests after the first (54 here);
+    // for these three positions exactly 46: the 26 batches holding one answer 400, the other 21 deliver.
+    const byStatus = eventRequests().map((r) => r.status);
+    expect(byStatus).toHaveLength(47);
+    expect(byStatus.filter((s) => s === 400)).toHaveLength(26);
+    expect(byStatus.filter((s) => s === 207)).toHaveLength(21);
+    expect(report.requests).toHaveLength(47);
+    // Delivered again, the rejected ones alone: rejected again at once, never retried.
+    h.sandbox.requests.length = 0;
+    const again = await h.destination.deliver(
+      items(500).filter((item) => rejected.some((o) => o.id === item.id)),
+      installation,
+    );
+    expect(again.outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // 3 events: one request, its halves [2] and [1], then [1] and [1] of the pair: 5.
+    expect(eventRequests()).toHaveLength(5);
+  });
+
+  test('a 400 of another form (a missing header) rejects the batch in one request: no halving', async () => {
+    await setup();
+    h.sandbox.faults.add({
+      route: 'events',
+      status: 400,
+      body: { code: 'BAD_REQUEST', message: 'Missing required header Amazon-Ads-AccountId' },
+    });
+    const report = await h.destination.deliver(items(64), installation);
+    expect(report.outcomes.every((o) => o.status === 'rejected' && o.code === 'REQUEST_REJECTED')).toBe(true);
+    expect(eventRequests()).toHaveLength(1);
+  });
+
+  test('until reset: after /__sandbox/reset the same events are delivered in one request', async () => {
+    await setup();
+    await poison(['order-3']);
+    expect(statuses(await h.destination.deliver(items(8), installation))).toContain('rejected');
+    await fetch(`${h.sandbox.url}/__sandbox/reset`, { method: 'POST' });
+    h.sandbox.requests.length = 0;
+    const report = await h.destination.deliver(items(8), installation);
+    expect(statuses(report)).toEqual(Array(8).fill('delivered'));
+    expect(eventRequests()).toHaveLength(1);
+  });
+});
+
 describe('deliver: whole-request answers', () => {
   test.each<[number, string, string]>([
     [403, 'ACCESS_DENIED', '403'],

@@ -273,6 +273,67 @@ describe('sandbox: create events', () => {
   });
 });
 
+describe('sandbox: poisoned event ids (a whole-request 400 in the validation form)', () => {
+  const faults = (body: unknown) =>
+    fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(body) });
+
+  test('every request holding a poisoned id answers 400, naming each by position; others pass, until reset', async () => {
+    expect(await (await faults({ poison_event_ids: ['p-1', 'p-2'] })).json()).toEqual({
+      pendingFaults: 0,
+      poisonedEventIds: 2,
+    });
+    const mixed = await postEvents({
+      events: [goodEvent({ eventId: 'ok-1' }), goodEvent({ eventId: 'p-2' }), goodEvent({ eventId: 'p-1' })],
+    });
+    expect(mixed.status).toBe(400);
+    expect(await mixed.json()).toEqual({
+      code: 'BAD_REQUEST',
+      message:
+        "2 validation errors detected: Value 'p-2' at 'events.2.member.eventId' failed to satisfy constraint: " +
+        "Member must be an event this advertiser can accept; Value 'p-1' at 'events.3.member.eventId' failed " +
+        'to satisfy constraint: Member must be an event this advertiser can accept',
+    });
+    expect(sandbox.accepted.size).toBe(0);
+    expect((await postEvents({ events: [goodEvent({ eventId: 'ok-1' })] })).status).toBe(207);
+    expect((await postEvents({ events: [goodEvent({ eventId: 'p-1' })] })).status).toBe(400);
+    await fetch(`${sandbox.url}/__sandbox/reset`, { method: 'POST' });
+    expect((await postEvents({ events: [goodEvent({ eventId: 'p-1' })] })).status).toBe(207);
+  });
+
+  test.each<[string, unknown, string]>([
+    [
+      'no route',
+      { status: 500 },
+      'fault 0: route must be one of events, token, profiles, advertiserAccounts, any',
+    ],
+    ['an unknown route', { route: 'evnets', status: 500 }, 'fault 0: route must be one of'],
+    ['a status that is not HTTP', { route: 'events', status: 99 }, 'fault 0: status must be an HTTP status'],
+    [
+      'times of 0',
+      { route: 'events', status: 500, times: 0 },
+      'fault 0: times must be a whole number from 1',
+    ],
+    [
+      'an empty poison list',
+      { poison_event_ids: [] },
+      'fault 0: poison_event_ids must be a list of event ids',
+    ],
+    ['poison ids that are not text', { poison_event_ids: [1] }, 'fault 0: poison_event_ids must be a list'],
+    ['null', null, 'fault 0: each fault must be an object'],
+    [
+      'one bad rule in a list',
+      [{ route: 'events', status: 500 }, 7],
+      'fault 1: each fault must be an object',
+    ],
+  ])('a fault with %s answers 400 and adds nothing', async (_label, body, message) => {
+    const r = await faults(body);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { message: string }).message).toContain(message);
+    expect(sandbox.faults.pending).toBe(0);
+    expect(sandbox.faults.poisoned.size).toBe(0);
+  });
+});
+
 /**
  * What Amazon's server-side GTM tag checks and the API does not state (events-api.md §3–4, §11): accepted by
  * default, as Amazon's own rules allow, and refused only with --tag-rules.

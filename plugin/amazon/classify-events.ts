@@ -16,12 +16,36 @@ export type BatchVerdict =
   | { kind: 'per-event'; events: EventVerdict[] }
   /** Amazon refused the credentials; `message` when Login with Amazon said why it would not renew them. */
   | { kind: 'auth'; message?: string }
-  | { kind: 'split' }
+  /**
+   * Amazon refused the whole request for what some of its events hold: send the halves apart, and an event
+   * that gets the same answer alone is rejected with `alone`.
+   */
+  | { kind: 'split'; alone: { code: OutcomeCode; message: string } }
   | { kind: 'retry'; code: DeliveryCode; message: string; retryAfterMs?: number; throttled: boolean }
   | { kind: 'reject'; code: DeliveryCode; message: string };
 
 /** Per-event error codes that describe a passing condition, not a bad event. */
 const TRANSIENT_EVENT_CODES = new Set(['TOO_MANY_REQUESTS', 'INTERNAL_ERROR']);
+
+/**
+ * The whole-request 400 other Amazon Ads APIs give for a value that breaks a constraint (Smithy's validation
+ * message, e.g. `1 validation error detected: Value '…' at 'stateFilter.include' failed to satisfy constraint:
+ * …`, from Sponsored Products v3; docs/sandbox.md names the source). It is about the events, not the request:
+ * splitting finds them. Any other 400 (a missing header, a malformed body) is the request's own fault.
+ */
+const VALIDATION_MESSAGE = /^\d{1,4} validation errors? detected/;
+
+/** A whole-request 400 in the validation form: what to tell the event that stands alone with it. */
+function validationError(r: AmazonResponse): { code: OutcomeCode; message: string } | undefined {
+  if (r.status !== 400) return undefined;
+  const body = safeParse(r.body) as { code?: unknown; message?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? body.message : undefined;
+  if (message === undefined || !VALIDATION_MESSAGE.test(message)) return undefined;
+  return {
+    code: typeof body?.code === 'string' ? body.code.slice(0, 64) : 'BAD_REQUEST',
+    message: redactText(message.slice(0, 500)),
+  };
+}
 
 /** Whole-request answers, one row per status. */
 const STATUS_TABLE: ReadonlyArray<
@@ -36,7 +60,13 @@ const STATUS_TABLE: ReadonlyArray<
     (s) => s === 404,
     (r) => ({ kind: 'reject', code: 'NOT_FOUND', message: said(troubleshooting('404'), r) }),
   ],
-  [(s) => s === 413, () => ({ kind: 'split' })],
+  [
+    (s) => s === 413,
+    () => ({
+      kind: 'split',
+      alone: { code: 'CONTENT_TOO_LARGE', message: 'Amazon refused this event as too large, even alone.' },
+    }),
+  ],
   [
     (s) => s === 429,
     (r, now, cap) => ({
@@ -69,6 +99,8 @@ const STATUS_TABLE: ReadonlyArray<
 
 /** What a non-2xx answer means, whatever the call: the one table of Amazon's whole-request statuses. */
 export function classifyStatus(response: AmazonResponse, now: number, maxRetryAfterMs: number): BatchVerdict {
+  const invalid = validationError(response);
+  if (invalid) return { kind: 'split', alone: invalid };
   const row = STATUS_TABLE.find(([match]) => match(response.status));
   return row
     ? row[1](response, now, maxRetryAfterMs)

@@ -24,6 +24,8 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
     );
   const events = eventList(call, ctx);
   if (!events) return;
+  const poisoned = poisonedIn(events, ctx);
+  if (poisoned.length > 0) return reply(400, { code: 'BAD_REQUEST', message: validationMessage(poisoned) });
   const now = ctx.options.now();
   const success: Array<{ index: number; event: unknown }> = [];
   const error: Array<{ index: number; errors: SandboxEventError[] }> = [];
@@ -89,4 +91,28 @@ function eventList(call: SandboxCall, ctx: SandboxContext): unknown[] | undefine
     return undefined;
   }
   return events;
+}
+
+/** The positions and ids of the request's events on the poison list. */
+function poisonedIn(events: unknown[], ctx: SandboxContext): Array<{ index: number; eventId: string }> {
+  if (ctx.faults.poisoned.size === 0) return [];
+  return events.flatMap((event, index) => {
+    const eventId = (event as { eventId?: unknown } | null)?.eventId;
+    return typeof eventId === 'string' && ctx.faults.poisoned.has(eventId) ? [{ index, eventId }] : [];
+  });
+}
+
+/**
+ * The whole-request 400 message in the form other Amazon Ads APIs give (Smithy's validation message; source in
+ * docs/sandbox.md): `N validation error(s) detected: Value '…' at '…' failed to satisfy constraint: …`, one
+ * clause a value, joined by `; `.
+ */
+function validationMessage(poisoned: Array<{ index: number; eventId: string }>): string {
+  const n = poisoned.length;
+  const clauses = poisoned.map(
+    ({ index, eventId }) =>
+      `Value '${eventId}' at 'events.${index + 1}.member.eventId' failed to satisfy constraint: ` +
+      'Member must be an event this advertiser can accept',
+  );
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${clauses.join('; ')}`;
 }
