@@ -112,9 +112,13 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   /** `Android`, `iOS`, `Fire OS` → Amazon's app event source. */
   event_source_from_device: (v) =>
     typeof v === 'string' ? EVENT_SOURCES.find(([re]) => re.test(v))?.[1] : undefined,
-  /** The `aref` parameter of a click URL, when it has Amazon's `token.epochMs|…` form. */
+  /**
+   * The `aref` parameter of a click URL, when it has Amazon's `token.epochMs|…` form; a value that is such a
+   * token already (the one the host remembered for the visitor, `context.vendor_ids.amazon_aref`) is taken as is.
+   */
   aref_from_url: (v) => {
-    if (typeof v !== 'string' || !v.includes('aref=')) return undefined;
+    if (typeof v !== 'string') return undefined;
+    if (!v.includes('aref=')) return AREF.test(v) ? v : undefined;
     const query = v.includes('?') ? v.slice(v.indexOf('?') + 1) : v;
     const aref = new URLSearchParams(query.split('#')[0]).get('aref');
     return aref && AREF.test(aref) ? aref : undefined;
