@@ -81,7 +81,11 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     logLevel: env.LOG_LEVEL ?? 'warn',
     workerProcesses: positive(env.SIGNAL_WORKERS),
     secrets,
-    rawRetentionMs: retention(env.SIGNAL_RAW_RETENTION),
+    rawRetentionMs: duration('SIGNAL_RAW_RETENTION', env.SIGNAL_RAW_RETENTION),
+    clickTokens: {
+      ttlMs: duration('SIGNAL_CLICK_TOKEN_TTL', env.SIGNAL_CLICK_TOKEN_TTL),
+      redisUrl: env.SIGNAL_REDIS_URL || undefined,
+    },
     worker: {
       retry: {
         maxAttempts: positive(env.SIGNAL_MAX_ATTEMPTS) ?? DEFAULT_WORKER_SETTINGS.retry.maxAttempts,
@@ -104,11 +108,14 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   });
 }
 
-/** `SIGNAL_RAW_RETENTION` (`7d`, `12h`, `0`…), or the default; a value that is none of these stops the start. */
-function retention(value: string | undefined): number | undefined {
+/**
+ * A duration setting (`SIGNAL_RAW_RETENTION`, `SIGNAL_CLICK_TOKEN_TTL`: `7d`, `12h`, `0`…), or the default; a
+ * value that is none of these stops the start.
+ */
+function duration(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const ms = parseRetention(value);
-  if (ms === undefined) throw new Error(`SIGNAL_RAW_RETENTION must be like 7d, 12h, 30m or 0, not ${value}`);
+  if (ms === undefined) throw new Error(`${name} must be like 7d, 12h, 30m or 0, not ${value}`);
   return ms;
 }
 

@@ -20,6 +20,9 @@ import { DeliveryWorker, type WorkerSettings, type WorkerSinks } from './pipelin
 import { WorkerProcesses } from './pipeline/worker-processes.js';
 import { DEFAULT_RETRY_POLICY } from './pipeline/retry-schedule.js';
 import { DEFAULT_RAW_RETENTION_MS, RawRetention } from './pipeline/raw-retention.js';
+import { ClickTokenMemory, DEFAULT_CLICK_TOKEN_TTL_MS } from './identity/click-token-memory.js';
+import { RedisClickTokens } from './identity/redis-click-tokens.js';
+import { SqliteClickTokens } from './identity/sqlite-click-tokens.js';
 import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
@@ -55,6 +58,11 @@ export interface SignalHostOptions {
   logger?: Logger;
   /** How long a raw event is kept once all its deliveries are final (default 7 days; 0: at once). */
   rawRetentionMs?: number;
+  /**
+   * How long an Amazon click token is remembered for its visitor (`SIGNAL_CLICK_TOKEN_TTL`, default 14 days;
+   * 0: not at all), and the Redis that hosts share it through (`SIGNAL_REDIS_URL`; absent: this host's database).
+   */
+  clickTokens?: { ttlMs?: number; redisUrl?: string };
   /** The key secrets are encrypted with at rest (32 bytes); default: the data directory's `secret.key`. */
   secretKey?: Buffer;
   /** Secret values the plugin learns (tokens); give the same registry to `logger` so the host's lines scrub them too. */
@@ -79,6 +87,7 @@ export class SignalHost {
   private ingestServer!: Server;
   private worker!: DeliveryWorker | WorkerProcesses;
   private retention!: RawRetention;
+  private clickTokens!: ClickTokenMemory;
   private destination!: Destination;
   private readonly live = new LiveHub();
   adminUrl = '';
@@ -101,16 +110,31 @@ export class SignalHost {
     this.deliveries = deliveries;
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
+    const redisUrl = o.clickTokens?.redisUrl;
+    this.clickTokens = new ClickTokenMemory(
+      redisUrl ? new RedisClickTokens(redisUrl, o.logger) : new SqliteClickTokens(db),
+      o.clickTokens?.ttlMs ?? DEFAULT_CLICK_TOKEN_TTL_MS,
+      now,
+    );
     this.retention = new RawRetention(
       deliveries,
       matchQuality,
       o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
       now,
+      this.clickTokens,
     );
     const liveEvents = new LiveEvents(this.live, deliveries, () =>
       integrations.all().flatMap((row) => destination.personalDataPaths(integrations.installation(row))),
     );
-    const intake = new Intake(destination, integrations, deliveries, liveEvents, this.retention, now);
+    const intake = new Intake(
+      destination,
+      integrations,
+      deliveries,
+      liveEvents,
+      this.retention,
+      this.clickTokens,
+      now,
+    );
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     const sinks: WorkerSinks = {
       rowsChanged: (rowIds) => liveEvents.changed(rowIds),
@@ -198,6 +222,7 @@ export class SignalHost {
     this.retention.stop();
     await this.worker.stop(graceMs);
     await this.destination.close();
+    await this.clickTokens.close();
     this.live.close();
     await close(this.adminServer);
     this.db.close();

@@ -28,7 +28,7 @@ export function ingestRouter(pipelineKey: string, intake: Intake, now: () => num
     checkBearer(req, pipelineKey);
     const events = eventsOf(await req.body(), endpoint, now());
     if (req.headers['sec-gpc'] === '1') for (const event of events) recordGpc(event);
-    const ids = intake.accept(events);
+    const ids = await intake.accept(events);
     sendJson(res, 200, { accepted: ids.length, ids });
   };
   const preflight = (_req: Request, res: ServerResponse) => {

@@ -4,13 +4,15 @@ import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-rep
 import type { LiveEvents } from './live-view.js';
 import { newId } from '../ids.js';
 import type { RawRetention } from './raw-retention.js';
+import type { ClickTokenMemory } from '../identity/click-token-memory.js';
 
 /**
  * The processor stage: each accepted event goes to every installed integration. A disabled integration
  * records it as filtered ("integration disabled"), never drops it silently; an enabled one transforms it and
  * queues the Amazon event. With no integration installed, the event is recorded as filtered ("no integration
  * installed"), so it still shows in Live Events. Everything, with the match quality counters the events add,
- * is stored in one transaction before the ingestion API answers.
+ * is stored in one transaction before the ingestion API answers. Before that, the click-token memory adds the
+ * visitor's remembered Amazon click token to each event (host/identity/).
  */
 export class Intake {
   constructor(
@@ -19,10 +21,12 @@ export class Intake {
     private readonly deliveries: DeliveriesRepo,
     private readonly live: LiveEvents,
     private readonly retention: RawRetention,
+    private readonly clickTokens: ClickTokenMemory,
     private readonly now: () => number,
   ) {}
 
-  accept(events: Array<Record<string, unknown>>): string[] {
+  async accept(received: Array<Record<string, unknown>>): Promise<string[]> {
+    const events = await this.clickTokens.enrich(received);
     const integrations = this.integrations.all();
     const tallies = new Map(integrations.map((i) => [i.id, new QualityTally()]));
     const stored = events.map((event) => {

@@ -19,7 +19,8 @@ export function parseRetention(text: string | undefined): number | undefined {
 /**
  * How long the host keeps raw events (personal data as received) once every delivery of them is final:
  * `retentionMs` after the last outcome, swept at start and every hour; with 0, as soon as they are final.
- * The same sweep drops match quality counters older than their 90 days.
+ * The same sweep drops match quality counters older than their 90 days, and remembered click tokens past their
+ * time (`SIGNAL_CLICK_TOKEN_TTL`; in Redis, Redis expires them itself).
  */
 export class RawRetention {
   private timer: NodeJS.Timeout | undefined;
@@ -29,6 +30,7 @@ export class RawRetention {
     private readonly matchQuality: MatchQualityRepo,
     private readonly retentionMs: number,
     private readonly now: () => number,
+    private readonly clickTokens?: { purgeExpired(): number },
   ) {}
 
   start(): void {
@@ -41,10 +43,13 @@ export class RawRetention {
     clearInterval(this.timer);
   }
 
-  /** Deletes every raw payload that is due (and counters past their days); returns how many payloads. */
-  sweep(): number {
+  /** Deletes every raw payload and click token that is due (and counters past their days); how many of each. */
+  sweep(): { payloads: number; clickTokens: number } {
     this.matchQuality.purge(this.now());
-    return this.deliveries.purgePayloads(new Date(this.now() - this.retentionMs).toISOString());
+    return {
+      payloads: this.deliveries.purgePayloads(new Date(this.now() - this.retentionMs).toISOString()),
+      clickTokens: this.clickTokens?.purgeExpired() ?? 0,
+    };
   }
 
   /** Some events' deliveries changed: with a retention of 0, their payloads go as soon as all are final. */

@@ -89,6 +89,14 @@ CREATE TABLE IF NOT EXISTS match_quality (
   n INTEGER NOT NULL,
   PRIMARY KEY (integration_id, hour, event_name, metric)
 ) WITHOUT ROWID;
+-- The newest Amazon click token (aref) of each visitor, by a hash of the anonymousId, until expires_at (epoch
+-- ms): host/identity/. Purged by the retention sweep once expired.
+CREATE TABLE IF NOT EXISTS click_tokens (
+  visitor TEXT PRIMARY KEY,
+  token TEXT NOT NULL,
+  seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 /** Columns added after a table was first made: a database made before them gets them when it is opened. */
