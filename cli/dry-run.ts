@@ -37,6 +37,8 @@ export interface DryRunLine {
   result: TransformResult;
   explanation: Explanation;
   stamp?: { timestamp: string };
+  /** The canonical event as read (and stamped), for counters that look at the input. */
+  input?: unknown;
 }
 
 /** The plugin set up locally from the command line's config (no network call), to transform with. */
@@ -116,7 +118,12 @@ function dryRunLine(plugin: LocalPlugin, line: string): DryRunLine {
   const parsed = parseLine(line);
   if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
   const input = stamped(parsed.value, plugin.stampedAt);
-  return { parsed: true, ...plugin.transform(input.event), ...(input.stamp ? { stamp: input.stamp } : {}) };
+  return {
+    parsed: true,
+    ...plugin.transform(input.event),
+    input: input.event,
+    ...(input.stamp ? { stamp: input.stamp } : {}),
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ export const reportHelp: CommandHelp = {
   summary:
     'Pre-flight check of a data feed: runs the dry run over NDJSON canonical events (stdin without a file)\n' +
     'and prints the match quality the host would show for them: per Amazon event type, the share of events\n' +
-    'carrying each match key type, the consent sent, limited data use and the score (0-100); the totals and\n' +
+    'carrying each match key type, the consent sent, limited data use, the share paired with the Amazon Ad\n' +
+    'Tag (eventId from properties.amazon_event_id) and sent with a click token, and the score (0-100); the totals and\n' +
     'the reasons events were filtered or invalid. Nothing is sent.',
   options: [
     ...DRY_RUN_HELP,
@@ -35,7 +36,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (!lines) return 2;
   const tally = new QualityTally();
   for await (const batch of lines)
-    for (const { result, explanation } of batch) tally.addTransform(explanation.eventName ?? '', result);
+    for (const { result, explanation, input } of batch)
+      tally.addTransform(explanation.eventName ?? '', result, input);
   const { totals, by_event, reasons } = qualityFigures(tally.rows());
   const figures = {
     totals: { transformed: totals.transformed, filtered: totals.filtered, invalid: totals.invalid },
@@ -59,7 +61,17 @@ export function table(report: Report): string {
   const { totals, by_event, reasons } = report;
   const events = Object.entries(by_event);
   const keys = MATCH_KEY_TYPES.filter((k) => events.some(([, e]) => e.match_keys[k] > 0));
-  const head = ['event type', 'events', 'score', 'keys/event', ...keys, 'limited data use', 'consent'];
+  const head = [
+    'event type',
+    'events',
+    'score',
+    'keys/event',
+    ...keys,
+    'limited data use',
+    'Ad Tag paired',
+    'click token',
+    'consent',
+  ];
   const rows = events.map(([name, e]) => [
     name,
     String(e.count),
@@ -67,6 +79,8 @@ export function table(report: Report): string {
     e.avg_match_keys.toFixed(2),
     ...keys.map((k) => pct(e.match_keys[k])),
     pct(e.limited_data_use),
+    pct(e.paired_with_ad_tag),
+    pct(e.with_click_token),
     Object.entries(e.consent)
       .filter(([, share]) => share > 0)
       .map(([c, share]) => `${c} ${pct(share)}`)

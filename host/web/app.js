@@ -745,7 +745,10 @@ function shareBar(label, share, cls = '') {
   );
 }
 
-function qualityCard(name, e) {
+/** Below this share of Ad Tag pairing, a website event type gets a hint (docs/ad-tag.md). */
+const LOW_PAIRING = 0.5;
+
+function qualityCard(name, e, web) {
   const keys = Object.entries(e.match_keys).filter(
     ([k, share]) => share > 0 || k === 'EMAIL' || k === 'PHONE',
   );
@@ -778,8 +781,21 @@ function qualityCard(name, e) {
       ? consent.map(([c, share]) => shareBar(c.replace('_', ' '), share, `consent-${c}`))
       : [el('p', { class: 'muted', text: 'No event sent.' })]),
     shareBar('limited data use', e.limited_data_use, 'ldu'),
+    el('h4', { text: 'Attribution' }),
+    shareBar('paired with Ad Tag', e.paired_with_ad_tag),
+    shareBar('click token', e.with_click_token),
+    ...(web && e.count > 0 && e.paired_with_ad_tag < LOW_PAIRING
+      ? [
+          el('p', {
+            class: 'hint',
+            text: 'If this site also runs the Amazon Ad Tag, give each conversion one id and pass it to both the Ad Tag (eventId) and this event (properties.amazon_event_id); unpaired, Amazon counts it twice (docs/ad-tag.md).',
+          }),
+        ]
+      : []),
   );
 }
+
+const isWebsite = (id) => state.integrations.find((i) => i.id === id)?.catalog_variant_key === 'default';
 
 async function loadQuality() {
   if (state.integrations.length === 0) await loadIntegrations();
@@ -798,7 +814,7 @@ async function loadQuality() {
   const events = Object.entries(q.by_event);
   $('#quality-events').replaceChildren(
     ...(events.length
-      ? events.map(([name, e]) => qualityCard(name, e))
+      ? events.map(([name, e]) => qualityCard(name, e, isWebsite(id)))
       : [el('p', { class: 'muted', text: 'No event in this window yet.' })]),
   );
   $('#quality-reasons').replaceChildren(

@@ -54,3 +54,14 @@ export function matchability(event: AmazonEvent): number {
   for (const key of event.matchKeys) miss *= 1 - MATCH_KEY_WEIGHTS[key.type];
   return 1 - miss;
 }
+
+/**
+ * Whether an event sent as `eventId` is paired with the Amazon Ad Tag: its canonical event carries the id the
+ * page gave the Ad Tag (`properties.amazon_event_id`), and that id is the one sent (docs/ad-tag.md).
+ */
+export function pairedWithAdTag(input: unknown, eventId: string | undefined): boolean {
+  const properties = (input as { properties?: unknown } | null)?.properties;
+  const id = (properties as { amazon_event_id?: unknown } | null | undefined)?.amazon_event_id;
+  const text = typeof id === 'string' ? id.trim() : typeof id === 'number' ? String(id) : '';
+  return text !== '' && text === eventId;
+}

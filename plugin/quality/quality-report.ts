@@ -14,6 +14,10 @@ export interface EventQuality extends Omit<Totals, 'transformed'> {
   avg_match_keys: number;
   consent: Record<ConsentClass, number>;
   limited_data_use: number;
+  /** Share of events whose eventId is the id the page gave the Amazon Ad Tag (docs/ad-tag.md). */
+  paired_with_ad_tag: number;
+  /** Share of events sent with an Amazon click token (`arefMeasurementTokens`). */
+  with_click_token: number;
   /** 0–100, the mean matchability of its events (docs/match-quality.md); null when none was transformed. */
   score: number | null;
 }
@@ -80,6 +84,8 @@ function eventQuality(metrics: Map<Metric, number>): EventQuality {
       number
     >,
     limited_data_use: share(get('ldu'), count),
+    paired_with_ad_tag: share(get('ad_tag'), count),
+    with_click_token: share(get('click_token'), count),
     score: scoreOf(get('matchability'), count),
   };
 }

@@ -1,10 +1,11 @@
 import type { TransformResult } from '../contracts.js';
-import { consentClass, matchability } from './match-score.js';
+import { consentClass, matchability, pairedWithAdTag } from './match-score.js';
 
 /**
  * The counters of match quality, by name: the totals (`transformed`, `delivered`, `rejected`, `dead`, `filtered`,
  * `invalid`), `key:EMAIL`… (events carrying that key type), `keys` (match keys in all), `consent:granted`…,
- * `ldu` (sent with LIMITED_DATA_USE), `matchability` (the sum of the events' matchability, in thousandths), and
+ * `ldu` (sent with LIMITED_DATA_USE), `ad_tag` (its eventId is the id the page gave the Amazon Ad Tag,
+ * `properties.amazon_event_id`), `click_token` (sent with an Amazon click token), `matchability` (the sum of the events' matchability, in thousandths), and
  * `filtered:CODE`, `invalid:CODE`, `rejected:CODE`, `dead:CODE` (events by reason). Whole numbers only, so a
  * store can add them up hour by hour; no value of any event is in them.
  */
@@ -23,8 +24,11 @@ export class QualityTally {
     metrics.set(metric, (metrics.get(metric) ?? 0) + n);
   }
 
-  /** What one answer of `transform` adds: its status, and for a sent event its keys, consent and data use. */
-  addTransform(eventName: string, result: TransformResult): void {
+  /**
+   * What one answer of `transform` adds: its status, and for a sent event its keys, consent, data use, click
+   * token and, given the canonical event it came from, whether it is paired with the Ad Tag.
+   */
+  addTransform(eventName: string, result: TransformResult, input?: unknown): void {
     if (result.status === 'filtered') return this.addOutcome(eventName, 'filtered', result.reason.code);
     if (result.status === 'invalid') {
       this.add(eventName, 'invalid');
@@ -36,6 +40,8 @@ export class QualityTally {
     for (const key of event.matchKeys) this.add(eventName, `key:${key.type}`);
     this.add(eventName, `consent:${consentClass(event)}`);
     if (event.dataProcessingOptions) this.add(eventName, 'ldu');
+    if (event.arefMeasurementTokens) this.add(eventName, 'click_token');
+    if (input !== undefined && pairedWithAdTag(input, event.eventId)) this.add(eventName, 'ad_tag');
     this.add(eventName, 'matchability', Math.round(matchability(event) * 1000));
   }
 

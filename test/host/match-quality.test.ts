@@ -11,9 +11,14 @@ import { tempDirForFile } from '../support/temp-dir.js';
  */
 const dir = tempDirForFile('match-quality-');
 
+/** With a phone, and paired with the Ad Tag: the page gave the Ad Tag an id and passed it on. */
 const withPhone = (id: string) => {
   const e = purchase(id);
-  return { ...e, traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0100' } };
+  return {
+    ...e,
+    properties: { ...(e.properties as object), amazon_event_id: `adtag-${id}` },
+    traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0100' },
+  };
 };
 const noConsent = (id: string) => {
   const e = purchase(id);
@@ -26,26 +31,35 @@ const refused = (id: string) => {
     context: { locale: 'en-US', ip: '203.0.113.42', consent: { canonical: { marketing: false } } },
   };
 };
+/** With Global Privacy Control, on a page reached from an Amazon ad click (a click token in the URL). */
 const gpc = (id: string) => {
   const e = purchase(id);
-  return { ...e, context: { ...(e.context as object), gpc: true } };
+  const page = { url: 'https://shop.example/thanks?aref=Ab3dE5gH1j.1764583200000' };
+  return { ...e, context: { ...(e.context as object), gpc: true, page } };
 };
 const badCurrency = (id: string) => {
   const e = purchase(id);
   return { ...e, properties: { ...(e.properties as object), currency: 'ZZZ' } };
 };
-const addToCart = (id: string) => ({ ...purchase(id), event: 'add_to_cart' });
+const addToCart = (id: string) => {
+  const e = purchase(id);
+  return {
+    ...e,
+    event: 'add_to_cart',
+    properties: { ...(e.properties as object), amazon_event_id: `adtag-${id}` },
+  };
+};
 const unmapped = (id: string) => ({ ...purchase(id), event: 'wishlist_opened' });
 
 /** The mix: how many of each, and what each row must add to the figures. */
 const MIX = [
   { n: 4, make: purchase, adds: 'Purchase: EMAIL, FIP, consent granted' },
-  { n: 3, make: withPhone, adds: 'Purchase: EMAIL, PHONE, FIP, consent granted' },
+  { n: 3, make: withPhone, adds: 'Purchase: EMAIL, PHONE, FIP, consent granted, paired with the Ad Tag' },
   { n: 2, make: noConsent, adds: 'Purchase: EMAIL, FIP, geo only (the default without a signal)' },
-  { n: 1, make: gpc, adds: 'Purchase: EMAIL, FIP, consent granted, limited data use' },
+  { n: 1, make: gpc, adds: 'Purchase: EMAIL, FIP, consent granted, limited data use, click token' },
   { n: 2, make: refused, adds: 'filtered CONSENT_DENIED' },
   { n: 1, make: badCurrency, adds: 'invalid CURRENCY_INVALID' },
-  { n: 2, make: addToCart, adds: 'AddToCart: EMAIL, FIP, consent granted' },
+  { n: 2, make: addToCart, adds: 'AddToCart: EMAIL, FIP, consent granted, paired with the Ad Tag' },
   { n: 1, make: unmapped, adds: 'filtered EVENT_NOT_MAPPED (no event type)' },
 ];
 const events = MIX.flatMap(({ n, make }, row) => Array.from({ length: n }, (_, i) => make(`MQ-${row}-${i}`)));
@@ -60,8 +74,16 @@ const EXPECTED_TRANSFORM_SIDE = {
     avg_match_keys: 2.3,
     consent: { granted: 0.8, denied: 0, tcf_gpp: 0, geo_only: 0.2, none: 0 },
     limited_data_use: 0.1,
+    paired_with_ad_tag: 0.3,
+    with_click_token: 0.1,
   },
-  addToCart: { count: 2, keys: { EMAIL: 1, FIP: 1, PHONE: 0 }, consent: { granted: 1 } },
+  addToCart: {
+    count: 2,
+    keys: { EMAIL: 1, FIP: 1, PHONE: 0 },
+    consent: { granted: 1 },
+    paired_with_ad_tag: 1,
+    with_click_token: 0,
+  },
   reasons: { filtered: { CONSENT_DENIED: 2, EVENT_NOT_MAPPED: 1 }, invalid: { CURRENCY_INVALID: 1 } },
 };
 
@@ -96,6 +118,8 @@ test('the figures equal the mix: per event type, keys, consent, data use, outcom
     avg_match_keys: p.avg_match_keys,
     consent: p.consent,
     limited_data_use: p.limited_data_use,
+    paired_with_ad_tag: p.paired_with_ad_tag,
+    with_click_token: p.with_click_token,
   });
   expect(q.by_event.Purchase.score).toBeGreaterThan(0);
   expect(q.by_event.AddToCart).toMatchObject({
@@ -103,6 +127,8 @@ test('the figures equal the mix: per event type, keys, consent, data use, outcom
     delivered: 2,
     match_keys: EXPECTED_TRANSFORM_SIDE.addToCart.keys,
     consent: EXPECTED_TRANSFORM_SIDE.addToCart.consent,
+    paired_with_ad_tag: 1,
+    with_click_token: 0,
   });
   expect(q.reasons).toEqual({ ...EXPECTED_TRANSFORM_SIDE.reasons, rejected: {}, dead: {} });
   expect(q.alerts).toEqual([]);
@@ -125,7 +151,7 @@ test('the figures equal the mix: per event type, keys, consent, data use, outcom
     expect(offline.by_event[name]).toEqual({ ...q.by_event[name], delivered: 0 });
   const text = await runCli(['report', '--config', config, file]);
   expect(text.stdout).toMatch(
-    /^Purchase\s+10\s+\d+\s+2\.30\s+100 %\s+30 %\s+100 %\s+10 %\s+granted 80 %, geo_only 20 %$/m,
+    /^Purchase\s+10\s+\d+\s+2\.30\s+100 %\s+30 %\s+100 %\s+10 %\s+30 %\s+10 %\s+granted 80 %, geo_only 20 %$/m,
   );
 });
 
