@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AttributionLedger, eventsApiConversion } from './ad-tag.js';
 
 export interface AcceptedEvent {
   accountId: string;
@@ -35,6 +36,8 @@ export class AcceptedEvents {
    * `dataProcessingOptions`: such events "will not be processed").
    */
   readonly ledger = zeroLedger();
+  /** Conversions from these events and the Ad Tag's, after Amazon's deduplication by eventId (./ad-tag.ts). */
+  readonly attribution = new AttributionLedger();
 
   constructor(
     private readonly dedupe: 'latest' | 'first',
@@ -43,6 +46,7 @@ export class AcceptedEvents {
 
   store(accountId: string, event: Record<string, unknown>, now: number): void {
     this.account(event);
+    this.attribution.record(eventsApiConversion(accountId, event, now));
     const eventId = typeof event.eventId === 'string' ? event.eventId : undefined;
     const key = `${accountId}:${eventId ?? randomUUID()}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
@@ -67,6 +71,7 @@ export class AcceptedEvents {
     this.counts.clear();
     // Reset in place: callers may hold the ledger.
     Object.assign(this.ledger, zeroLedger());
+    this.attribution.reset();
   }
 
   /** Counts the event in the ledger: attributable, or not and why. */

@@ -6,6 +6,7 @@ import { profileRoutes } from './resources/profile-routes.js';
 import { advertiserAccountRoutes } from './resources/advertiser-account-routes.js';
 import { eventRoutes } from './resources/event-routes.js';
 import { controlRoutes } from './resources/control-routes.js';
+import { adTagRoutes } from './resources/ad-tag-routes.js';
 
 /** Each resource of the sandbox, one file each; a new resource is one more file and one more row. */
 const RESOURCES: readonly SandboxRoutes[] = [
@@ -15,6 +16,7 @@ const RESOURCES: readonly SandboxRoutes[] = [
   advertiserAccountRoutes,
   eventRoutes,
   controlRoutes,
+  adTagRoutes,
 ];
 
 const REGION_PREFIX = /^\/(na|eu|fe)(\/.*)$/;

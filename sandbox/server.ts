@@ -129,6 +129,7 @@ export class Sandbox implements SandboxContext {
     return {
       counters: this.counters,
       ledger: this.ledger,
+      attribution: this.acceptedEvents.attribution.state(),
       accepted: this.accepted.size,
       duplicates: this.duplicates,
       pendingFaults: this.faults.pending,
