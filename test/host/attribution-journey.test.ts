@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
-import { startHost, type HostHarness } from '../support/host-harness.js';
+import { PIPELINE_KEY, startHost, type HostHarness } from '../support/host-harness.js';
 
 /**
  * Attribution journeys through the reference host to the sandbox: a landing from an Amazon ad click, pages, the
@@ -138,4 +141,45 @@ describe('two hosts, one Redis: a landing on one and a purchase on the other sti
     expect(atAmazon(b).get('ORDER-R')?.arefMeasurementTokens).toBe(expected);
     expect((await attribution(b)).with_click_token).toBe(expected ? 1 : 0);
   });
+});
+
+test("docs/ad-tag.md's page snippet gives the Ad Tag and Signal one id: Amazon counts one conversion", async () => {
+  const doc = readFileSync(join(PACKAGE_ROOT, 'docs/ad-tag.md'), 'utf8');
+  const snippet = /```js\n([\s\S]*?)```/.exec(doc)![1]!;
+  const h = await startHost();
+  hosts.push(h);
+  await h.install();
+  const tagged: Array<[string, string, { clientDedupeId: string }]> = [];
+  const amzn = (...args: [string, string, { clientDedupeId: string }]) => tagged.push(args);
+  // The doc's own snippet, run as a page runs it, with the Ad Tag's amzn() recording its calls.
+  const trackConversion = new Function(
+    'amzn',
+    'SIGNAL_INGEST_URL',
+    'SIGNAL_PIPELINE_KEY',
+    `${snippet}\nreturn trackConversion;`,
+  )(amzn, h.host.ingestUrl, PIPELINE_KEY) as (
+    name: string,
+    event: Record<string, unknown>,
+  ) => Promise<Response>;
+  const t = Date.now() - 60_000;
+  expect((await trackConversion('AddToCart', web('anon-doc', 'add_to_cart', t, `${SHOP}/cart`))).status).toBe(
+    200,
+  );
+  const purchase = web('anon-doc', 'purchase', t + 1_000, `${SHOP}/thanks`, {
+    transaction_id: 'ORDER-DOC-1',
+    value: 20,
+    currency: 'USD',
+  });
+  expect((await trackConversion('Purchase', purchase)).status).toBe(200);
+  await h.waitFor(() => h.sandbox.accepted.size === 2 || undefined, 'both events at Amazon');
+
+  expect(tagged.map(([command, name]) => `${command} ${name}`)).toEqual([
+    'trackEvent AddToCart',
+    'trackEvent Purchase',
+  ]);
+  const ids = tagged.map(([, , attributes]) => attributes.clientDedupeId);
+  expect(ids[1]).toBe('ORDER-DOC-1');
+  expect([...atAmazon(h).keys()].sort()).toEqual([...ids].sort());
+  for (const [, name, { clientDedupeId }] of tagged) await adTag(h, name, clientDedupeId, t - 500);
+  expect(await attribution(h)).toMatchObject({ conversions: 2, duplicates_removed: 2 });
 });
