@@ -745,7 +745,10 @@ function shareBar(label, share, cls = '') {
   );
 }
 
-/** Below this share of Ad Tag pairing, a website event type gets a hint (docs/ad-tag.md). */
+/**
+ * Below this share of Ad Tag pairing, a website event type gets a hint (docs/ad-tag.md); not purchases, which
+ * pair by their order id.
+ */
 const LOW_PAIRING = 0.5;
 
 function qualityCard(name, e, web) {
@@ -784,11 +787,11 @@ function qualityCard(name, e, web) {
     el('h4', { text: 'Attribution' }),
     shareBar('paired with Ad Tag', e.paired_with_ad_tag),
     shareBar('click token', e.with_click_token),
-    ...(web && e.count > 0 && e.paired_with_ad_tag < LOW_PAIRING
+    ...(web && name !== 'Purchase' && e.count > 0 && e.paired_with_ad_tag < LOW_PAIRING
       ? [
           el('p', {
             class: 'hint',
-            text: 'If this site also runs the Amazon Ad Tag, give each conversion one id and pass it to both the Ad Tag (eventId) and this event (properties.amazon_event_id); unpaired, Amazon counts it twice (docs/ad-tag.md).',
+            text: 'Site runs the Amazon Ad Tag too? Give both one id per conversion (clientDedupeId, properties.amazon_event_id) or Amazon counts it twice: docs/ad-tag.md',
           }),
         ]
       : []),

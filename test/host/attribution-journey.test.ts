@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
@@ -182,4 +183,52 @@ test("docs/ad-tag.md's page snippet gives the Ad Tag and Signal one id: Amazon c
   expect([...atAmazon(h).keys()].sort()).toEqual([...ids].sort());
   for (const [, name, { clientDedupeId }] of tagged) await adTag(h, name, clientDedupeId, t - 500);
   expect(await attribution(h)).toMatchObject({ conversions: 2, duplicates_removed: 2 });
+});
+
+/** Writes one HTTP request as raw bytes to the ingestion port; the status line's code. */
+function rawPost(url: string, path: string, body: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      socket.end(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${PIPELINE_KEY}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      ),
+    );
+    let text = '';
+    socket.on('data', (d) => (text += d.toString('latin1')));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])));
+    socket.on('error', reject);
+  });
+}
+
+describe('hostile click tokens, written raw to ingestion: accepted as events, never remembered', () => {
+  const landingWith = (visitor: string, url: string) =>
+    JSON.stringify(web(visitor, 'page_view', Date.now() - 60_000, url));
+  test.each<[string, string, string]>([
+    ['a control character in the token', 'anon-h1', `${SHOP}/?aref=Ab3dE\u0007gH1j.1764583200000`],
+    [
+      'a token of 60,000 characters',
+      'anon-h2',
+      `${SHOP}/?aref=${'Ab3dE5gH1j.1764583200000|'.repeat(2_400)}x`,
+    ],
+    ['eleven pairs', 'anon-h3', `${SHOP}/?aref=${Array(11).fill(TOKEN).join('|')}`],
+    ['five hundred parameters, then a token', 'anon-h4', `${SHOP}/?${'a=1&'.repeat(500)}aref=${TOKEN}`],
+    ['an anonymousId of 5,000 characters', 'v'.repeat(5_000), `${SHOP}/?aref=${TOKEN}`],
+  ])('%s', async (_label, visitor, url) => {
+    const h = await startHost();
+    hosts.push(h);
+    await h.install();
+    expect(await rawPost(h.host.ingestUrl, '/v1/t', landingWith(visitor, url))).toBe(200);
+    const purchase = web(visitor, 'purchase', Date.now() - 30_000, `${SHOP}/thanks`, {
+      transaction_id: 'ORDER-H',
+      value: 5,
+      currency: 'USD',
+    });
+    expect(await rawPost(h.host.ingestUrl, '/v1/t', JSON.stringify(purchase))).toBe(200);
+    await h.waitFor(() => atAmazon(h).has('ORDER-H') || undefined, 'the purchase at Amazon');
+    expect(atAmazon(h).get('ORDER-H')!.arefMeasurementTokens).toBeUndefined();
+    const db = (h.host as unknown as { db: { prepare(s: string): { get(): unknown } } }).db;
+    expect(db.prepare('SELECT COUNT(*) AS n FROM click_tokens').get()).toEqual({ n: 0 });
+  });
 });
