@@ -14,6 +14,7 @@ const PREFIX = 'signal:click-token:';
 export class RedisClickTokens implements ClickTokenStore {
   private readonly client: Promise<Redis>;
   private warned = false;
+  private closed = false;
 
   constructor(
     url: string,
@@ -24,7 +25,8 @@ export class RedisClickTokens implements ClickTokenStore {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         connectTimeout: 1_000,
-        retryStrategy: (times) => Math.min(times * 200, 2_000),
+        // No reconnecting once closed: a pending retry would keep the process alive.
+        retryStrategy: (times) => (this.closed ? null : Math.min(times * 200, 2_000)),
       });
       redis.on('error', () => this.unreachable());
       return new Promise<Redis>((resolve) => {
@@ -59,6 +61,7 @@ export class RedisClickTokens implements ClickTokenStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     (await this.client).disconnect();
   }
 

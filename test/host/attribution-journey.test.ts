@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
+import { visitorKey } from '../../host/identity/click-token-memory.js';
 import { PIPELINE_KEY, startHost, type HostHarness } from '../support/host-harness.js';
 
 /**
@@ -141,6 +142,42 @@ describe('two hosts, one Redis: a landing on one and a purchase on the other sti
     await b.waitFor(() => b.sandbox.accepted.size === 1 || undefined, 'the purchase at Amazon');
     expect(atAmazon(b).get('ORDER-R')?.arefMeasurementTokens).toBe(expected);
     expect((await attribution(b)).with_click_token).toBe(expected ? 1 : 0);
+  });
+
+  test('Redis unreachable: events are still accepted and delivered, without the memory', async () => {
+    const h = await startHost({ clickTokens: { redisUrl: 'redis://127.0.0.1:1' } });
+    hosts.push(h);
+    await h.install();
+    const t = Date.now() - 60_000;
+    const landing = await h.ingest('/v1/t', web('anon-no-redis', 'page_view', t, `${SHOP}/?aref=${TOKEN}`));
+    const purchase = web('anon-no-redis', 'purchase', t + 1_000, `${SHOP}/thanks`, {
+      transaction_id: 'ORDER-NR',
+      value: 10,
+      currency: 'USD',
+    });
+    expect([landing.status, (await h.ingest('/v1/t', purchase)).status]).toEqual([200, 200]);
+    await h.waitFor(() => h.sandbox.accepted.size === 2 || undefined, 'both events at Amazon');
+    expect(atAmazon(h).get('ORDER-NR')!.arefMeasurementTokens).toBeUndefined();
+  });
+
+  test('in Redis: one key per visitor, named by a hash, expiring after SIGNAL_CLICK_TOKEN_TTL', async () => {
+    redis = await startRedis();
+    const ttlMs = 3 * 86_400_000;
+    const h = await startHost({ clickTokens: { redisUrl: redis.url, ttlMs } });
+    hosts.push(h);
+    await h.ingest('/v1/t', web('anon-in-redis', 'page_view', Date.now(), `${SHOP}/?aref=${TOKEN}`));
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('*');
+      expect(keys).toEqual([`signal:click-token:${visitorKey('anon-in-redis')}`]);
+      expect(await client.get(keys[0]!)).toBe(TOKEN);
+      const pttl = await client.pttl(keys[0]!);
+      expect(pttl).toBeGreaterThan(ttlMs - 60_000);
+      expect(pttl).toBeLessThanOrEqual(ttlMs);
+    } finally {
+      client.disconnect();
+    }
   });
 });
 
