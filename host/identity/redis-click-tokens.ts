@@ -25,6 +25,7 @@ export class RedisClickTokens implements ClickTokenStore {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         connectTimeout: 1_000,
+        disconnectTimeout: 200,
         // No reconnecting once closed: a pending retry would keep the process alive.
         retryStrategy: (times) => (this.closed ? null : Math.min(times * 200, 2_000)),
       });
