@@ -1,3 +1,4 @@
+import { maskEmails } from './mask-emails.js';
 import { REDACTED, type SecretRegistry } from './secret-registry.js';
 
 /**
@@ -35,13 +36,12 @@ const SENSITIVE_KEYS = new Set(
   ].map(normaliseKey),
 );
 
-/** Patterns of credentials and personal data that may hide inside free text. */
+/** Patterns of credentials that may hide inside free text (e-mail addresses are masked by `maskEmails`). */
 const SENSITIVE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bBearer\s+[^\s"',}]+/gi, `Bearer ${REDACTED}`],
   [/\bAtz[ar]\|[^\s"',}]+/g, REDACTED],
   [/\bamzn_ads\|[^\s"',}]+/g, REDACTED],
   [/\bamzn1\.oa2-cs\.[^\s"',}]+/g, REDACTED],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[EMAIL]'],
 ];
 
 function normaliseKey(key: string): string {
@@ -55,7 +55,7 @@ export function isSensitiveKey(key: string): boolean {
 export function redactText(text: string, secrets?: SecretRegistry): string {
   let out = secrets ? secrets.scrub(text) : text;
   for (const [pattern, replacement] of SENSITIVE_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  return maskEmails(out);
 }
 
 /** A deep copy of `value` with sensitive keys and patterns replaced. Cycles and depth are bounded. */
