@@ -1,17 +1,19 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../plugin/index.js';
-import { redactForView, REDACTED } from '../../host/pipeline/view-redaction.js';
+import { HIDDEN_FIELDS, redactForView, REDACTED } from '../../host/pipeline/view-redaction.js';
 import { startHost, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
- * Canary values in every field that can hold personal data, sent through ingestion: not one may be read back
- * from any admin answer, the live stream or the logs.
+ * Canary values in every place a raw event can hold personal data, sent through ingestion: not one may be read
+ * back from any admin answer, the live stream or the logs, in any spelling (as sent, decoded, or the word
+ * `canary` anywhere).
  */
-const CANARIES = {
+const C = {
+  // Fields that name personal data.
   email: 'canary.person@example.org',
   phone: '+1 415 555 0199',
   digits: '4155550188',
-  name: 'Canaryfirst',
+  first: 'Canaryfirst',
   last: 'Canarylast',
   street: '77 Canary Row',
   city: 'Canaryville',
@@ -21,112 +23,288 @@ const CANARIES = {
   ramp: 'CANARYRAMPID42',
   ip: '198.51.100.77',
   ua: 'CanaryAgent/9.9',
+  userId: 'canary-user-7781',
+  anonymousId: 'canary-anon-5523',
+  // Free text next to the shown fields.
+  note: 'call canarynote',
+  pageCustomer: 'Canarypagecustomer',
+  pageTitle: 'Thanks Canarytitle',
+  pageSearch: 'canarypagesearch',
+  campaignName: 'canarycampaign-spring',
+  campaignSource: 'canarysource',
+  campaignMedium: 'canarymedium',
+  campaignTerm: 'canaryterm',
+  campaignContent: 'canarycontent',
+  campaignCustom: 'canarycampaigncustom',
+  consentNote: 'canaryconsentnote',
+  consentCategory: 'canaryconsentcategory',
+  propertiesTitle: 'Canarypropertiestitle',
+  propertiesSearch: 'canarypropertiessearch',
+  coupon: 'CANARYCOUPON10',
+  productName: 'Canaryproduct',
+  itemName: 'Canaryitemname',
+  // In URLs: query values, encoded e-mails and phones, paths, fragments, user info.
+  queryEmail: 'canary.query@example.net',
+  encodedEmail: 'canary.encoded%40example.com',
+  encodedPhone: '%2B14155550177',
+  base64Email: Buffer.from('canary.b64@example.com').toString('base64'),
+  pathEmail: 'canary.path@example.com',
+  pathPhone: '415-555-0155',
+  fragment: 'canaryfragment',
+  userInfo: 'canaryuser',
+  referrerQuery: 'canaryreferrer',
+  // Object keys as sent, deep arrays, and shown fields given another shape.
+  keyEmail: 'canary.key@example.org',
+  keyPhone: '+14155550166',
+  keyName: 'Canarykeyname',
+  nestedEmail: 'canary.nested@example.org',
+  nestedPhone: '+14155550144',
+  orderAsEmail: 'canary.order@example.org',
+  quantityAsText: 'canaryquantity',
 };
+const PLANTED = 48;
+
 const event = {
   event: 'purchase',
+  userId: C.userId,
+  anonymousId: C.anonymousId,
   properties: {
-    transaction_id: 'CANARY-ORDER-1',
+    transaction_id: 'ORDER-7781',
+    order_id: C.orderAsEmail,
     value: 12.5,
     currency: 'USD',
-    phone_number: CANARIES.phone,
-    user_data: { phone_number: CANARIES.digits, email_address: CANARIES.email },
-    note: `call me at ${CANARIES.phone} or ${CANARIES.email}`,
+    coupon: C.coupon,
+    title: C.propertiesTitle,
+    search: C.propertiesSearch,
+    url: `https://${C.userInfo}:pw@shop.example/checkout/${C.pathEmail}?ref=${C.referrerQuery}&e=${C.base64Email}`,
+    path: `/call/${C.pathPhone}/done`,
+    referrer: `https://search.example/?q=${C.encodedEmail}`,
+    phone_number: C.phone,
+    user_data: { phone_number: C.digits, email_address: C.email },
+    note: `${C.note} at ${C.phone} or ${C.email}`,
+    [C.keyEmail]: 1,
+    quantity: C.quantityAsText,
+    products: [{ product_id: 'P-1', name: C.productName, price: 12.5, tags: [[C.nestedEmail]] }],
+    items: [{ item_id: 'SKU-1', item_name: C.itemName, quantity: 1 }, [[C.nestedPhone]]],
   },
   traits: {
-    email: CANARIES.email,
-    name: `${CANARIES.name} ${CANARIES.last}`,
-    first_name: CANARIES.name,
-    lastName: CANARIES.last,
-    Mobile: CANARIES.phone,
-    'date-of-birth': CANARIES.birth,
-    dateOfBirth: CANARIES.birth,
-    address: { street: CANARIES.street, city: CANARIES.city, postal_code: CANARIES.postal, country: 'US' },
+    email: C.email,
+    name: `${C.first} ${C.last}`,
+    first_name: C.first,
+    lastName: C.last,
+    Mobile: C.phone,
+    'date-of-birth': C.birth,
+    dateOfBirth: C.birth,
+    address: { street: C.street, city: C.city, postal_code: C.postal, country: 'US' },
+    [C.keyName]: true,
   },
   context: {
     locale: 'en-US',
-    ip: CANARIES.ip,
-    userAgent: CANARIES.ua,
-    device: { advertising_id: CANARIES.maid, type: 'ios' },
-    vendor_ids: { ramp_id: CANARIES.ramp },
+    ip: C.ip,
+    userAgent: C.ua,
+    device: { advertising_id: C.maid, type: 'ios' },
+    vendor_ids: { ramp_id: C.ramp },
     page: {
-      url: `https://shop.example/thanks?tel=${CANARIES.digits}&email=${CANARIES.email}`,
-      title: 'Thanks',
+      url: `https://shop.example/thanks?tel=${C.encodedPhone}&email=${C.queryEmail}#${C.fragment}`,
+      path: `/thanks/${C.encodedEmail}`,
+      referrer: `https://mail.example/${C.pathEmail}`,
+      title: C.pageTitle,
+      search: `?q=${C.pageSearch}`,
+      customer_name: C.pageCustomer,
+      [C.keyPhone]: 'x',
     },
-    consent: { canonical: { marketing: true } },
+    campaign: {
+      name: C.campaignName,
+      source: C.campaignSource,
+      medium: C.campaignMedium,
+      term: C.campaignTerm,
+      content: C.campaignContent,
+      customer: C.campaignCustom,
+    },
+    consent: {
+      canonical: { marketing: true },
+      note: C.consentNote,
+      categories: { [C.consentCategory]: true },
+    },
   },
 };
-const leaks = (text: string) => Object.values(CANARIES).filter((c) => text.includes(c));
 
-let h: HostHarness;
-let logs: string[];
-beforeEach(async () => {
-  logs = [];
-  h = await startHost({
-    logger: createLogger({
-      level: 'debug',
-      stream: new Writable({
-        write: (chunk, _e, done) => {
-          logs.push(chunk.toString());
-          done();
-        },
+/** Every spelling of a planted value a reader could recover: as sent, percent-decoded, base64-decoded. */
+const spellings = [
+  ...Object.values(C),
+  ...Object.values(C).map(decodeURIComponent),
+  Buffer.from(C.base64Email, 'base64').toString('utf8'),
+];
+const leaks = (text: string): string[] => [
+  ...new Set(spellings.filter((s) => text.includes(s))),
+  ...(/canary/i.test(text) ? ['the word canary'] : []),
+];
+
+describe('through the host', () => {
+  let h: HostHarness;
+  let logs: string[];
+  beforeEach(async () => {
+    logs = [];
+    h = await startHost({
+      logger: createLogger({
+        level: 'debug',
+        stream: new Writable({
+          write: (chunk, _e, done) => {
+            logs.push(chunk.toString());
+            done();
+          },
+        }),
       }),
-    }),
+    });
   });
-});
-afterEach(() => h.close());
+  afterEach(() => h.close());
 
-test('no canary in any admin answer, the live stream or the logs', async () => {
-  const { body: created } = await h.install();
-  const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream?token=${ADMIN_TOKEN}`);
-  const reader = stream.body!.getReader();
-  let streamed = '';
-  const reading = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      streamed += new TextDecoder().decode(value);
-    }
-  })();
-  const id = (await h.ingest('/v1/t', event)).body.ids[0];
-  await h.waitForOutcome(id, 'delivered');
-  await h.waitFor(() => streamed.includes('"delivered"') || undefined, 'the delivered entry on the stream');
-  await reader.cancel();
-  await reading.catch(() => undefined);
+  test(`none of ${PLANTED} planted values in any admin answer, the live stream or the logs`, async () => {
+    const sent = JSON.stringify(event);
+    expect(Object.keys(C)).toHaveLength(PLANTED);
+    for (const value of Object.values(C)) expect(sent).toContain(value);
 
-  const answers = await Promise.all(
+    const { body: created } = await h.install();
+    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream?token=${ADMIN_TOKEN}`);
+    const reader = stream.body!.getReader();
+    let streamed = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        streamed += new TextDecoder().decode(value);
+      }
+    })();
+    const id = (await h.ingest('/v1/t', event)).body.ids[0];
+    await h.waitForOutcome(id, 'delivered');
+    await h.waitFor(() => streamed.includes('"delivered"') || undefined, 'the delivered entry on the stream');
+    await reader.cancel();
+    await reading.catch(() => undefined);
+
+    const answers = await Promise.all(
+      [
+        '/v1/admin/live-events',
+        `/v1/admin/live-events?event_id=${id}`,
+        `/v1/admin/integrations/${created.id}`,
+        '/v1/admin/integrations',
+        `/v1/admin/integrations/${created.id}/delivery-log`,
+        `/v1/admin/integrations/${created.id}/dead-letters`,
+        `/v1/admin/integrations/${created.id}/match-quality`,
+        '/v1/admin/stats',
+      ].map(async (path) => JSON.stringify((await h.admin(path)).body)),
+    );
+    expect(streamed).toContain(id);
+    for (const text of [...answers, streamed, logs.join('')]) expect(leaks(text)).toEqual([]);
+
+    // What is shown is still useful: what the event is, its order, its amount, products, the page's address.
+    const entry = (await h.admin('/v1/admin/live-events')).body.data.find(
+      (e: { event_id: string }) => e.event_id === id,
+    );
+    expect(entry.input).toMatchObject({
+      event: 'purchase',
+      userId: REDACTED,
+      properties: {
+        transaction_id: 'ORDER-7781',
+        order_id: REDACTED,
+        value: 12.5,
+        currency: 'USD',
+        quantity: REDACTED,
+        url: `https://shop.example/checkout/${REDACTED}`,
+        path: `/call/${REDACTED}/done`,
+        referrer: 'https://search.example/',
+        products: [{ product_id: 'P-1', price: 12.5, [HIDDEN_FIELDS]: 2 }],
+        items: [{ item_id: 'SKU-1', quantity: 1, [HIDDEN_FIELDS]: 1 }, REDACTED],
+        [HIDDEN_FIELDS]: 7,
+      },
+      traits: { email: REDACTED, name: REDACTED, first_name: REDACTED, lastName: REDACTED },
+      context: {
+        locale: 'en-US',
+        ip: REDACTED,
+        device: { type: 'ios', advertising_id: REDACTED },
+        page: {
+          url: 'https://shop.example/thanks',
+          path: `/thanks/${REDACTED}`,
+          referrer: `https://mail.example/${REDACTED}`,
+          [HIDDEN_FIELDS]: 4,
+        },
+        consent: { canonical: { marketing: true }, [HIDDEN_FIELDS]: 2 },
+        [HIDDEN_FIELDS]: 2,
+      },
+    });
+    expect(Object.keys(entry.input.context)).not.toContain('campaign');
+  });
+
+  test('an 80 KB key and value with e-mail and phone shapes is shown in well under a second', async () => {
+    const run = 'a'.repeat(80 * 1024);
+    const id = (
+      await h.ingest('/v1/t', {
+        event: 'purchase',
+        properties: { [`${run}@`]: `${run}@example`, transaction_id: `T-${'1'.repeat(100)}` },
+        context: { page: { url: `https://shop.example/${run}?${run}`, [run]: run } },
+      })
+    ).body.ids[0];
+    const started = performance.now();
+    const { body } = await h.admin(`/v1/admin/live-events?event_id=${id}`);
+    const elapsed = performance.now() - started;
+    const text = JSON.stringify(body.data[0].input);
+    expect(text).not.toContain('aaaa');
+    expect(elapsed).toBeLessThan(500);
+  });
+
+  test.each([
     [
-      '/v1/admin/live-events',
-      `/v1/admin/integrations/${created.id}`,
-      '/v1/admin/integrations',
-      `/v1/admin/integrations/${created.id}/delivery-log`,
-      `/v1/admin/integrations/${created.id}/dead-letters`,
-      '/v1/admin/stats',
-    ].map(async (path) => JSON.stringify((await h.admin(path)).body)),
-  );
-  for (const text of [...answers, streamed, logs.join('')]) expect(leaks(text)).toEqual([]);
-  // And what is shown is still useful: what the event is, its order, its amount.
-  const entry = (await h.admin('/v1/admin/live-events')).body.data.find(
-    (e: { event_id: string }) => e.event_id === id,
-  );
-  expect(entry.input).toMatchObject({
-    event: 'purchase',
-    properties: { transaction_id: 'CANARY-ORDER-1', value: 12.5, currency: 'USD' },
+      'a key that names personal data in any case or separator style',
+      { traits: { Phone_Number: '5551234567' } },
+    ],
+    ['a key the allowlist does not know', { properties: { favourite_colour: 'blue' } }],
+    [
+      'a match key source of the blueprint, even where the allowlist shows it',
+      { properties: { transaction_id: 'T-9' } },
+    ],
+    [
+      'a listed key spelled with characters beyond ASCII letters',
+      { properties: { 'transaction_id\u212a': 'T-9' } },
+    ],
+    ['an array where the list expects one value', { properties: { value: ['blue', 12] } }],
+    ['an object where the list expects one value', { event: { blue: 'T-9' } }],
+    ['a value where the list expects an object', { context: { page: 'blue 5551234567' } }],
+    ['an e-mail in an id', { messageId: 'blue@example.org' }],
+    ['a phone number in an event name', { event: 'blue 5551234567' }],
+    ['a URL that is not http', { properties: { url: 'mailto:blue@example.org' } }],
+    ['a URL path segment in base64', { properties: { path: '/Ymx1ZUBleGFtcGxlLm9yZw' } }],
+  ])('hidden: %s', (_label, input) => {
+    const shown = JSON.stringify(redactForView(input, ['properties.transaction_id']));
+    for (const value of ['5551234567', 'blue', 'T-9', 'Ymx1', '212a', '\u212a'])
+      expect(shown).not.toContain(value);
+    expect(shown === '{}').toBe(false);
   });
-  expect(entry.input.context.page.url).toBe('https://shop.example/thanks?tel=[PHONE]&email=[EMAIL]');
-});
 
-test.each([
-  [
-    'a key that names personal data in any case or separator style',
-    { traits: { Phone_Number: '5551234567', 'E-Mail': 'x' } },
-  ],
-  ['a key the allowlist does not know', { properties: { favourite_colour: 'blue' } }],
-  [
-    'a match key source of the blueprint, even where the allowlist shows it',
-    { properties: { transaction_id: 'T-9' } },
-  ],
-])('hidden: %s', (_label, input) => {
-  const shown = JSON.stringify(redactForView(input, ['properties.transaction_id']));
-  for (const value of ['5551234567', 'blue', 'T-9']) expect(shown).not.toContain(value);
-  expect(shown).toContain(REDACTED);
+  test.each<[string, unknown, unknown]>([
+    ['an event type', { type: 'track' }, { type: 'track' }],
+    ['a time', { timestamp: '2026-12-07T10:00:00.123Z' }, { timestamp: '2026-12-07T10:00:00.123Z' }],
+    ['an epoch time', { sentAt: 1796637600000 }, { sentAt: 1796637600000 }],
+    ['an amount given as text', { properties: { revenue: '49.90' } }, { properties: { revenue: '49.90' } }],
+    [
+      'an id kept exact as digits',
+      { properties: { order_id: '12345678901234567890' } },
+      { properties: { order_id: '12345678901234567890' } },
+    ],
+    [
+      'a consent word',
+      { context: { consent: { marketing: 'granted' } } },
+      { context: { consent: { marketing: 'granted' } } },
+    ],
+    [
+      'a slug path',
+      { context: { page: { path: '/Shoes/running-2026/' } } },
+      { context: { page: { path: '/Shoes/running-2026/' } } },
+    ],
+    [
+      'a version',
+      { context: { library: { version: '2.4.1-beta.1' } } },
+      { context: { library: { version: '2.4.1-beta.1' } } },
+    ],
+  ])('shown: %s', (_label, input, shown) => {
+    expect(redactForView(input)).toEqual(shown);
+  });
 });
