@@ -42,7 +42,9 @@ export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefi
 
 /** `http://127.0.0.1:4010/{region}` → one host per region; without the placeholder, the same URL for all. */
 export function regionHostsFromBase(base: string): Record<Region, string> {
-  const trimmed = base.replace(/\/+$/, '');
+  let end = base.length;
+  while (end > 0 && base[end - 1] === '/') end--;
+  const trimmed = base.slice(0, end);
   return Object.fromEntries(REGIONS.map((r) => [r, trimmed.replace('{region}', r.toLowerCase())])) as Record<
     Region,
     string
