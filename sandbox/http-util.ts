@@ -37,7 +37,7 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 
 export function bearer(req: IncomingMessage): string | undefined {
   const auth = header(req, 'authorization');
-  const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+  const m = auth ? /^Bearer\s+(\S.*)$/i.exec(auth) : null;
   return m ? m[1]!.trim() : undefined;
 }
 

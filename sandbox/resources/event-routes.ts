@@ -61,7 +61,7 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
 function eventList(call: SandboxCall, ctx: SandboxContext): unknown[] | undefined {
   const { reply, body } = call;
   const type = header(call.req, 'content-type') ?? '';
-  if (!/^application\/(json|vnd\.dspconversioneventimport\.v1\+json)\b/.test(type)) {
+  if (!/^application\/(?:json|vnd\.dspconversioneventimport\.v1\+json)\b/.test(type)) {
     reply(415, { code: 'BAD_REQUEST', message: 'Unsupported Content-Type' });
     return undefined;
   }
