@@ -92,7 +92,7 @@ function convert(cell: string, rule: ColumnRule, column: string): string | numbe
   if (rule.type === 'number') {
     const thousands = rule.decimal === ',' ? /[.\s']/g : /[,\s']/g;
     const text = cell.replace(thousands, '').replace(',', '.');
-    if (!/^-?\d+(\.\d+)?$/.test(text))
+    if (!/^-?\d+(?:\.\d+)?$/.test(text))
       throw new CellError(
         column,
         `"${cell}" is not a number${rule.decimal === ',' ? ' with a decimal comma' : ''}`,
@@ -112,7 +112,7 @@ function convert(cell: string, rule: ColumnRule, column: string): string | numbe
 }
 
 function isoMs(text: string): number {
-  return /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
+  return /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
     ? Date.parse(text)
     : NaN;
 }

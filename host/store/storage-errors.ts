@@ -2,7 +2,7 @@
  * SQLite failures that say the storage cannot take writes right now (disk full, read-only, I/O error,
  * contention) rather than that a request is wrong: answered 503 with Retry-After, and workers back off.
  */
-const UNAVAILABLE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED)/;
+const UNAVAILABLE = /^SQLITE_(?:FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED)/;
 
 export function isStorageUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

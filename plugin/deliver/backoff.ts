@@ -18,7 +18,7 @@ export function retryAfterMs(
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   const trimmed = value.trim();
-  const ms = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  const ms = /^\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(capMs, Math.max(0, Math.ceil(ms)));
 }

@@ -11,7 +11,7 @@ const COUNTRY_NAMES = new Map(
     code.toUpperCase(),
   ]),
 );
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const underscoreRuns = replaceRunsOutside(isCustomDataChar, '_');
 const allCustomDataChars = everyCharIn(isCustomDataChar);
 
@@ -22,11 +22,11 @@ function trimUnderscores(text: string): string {
   while (to > from && text.charCodeAt(to - 1) === 95) to--;
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
-const AREF = /^[A-Za-z0-9]{10}\.\d{13}(\|[A-Za-z0-9]{10}\.\d{13})*$/;
+const AREF = /^[A-Za-z0-9]{10}\.\d{13}(?:\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) return Number(value);
   return undefined;
 }
 
@@ -48,7 +48,7 @@ function countryCodeOf(value: string): string | undefined {
 const EVENT_SOURCES: ReadonlyArray<[RegExp, string]> = [
   [/fire\s*(os|tv)|amazon|kindle/i, 'FIRE_TV'],
   [/android/i, 'ANDROID'],
-  [/ios|iphone|ipad|ipados|tvos/i, 'IOS'],
+  [/ios|iphone|ipad|tvos/i, 'IOS'],
 ];
 
 /**
