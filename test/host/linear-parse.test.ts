@@ -7,7 +7,6 @@ import { startHost, PIPELINE_KEY, type HostHarness } from '../support/host-harne
  * backtracks quadratically on an unclosed string of `\"` pairs once the body holds a 16-digit number.
  */
 const OLD_FIRST_LOOK = /(?:^|[:,[])\s*-?\d{16}/;
-// eslint-disable-next-line regexp/no-super-linear-move -- the old reader, kept only to be measured
 const OLD_STRING_OR_LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
 function oldReader(text: string): unknown {
   const quoted = OLD_FIRST_LOOK.test(text)
