@@ -1,7 +1,7 @@
 import { redactValue } from '../../plugin/index.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type DeliveryRow } from '../store/deliveries-repo.js';
 import type { LiveHub } from './live-hub.js';
-import { REDACTED, viewRedactor } from './view-redaction.js';
+import { REDACTED, reasonForView, viewRedactor } from './view-redaction.js';
 
 const RAW_MATCH_KEYS = new Set(['MAID', 'RAMP_ID', 'MATCH_ID', 'REAL_ID', 'MERKLE_ID', 'KANTAR_ID', 'FIP']);
 
@@ -56,7 +56,7 @@ function entry(row: LiveRow, redact: (value: unknown) => unknown): Record<string
     outcome: {
       status: row.status,
       attempts: row.attempts,
-      ...(row.outcome_code ? { code: row.outcome_code, reason: row.outcome_message } : {}),
+      ...(row.outcome_code ? { code: row.outcome_code, reason: reasonForView(row.outcome_message) } : {}),
     },
   };
 }

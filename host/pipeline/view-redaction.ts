@@ -1,3 +1,4 @@
+import { maskEmails } from '../../plugin/logging/mask-emails.js';
 import { PERSONAL, VIEW_ALLOWLIST, type Shape } from './view-allowlist.js';
 import { SHAPES } from './view-shapes.js';
 
@@ -82,4 +83,41 @@ export function viewRedactor(hiddenPaths: readonly string[]): (value: unknown) =
     return out;
   };
   return (value) => walk(value, TREE, []);
+}
+
+/**
+ * An outcome's reason as a view shows it. Reasons are written by the plugin and by Amazon, and some quote what
+ * they refused (`No blueprint entry maps "…"`, `Value '…' at '…'`): a quoted text is kept only when it has the
+ * shape of an event name or a field, e-mail addresses are masked and runs of 7 digits or more hidden.
+ */
+export function reasonForView(reason: string | null): string | null {
+  if (reason === null) return null;
+  let out = '';
+  let i = 0;
+  while (i < reason.length) {
+    const open = nextQuote(reason, i);
+    if (open === -1) break;
+    const quote = reason[open]!;
+    const close = reason.indexOf(quote, open + 1);
+    const end = close === -1 ? reason.length : close;
+    const quoted = reason.slice(open + 1, end);
+    out += reason.slice(i, open + 1) + (SHAPES.event(quoted) === undefined ? REDACTED : quoted);
+    if (close === -1) return maskLongDigitRuns(maskEmails(out));
+    out += quote;
+    i = close + 1;
+  }
+  return maskLongDigitRuns(maskEmails(out + reason.slice(i)));
+}
+
+/** The next `"`, or `'` that opens a quote (not an apostrophe inside a word), from `from`. */
+function nextQuote(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || (c === "'" && (i === 0 || !/\w/.test(text[i - 1]!)))) return i;
+  }
+  return -1;
+}
+
+function maskLongDigitRuns(text: string): string {
+  return text.replace(/\d{7,}/g, REDACTED);
 }

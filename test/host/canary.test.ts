@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../plugin/index.js';
-import { HIDDEN_FIELDS, redactForView, REDACTED } from '../../host/pipeline/view-redaction.js';
+import { HIDDEN_FIELDS, reasonForView, redactForView, REDACTED } from '../../host/pipeline/view-redaction.js';
 import { startHost, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
@@ -61,8 +61,10 @@ const C = {
   nestedPhone: '+14155550144',
   orderAsEmail: 'canary.order@example.org',
   quantityAsText: 'canaryquantity',
+  // An event name no blueprint maps: its outcome's reason quotes it.
+  unmappedEvent: 'canary.event@example.org',
 };
-const PLANTED = 48;
+const PLANTED = 49;
 
 const event = {
   event: 'purchase',
@@ -160,7 +162,8 @@ describe('through the host', () => {
   afterEach(() => h.close());
 
   test(`none of ${PLANTED} planted values in any admin answer, the live stream or the logs`, async () => {
-    const sent = JSON.stringify(event);
+    const unmapped = { event: C.unmappedEvent, properties: { transaction_id: 'ORDER-7782' } };
+    const sent = JSON.stringify([event, unmapped]);
     expect(Object.keys(C)).toHaveLength(PLANTED);
     for (const value of Object.values(C)) expect(sent).toContain(value);
 
@@ -306,5 +309,34 @@ describe('through the host', () => {
     ],
   ])('shown: %s', (_label, input, shown) => {
     expect(redactForView(input)).toEqual(shown);
+  });
+});
+
+describe('the reason of an outcome', () => {
+  test.each([
+    [
+      'a quoted event name',
+      'No blueprint entry maps "Order Completed".',
+      'No blueprint entry maps "Order Completed".',
+    ],
+    [
+      'a quoted e-mail',
+      'No blueprint entry maps "jane@example.org".',
+      `No blueprint entry maps "${REDACTED}".`,
+    ],
+    [
+      "Amazon's single quotes, an apostrophe left alone",
+      "Amazon's check: Value '+1 415 555 0100' at 'eventName' failed",
+      `Amazon's check: Value '${REDACTED}' at 'eventName' failed`,
+    ],
+    ['a quote that never closes', 'maps "jane doe 4155550100', `maps "${REDACTED}`],
+    [
+      'an e-mail and a phone outside quotes',
+      'sent jane@example.org and 4155550100',
+      `sent [EMAIL] and ${REDACTED}`,
+    ],
+    ['no reason', null, null],
+  ])('%s', (_label, reason, shown) => {
+    expect(reasonForView(reason)).toBe(shown);
   });
 });

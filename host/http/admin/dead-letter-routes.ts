@@ -1,4 +1,5 @@
 import { HttpError, limitParam, sendJson } from '../http-kit.js';
+import { reasonForView } from '../../pipeline/view-redaction.js';
 import { page } from '../presenters.js';
 import type { AdminRoutes } from './admin-context.js';
 
@@ -18,7 +19,7 @@ export const deadLetterRoutes: AdminRoutes = (router, ctx) => {
           event_id: r.event_id,
           attempts: r.attempts,
           code: r.outcome_code,
-          reason: r.outcome_message,
+          reason: reasonForView(r.outcome_message),
           updated_at: r.updated_at,
         })),
       });
