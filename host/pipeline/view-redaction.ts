@@ -10,6 +10,8 @@ import { SHAPES } from './view-shapes.js';
  */
 export const REDACTED = '[REDACTED]';
 export const HIDDEN_FIELDS = '[hidden fields]';
+/** Elements of a listed array shown: the view of an event stays a few kilobytes, whatever the event. */
+export const MAX_ITEMS = 50;
 
 /** One level of the allowlist: the keys it lists, or the elements of an array, or the shape of a leaf. */
 interface ViewNode {
@@ -68,7 +70,9 @@ export function viewRedactor(hiddenPaths: readonly string[]): (value: unknown) =
     }
     if (Array.isArray(value)) {
       const items = node.items;
-      return items ? value.map((item) => walk(item, items, [...path, '*'])) : REDACTED;
+      if (!items) return REDACTED;
+      const shown = value.slice(0, MAX_ITEMS).map((item) => walk(item, items, [...path, '*']));
+      return value.length > MAX_ITEMS ? [...shown, `[${value.length - MAX_ITEMS} more]`] : shown;
     }
     if (typeof value !== 'object') return REDACTED;
     const out: Record<string, unknown> = {};

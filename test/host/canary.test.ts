@@ -307,6 +307,15 @@ describe('through the host', () => {
       { context: { library: { version: '2.4.1-beta.1' } } },
       { context: { library: { version: '2.4.1-beta.1' } } },
     ],
+    [
+      'the first 50 products of a long list, then how many more',
+      { properties: { products: Array.from({ length: 60 }, (_, i) => ({ product_id: `P-${i}` })) } },
+      {
+        properties: {
+          products: [...Array.from({ length: 50 }, (_, i) => ({ product_id: `P-${i}` })), '[10 more]'],
+        },
+      },
+    ],
   ])('shown: %s', (_label, input, shown) => {
     expect(redactForView(input)).toEqual(shown);
   });
