@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { redactText } from '../plugin/index.js';
+import { redactText, redactValue } from '../plugin/index.js';
 import { maskEmails } from '../plugin/logging/mask-emails.js';
 import { runs } from './support/property-runs.js';
 
@@ -15,6 +15,12 @@ describe('e-mail masks', () => {
     ['text without an @ stays', 'no address here', 'no address here'],
   ])('%s', (_label, text, masked) => {
     expect(maskEmails(text)).toBe(masked);
+  });
+
+  test('in a logged value, keys that hold an address are masked too', () => {
+    expect(redactValue({ props: { 'jane@example.org': 1, note: 'to jane@example.org' } })).toEqual({
+      props: { '[EMAIL]': 1, note: 'to [EMAIL]' },
+    });
   });
 
   test('no address survives, whatever surrounds it', () => {

@@ -58,7 +58,7 @@ export function redactText(text: string, secrets?: SecretRegistry): string {
   return maskEmails(out);
 }
 
-/** A deep copy of `value` with sensitive keys and patterns replaced. Cycles and depth are bounded. */
+/** A deep copy of `value` with sensitive keys and patterns replaced (in keys too). Cycles and depth are bounded. */
 export function redactValue(
   value: unknown,
   secrets?: SecretRegistry,
@@ -76,7 +76,7 @@ export function redactValue(
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] =
+    out[maskEmails(k)] =
       isSensitiveKey(k) && v !== undefined && v !== null
         ? REDACTED
         : redactValue(v, secrets, depth + 1, seen);
