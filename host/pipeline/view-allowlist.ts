@@ -18,7 +18,7 @@ export type Shape =
   | 'id'
   /** A money amount: a number (or numeric text) below a billion. */
   | 'amount'
-  /** An ISO 4217 code. */
+  /** An ISO 4217 code the runtime knows. */
   | 'currency'
   /** A whole count below a million. */
   | 'quantity'
@@ -30,10 +30,12 @@ export type Shape =
   | 'url'
   /** A URL path: slug-shaped segments kept, others hidden. */
   | 'path'
-  /** A locale tag such as `en-US`. */
+  /** A locale tag such as `en-US` whose language and region exist. */
   | 'locale'
-  /** A short lower-case word such as `server`, `ios`. */
-  | 'word'
+  /** Where the event was sent from: `server`, `browser`, `client`, `mobile`. */
+  | 'channel'
+  /** A device type: `ios`, `android`, `web`, … */
+  | 'deviceType'
   /** A version such as `2.4.1`. */
   | 'version';
 
@@ -49,7 +51,7 @@ export const VIEW_ALLOWLIST: ReadonlyArray<readonly [path: string, shape: Shape 
   ['originalTimestamp', 'time'],
   ['receivedAt', 'time'],
   ['sentAt', 'time'],
-  ['channel', 'word'],
+  ['channel', 'channel'],
   ['userId', PERSONAL],
   ['anonymousId', PERSONAL],
 
@@ -103,7 +105,7 @@ export const VIEW_ALLOWLIST: ReadonlyArray<readonly [path: string, shape: Shape 
   ['context.consent.canonical.functional', 'consent'],
   ['context.consent.canonical.necessary', 'consent'],
   ['context.consent.canonical.personalization', 'consent'],
-  ['context.device.type', 'word'],
+  ['context.device.type', 'deviceType'],
   ['context.device.advertising_id', PERSONAL],
   ['context.os.version', 'version'],
   ['context.library.version', 'version'],

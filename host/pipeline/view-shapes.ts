@@ -18,7 +18,8 @@ export const SHAPES: Readonly<Record<Shape, (value: unknown) => unknown>> = {
     (typeof v === 'string' && v.length <= 20 && AMOUNT.test(v))
       ? v
       : undefined,
-  currency: (v) => (typeof v === 'string' && CURRENCY.test(v) ? v : undefined),
+  currency: (v) =>
+    typeof v === 'string' && v.length === 3 && CURRENCIES.has(v.toUpperCase()) ? v : undefined,
   quantity: (v) =>
     (Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e6) ||
     (typeof v === 'string' && QUANTITY.test(v))
@@ -34,8 +35,9 @@ export const SHAPES: Readonly<Record<Shape, (value: unknown) => unknown>> = {
   url: (v) => (typeof v === 'string' && v.length <= 4096 ? urlForView(v) : undefined),
   path: (v) =>
     typeof v === 'string' && v.length <= 4096 && v.startsWith('/') ? pathForView(beforeQuery(v)) : undefined,
-  locale: (v) => (typeof v === 'string' && LOCALE.test(v) ? v : undefined),
-  word: (v) => (typeof v === 'string' && WORD.test(v) ? v : undefined),
+  locale: (v) => (typeof v === 'string' && isLocale(v) ? v : undefined),
+  channel: (v) => (typeof v === 'string' && CHANNELS.has(v) ? v : undefined),
+  deviceType: (v) => (typeof v === 'string' && DEVICE_TYPES.has(v.toLowerCase()) ? v : undefined),
   version: (v) => (typeof v === 'string' && v.length <= 32 && VERSION.test(v) ? v : undefined),
 };
 
@@ -46,16 +48,40 @@ const EVENT_TYPES = new Set(['track', 'page', 'screen', 'identify', 'group', 'al
 const EVENT_NAME = /^[\w .:-]+$/;
 const ID = /^[\w.:-]+$/;
 const AMOUNT = /^-?\d{1,9}(?:\.\d{1,6})?$/;
-const CURRENCY = /^[A-Z]{3}$/i;
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const QUANTITY = /^\d{1,6}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 const CONSENT_WORDS = new Set(['true', 'false', 'granted', 'denied', 'yes', 'no', '1', '0']);
-const LOCALE = /^[a-z]{2,3}(?:[-_](?:[a-z]{2}|\d{3}))?$/i;
-const WORD = /^[a-z]{1,16}$/;
+const LOCALE = /^([a-z]{2,3})(?:[-_]([A-Z]{2}|\d{3}))?$/;
+const LANGUAGES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+const REGIONS = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+const CHANNELS = new Set(['server', 'browser', 'client', 'mobile']);
+const DEVICE_TYPES = new Set([
+  'ios',
+  'android',
+  'ipados',
+  'tvos',
+  'web',
+  'desktop',
+  'mobile',
+  'tablet',
+  'tv',
+]);
 const VERSION = /^\d{1,4}(?:\.\d{1,6}){0,3}(?:-[\w.]{1,16})?$/;
 /** One word of a slug: `shoes`, `Shoes`, `SHOES`, `v2`, `2026`; not the mixed case of base64 or a token. */
 const SLUG_WORD = /^(?:[A-Z]?[a-z]*|[A-Z]*)\d*$/;
 const SLUG_SEPARATOR = /[-_.~]/;
+
+/** `en`, `en-US`, `es-419`: a language and a region that exist, not any two or three letters. */
+function isLocale(text: string): boolean {
+  const m = LOCALE.exec(text);
+  if (!m) return false;
+  const [, language, region] = m;
+  return (
+    LANGUAGES.of(language!) !== undefined &&
+    (region === undefined || /\d/.test(region) || REGIONS.of(region) !== undefined)
+  );
+}
 
 function digitCount(text: string): number {
   let n = 0;

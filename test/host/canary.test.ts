@@ -275,9 +275,13 @@ describe('through the host', () => {
     ['a phone number in an event name', { event: 'blue 5551234567' }],
     ['a URL that is not http', { properties: { url: 'mailto:blue@example.org' } }],
     ['a URL path segment in base64', { properties: { path: '/Ymx1ZUBleGFtcGxlLm9yZw' } }],
+    ['a name where a locale stands', { context: { locale: 'tom' } }],
+    ['a name where a channel stands', { channel: 'janedoe' }],
+    ['a name where a device type stands', { context: { device: { type: 'janedoe' } } }],
+    ['letters that are no currency', { properties: { currency: 'TOM' } }],
   ])('hidden: %s', (_label, input) => {
     const shown = JSON.stringify(redactForView(input, ['properties.transaction_id']));
-    for (const value of ['5551234567', 'blue', 'T-9', 'Ymx1', '212a', '\u212a'])
+    for (const value of ['5551234567', 'blue', 'T-9', 'Ymx1', '212a', '\u212a', 'tom', 'TOM', 'janedoe'])
       expect(shown).not.toContain(value);
     expect(shown === '{}').toBe(false);
   });
@@ -306,6 +310,11 @@ describe('through the host', () => {
       'a version',
       { context: { library: { version: '2.4.1-beta.1' } } },
       { context: { library: { version: '2.4.1-beta.1' } } },
+    ],
+    [
+      'a locale, a channel, a device type',
+      { channel: 'server', context: { locale: 'es-419', device: { type: 'ios' } } },
+      { channel: 'server', context: { locale: 'es-419', device: { type: 'ios' } } },
     ],
     [
       'the first 50 products of a long list, then how many more',
