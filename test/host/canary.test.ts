@@ -63,8 +63,10 @@ const C = {
   quantityAsText: 'canaryquantity',
   // An event name no blueprint maps: its outcome's reason quotes it.
   unmappedEvent: 'canary.event@example.org',
+  // An order id Amazon refuses with a message that quotes it (the sandbox's poisoned ids).
+  refusedOrder: 'canary.refused@example.org',
 };
-const PLANTED = 49;
+const PLANTED = 50;
 
 const event = {
   event: 'purchase',
@@ -163,7 +165,8 @@ describe('through the host', () => {
 
   test(`none of ${PLANTED} planted values in any admin answer, the live stream or the logs`, async () => {
     const unmapped = { event: C.unmappedEvent, properties: { transaction_id: 'ORDER-7782' } };
-    const sent = JSON.stringify([event, unmapped]);
+    const refused = { ...event, properties: { ...event.properties, transaction_id: C.refusedOrder } };
+    const sent = JSON.stringify([event, unmapped, refused]);
     expect(Object.keys(C)).toHaveLength(PLANTED);
     for (const value of Object.values(C)) expect(sent).toContain(value);
 
@@ -179,7 +182,23 @@ describe('through the host', () => {
       }
     })();
     const id = (await h.ingest('/v1/t', event)).body.ids[0];
+    const unmappedId = (await h.ingest('/v1/t', unmapped)).body.ids[0];
     await h.waitForOutcome(id, 'delivered');
+    const filtered = await h.waitForOutcome(unmappedId, 'filtered');
+    expect(filtered.outcome).toEqual({
+      status: 'filtered',
+      attempts: 0,
+      code: 'EVENT_NOT_MAPPED',
+      reason: `No blueprint entry maps "${REDACTED}"; unmapped events are dropped.`,
+    });
+    const poison = await fetch(`${h.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ poison_event_ids: [C.refusedOrder] }),
+    });
+    expect(poison.status).toBe(200);
+    const refusedId = (await h.ingest('/v1/t', refused)).body.ids[0];
+    const rejected = await h.waitForOutcome(refusedId, 'rejected');
+    expect(rejected.outcome.reason).toContain(`Value '${REDACTED}' at 'events.1.member.eventId'`);
     await h.waitFor(() => streamed.includes('"delivered"') || undefined, 'the delivered entry on the stream');
     await reader.cancel();
     await reading.catch(() => undefined);

@@ -1,4 +1,5 @@
 import { HttpError, limitParam, sendJson } from '../http-kit.js';
+import { reasonForView } from '../../pipeline/view-redaction.js';
 import { page } from '../presenters.js';
 import type { AdminRoutes } from './admin-context.js';
 
@@ -17,10 +18,8 @@ export const deliveryLogRoutes: AdminRoutes = (router, ctx) => {
     }
     const before = ctx.cursorParam(req) ?? Number.MAX_SAFE_INTEGER;
     const rows = ctx.deliveryLog.page(row.id, before, limit + 1, status);
-    sendJson(
-      res,
-      200,
-      page(rows, limit, (r) => r.id),
-    );
+    const p = page(rows, limit, (r) => r.id);
+    // Amazon's messages can quote what they refused: shown as every reason is.
+    sendJson(res, 200, { ...p, data: p.data.map((r) => ({ ...r, error: reasonForView(r.error) })) });
   });
 };
