@@ -57,6 +57,7 @@ export const VIEW_ALLOWLIST: ReadonlyArray<readonly [path: string, shape: Shape 
 
   ['properties.transaction_id', 'id'],
   ['properties.order_id', 'id'],
+  ['properties.amazon_event_id', 'id'],
   ['properties.checkout_id', 'id'],
   ['properties.cart_id', 'id'],
   ['properties.value', 'amount'],
