@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
 
@@ -43,38 +45,30 @@ export function check(text: string): boolean {
 }
 `;
 
-const JS_SNIPPET = 'export const WORDS = /^(?:a+)+$/;\n';
+const JS_SNIPPET = 'export const WORDS = /^(?:a+)+$/;\nexport const TRAILING = /\\s+$/;\n';
+
+const REGEX_RULES = ['regexp/no-super-linear-backtracking', 'regexp/no-super-linear-move'];
+const PROMISE_RULES = ['@typescript-eslint/no-floating-promises', '@typescript-eslint/no-misused-promises'];
+
+/** A TypeScript file of the folder (the first by name), for the text to be linted as if it were that file. */
+function fileIn(folder: string, suffix = '.ts'): string {
+  const name = readdirSync(join(PACKAGE_ROOT, folder))
+    .filter((n) => n.endsWith(suffix) && !n.endsWith('.d.ts'))
+    .sort()[0];
+  if (name === undefined) throw new Error(`no ${suffix} file in ${folder}/`);
+  return `${folder}/${name}`;
+}
 
 /** Where the text is linted as if it were, and the rules it must find there. */
-const CASES: ReadonlyArray<readonly [file: string, rules: string[]]> = [
-  [
-    'host/pipeline/live-view.ts',
-    [
-      'regexp/no-super-linear-backtracking',
-      'regexp/no-super-linear-move',
-      '@typescript-eslint/no-floating-promises',
-      '@typescript-eslint/no-misused-promises',
-    ],
-  ],
-  [
-    'sandbox/server.ts',
-    [
-      'regexp/no-super-linear-backtracking',
-      'regexp/no-super-linear-move',
-      '@typescript-eslint/no-floating-promises',
-      '@typescript-eslint/no-misused-promises',
-    ],
-  ],
-  [
-    'test/lossless-json.test.ts',
-    [
-      'regexp/no-super-linear-backtracking',
-      '@typescript-eslint/no-floating-promises',
-      '@typescript-eslint/no-misused-promises',
-    ],
-  ],
+const CASES: ReadonlyArray<readonly [file: string, rules: readonly string[]]> = [
+  // Where regexes meet outside input: both regex rules.
+  ...['plugin', 'host', 'cli', 'sandbox'].map(
+    (f) => [fileIn(f), [...REGEX_RULES, ...PROMISE_RULES]] as const,
+  ),
+  // Tests: backtracking only (they search text the project wrote).
+  [fileIn('test', '.test.ts'), [REGEX_RULES[0]!, ...PROMISE_RULES]],
   // The page script is plain JavaScript: linted for regexes, without the type-checked rules.
-  ['host/web/app.js', ['regexp/no-super-linear-backtracking']],
+  ['host/web/app.js', REGEX_RULES],
 ];
 
 test('npm run lint refuses a nested quantifier, a floating promise and a promise where nothing is awaited', async () => {
