@@ -1,6 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { readPackageJson } from '../plugin/project-files.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -16,9 +18,17 @@ export function openApiValidator(name: string): ValidateFunction {
     ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     for (const f of ['int32', 'int64', 'double', 'float']) ajv.addFormat(f, true);
-    ajv.addSchema(readPackageJson<object>(OPENAPI_FILE), 'openapi');
+    ajv.addSchema(JSON.parse(readFileSync(referenceFile(OPENAPI_FILE), 'utf8')) as object, 'openapi');
   }
   const v = ajv.getSchema(`openapi#/components/schemas/${name}`);
   if (!v) throw new Error(`no schema ${name} in ${OPENAPI_FILE}`);
   return v;
+}
+
+/** A file of the package by its path from the root, looked for above this module (sandbox/ or dist/sandbox/). */
+function referenceFile(path: string): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, path))) return join(dir, path);
+    if (dirname(dir) === dir) throw new Error(`Amazon's reference file ${path} is missing from the package`);
+  }
 }

@@ -15,9 +15,11 @@ export interface SandboxOptions {
   /** How many received requests to keep for inspection (0 for benchmarks). */
   keepRequests?: number;
   /**
-   * Also enforce what Amazon's server-side GTM tag checks and the API does not state (a purchase value needs a
+   * The strict rules: also enforce what Amazon's server-side tag checks and the API does not state, and the
+   * sandbox's inferences where Amazon is silent (the `strict` rows of `amazon-rules.ts`: a purchase value needs a
    * currency, currency and units on purchases only, no event time in the future, the tag's forbidden name
-   * characters), and refuse an advertiser on another region's host. Off by default: only Amazon's own rules.
+   * characters and consent countries), and refuse an advertiser on another region's host. Off by default:
+   * only the rules Amazon states. The plugin's tests run with them on.
    */
   tagRules?: boolean;
   /**

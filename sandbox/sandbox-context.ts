@@ -27,6 +27,15 @@ export interface SandboxCall {
   record(status: number): void;
 }
 
+/** One request as the sandbox received it, for tests to assert on. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  status: number;
+}
+
 /** Request and event counts since the start or the last reset. */
 export interface SandboxCounters {
   requests: number;
@@ -54,7 +63,7 @@ export interface SandboxContext {
   /** Every access token issued by refresh stops working now (and static ones when asked). */
   expireTokens(includeStatic?: boolean): void;
   /** The requests kept for inspection, newest last. */
-  readonly requests: ReadonlyArray<unknown>;
+  readonly requests: ReadonlyArray<ReceivedRequest>;
 }
 
 export type SandboxHandler = (call: SandboxCall, ctx: SandboxContext) => void | Promise<void>;

@@ -10,19 +10,12 @@ import { AuthorizationCodes } from './authorize.js';
 import { AcceptedEvents, type AcceptedEvent, type Ledger } from './accepted-events.js';
 import { resolveOptions, type ResolvedSandboxOptions, type SandboxOptions } from './options.js';
 import { SandboxRouter } from './sandbox-router.js';
-import type { SandboxCall, SandboxContext, SandboxCounters } from './sandbox-context.js';
+import type { ReceivedRequest, SandboxCall, SandboxContext, SandboxCounters } from './sandbox-context.js';
+
+export type { ReceivedRequest } from './sandbox-context.js';
 
 export type { SandboxOptions } from './options.js';
 export type { AcceptedEvent } from './accepted-events.js';
-
-/** One request as the sandbox received it, for tests to assert on. */
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  status: number;
-}
 
 const HARD_BODY_LIMIT = 64 * 1024 * 1024;
 

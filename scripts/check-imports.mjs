@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Finds import circles among the project's TypeScript sources: every relative import counts, `import type`
-// included (a circle of types is still a knot to untie when reading). Prints each circle and exits 1, or
-// prints how many files it read and exits 0. Run by `npm run lint` and by test/import-graph.test.ts.
+// included (a circle of types is still a knot to untie when reading). Also refuses imports across a wall:
+// the sandbox is the instrument the plugin is measured with, so nothing under sandbox/ imports the plugin
+// (or the host, the CLI, the bench built on it). Prints each circle and crossing and exits 1, or prints how
+// many files it read and exits 0. Run by `npm run lint` and by test/import-graph.test.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,22 @@ export function importGraph() {
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
+}
+
+/** Folders a folder's files must not import from: [from, forbidden targets]. */
+const WALLS = [['sandbox', ['plugin', 'host', 'cli', 'bench']]];
+
+/** Every import that crosses a wall, as `from → to` paths from the root. */
+export function crossings(graph) {
+  const top = (file) => relative(root, file).split(/[\\/]/)[0];
+  const found = [];
+  for (const [file, targets] of graph) {
+    const wall = WALLS.find(([from]) => from === top(file));
+    if (!wall) continue;
+    for (const target of targets)
+      if (wall[1].includes(top(target))) found.push(`${relative(root, file)} → ${relative(root, target)}`);
+  }
+  return found.sort();
 }
 
 /** The strongly connected components of more than one file, or of a file importing itself (Tarjan). */
@@ -69,6 +87,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const graph = importGraph();
   const found = circles(graph);
   for (const c of found) console.log(`import circle: ${c.join(' ↔ ')}`);
-  if (found.length > 0) process.exit(1);
+  const crossed = crossings(graph);
+  for (const c of crossed)
+    console.log(`import across a wall (the sandbox stands apart from the plugin): ${c}`);
+  if (found.length > 0 || crossed.length > 0) process.exit(1);
   console.log(`no import circle in ${graph.size} files`);
 }

@@ -90,6 +90,32 @@ describe('deliver: batching', () => {
   });
 });
 
+describe("deliver: to the advertiser's region host", () => {
+  test.each<[string, string, string, number]>([
+    ['a US profile', '/na', '4728736040201', 0],
+    ['a German profile', '/eu', '520724305968518499', 1],
+    ['a Japanese profile', '/fe', '9900000000001', 2],
+  ])('%s: every request goes to %s, for DSP advertiser %s', async (_l, prefix, advertiser, profile) => {
+    await setup({}, credentialsOf(TEST_ACCOUNT, profile));
+    const consent = { countryCode: 'DE', consent: { amazonConsent: { amznUserData: 'GRANTED' } } } as const;
+    const report = await h.destination.deliver(
+      items(3, 0, () => consent),
+      installation,
+    );
+    expect(statuses(report)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(eventRequests().map((r) => r.path)).toEqual([`${prefix}/adsApi/v1/create/events`]);
+    expect(eventRequests()[0]!.headers['amazon-ads-accountid']).toBe(advertiser);
+  });
+
+  test("the strict sandbox refuses an advertiser on another region's host: the plugin's routing is what passes", async () => {
+    await setup({}, credentialsOf(TEST_ACCOUNT, 1));
+    const wrong = { ...installation, region: 'NA' as const };
+    const report = await h.destination.deliver(items(2), wrong);
+    expect(report.outcomes.map((o) => o.status === 'rejected' && o.code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+    expect(eventRequests().map((r) => [r.path, r.status])).toEqual([['/na/adsApi/v1/create/events', 404]]);
+  });
+});
+
 describe('deliver: one outcome per event from the 207', () => {
   test('mixed success and errors: the right outcome per original event, with Amazon code and field', async () => {
     await setup();

@@ -36,4 +36,28 @@ describe('the import check', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('refuses a sandbox file that imports the plugin, naming both, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-check-'));
+    try {
+      mkdirSync(join(dir, 'scripts'));
+      mkdirSync(join(dir, 'plugin'));
+      mkdirSync(join(dir, 'sandbox'));
+      copyFileSync(
+        join(PACKAGE_ROOT, 'scripts', 'check-imports.mjs'),
+        join(dir, 'scripts', 'check-imports.mjs'),
+      );
+      writeFileSync(join(dir, 'plugin', 'limits.ts'), 'export const DAYS = 21;\n');
+      writeFileSync(
+        join(dir, 'sandbox', 'rules.ts'),
+        "import { DAYS } from '../plugin/limits.js';\nexport const MAX = DAYS;\n",
+      );
+      const result = check(dir);
+      expect(result.stdout).toContain('import across a wall');
+      expect(result.stdout).toContain('sandbox/rules.ts → plugin/limits.ts');
+      expect(result.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -182,7 +182,6 @@ describe('sandbox: create events', () => {
     ],
     ['a value with 3 decimals', { value: 1.005 }, 'events[0].value'],
     ['a negative purchase value', { value: -1 }, 'events[0].value'],
-    ['a German event without consent', { countryCode: 'DE', consent: undefined }, 'events[0].consent'],
     [
       'custom data with a dot',
       { customData: [{ name: 'price', value: '49.99' }] },
@@ -261,6 +260,27 @@ describe('sandbox: create events', () => {
     expect(sandbox.accepted.get('5830921746193:dup')?.event?.value).toBe(2);
   });
 
+  test.each<[string, string, boolean]>([
+    ['the largest 32-bit integer', '2147483647', true],
+    ['one above it', '2147483648', false],
+    ['eleven digits', '99999999999', false],
+  ])('an INTEGER custom data value of %s: accepted %s', async (_l, value, accepted) => {
+    const body = (await (
+      await postEvents({ events: [goodEvent({ customData: [{ name: 'n', value, dataType: 'INTEGER' }] })] })
+    ).json()) as any;
+    expect(body.success.length).toBe(accepted ? 1 : 0);
+  });
+
+  test('GET /__sandbox/requests shows what was received, credentials masked', async () => {
+    await postEvents({ events: [goodEvent({ eventId: 'seen' })] });
+    const { data } = (await (await fetch(`${sandbox.url}/__sandbox/requests?limit=1`)).json()) as any;
+    expect(data).toHaveLength(1);
+    expect(data[0]).toMatchObject({ method: 'POST', path: '/adsApi/v1/create/events', status: 207 });
+    expect(data[0].headers.authorization).toBe('***');
+    expect(data[0].headers['amazon-ads-accountid']).toBe('5830921746193');
+    expect(JSON.parse(data[0].body).events[0].eventId).toBe('seen');
+  });
+
   test('the control API scripts faults and reports state over HTTP', async () => {
     await fetch(`${sandbox.url}/__sandbox/faults`, {
       method: 'POST',
@@ -270,6 +290,139 @@ describe('sandbox: create events', () => {
     const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as any;
     expect(state.pendingFaults).toBe(1);
     expect(state.counters.byStatus['500']).toBe(1);
+  });
+});
+
+/**
+ * Consent as Amazon states it (OpenAPI CreateConsent: an EU advertiser's events carry one of geo, amazonConsent,
+ * tcf, gpp) and, with the strict rules, as Amazon's tag enforces it (events from the EU 27, GB, NO, IS, LI
+ * need the user's consent, whatever the advertiser's region; the IP is not consent).
+ */
+describe("sandbox: consent by the advertiser's region and the event's country", () => {
+  const EU_ADVERTISER = '520724305968518499';
+  const NA_ADVERTISER = '4728736040201';
+  const send = (advertiser: string, prefix: string, over: Record<string, unknown>) =>
+    postEvents(
+      { events: [goodEvent(over)] },
+      {
+        ...eventHeaders,
+        authorization: `Bearer ${TEST_ACCOUNT.staticAccessTokens[0]}`,
+        'Amazon-Ads-ClientId': TEST_ACCOUNT.clientId,
+        'Amazon-Ads-AccountId': advertiser,
+      },
+      prefix,
+    );
+  const geo = { geo: { ipAddress: '203.0.113.9' } };
+  const granted = { amazonConsent: { amznUserData: 'GRANTED' } };
+  type Row = [
+    string,
+    string,
+    string,
+    Record<string, unknown>,
+    'accepted' | 'refused',
+    'accepted' | 'refused',
+  ];
+  const rows: Row[] = [
+    [
+      'EU host, an Indian event, no consent',
+      EU_ADVERTISER,
+      '/eu',
+      { countryCode: 'IN', consent: undefined },
+      'refused',
+      'refused',
+    ],
+    [
+      'EU host, an Indian event, the IP',
+      EU_ADVERTISER,
+      '/eu',
+      { countryCode: 'IN', consent: geo },
+      'accepted',
+      'accepted',
+    ],
+    [
+      'EU advertiser without a region prefix, no consent',
+      EU_ADVERTISER,
+      '',
+      { countryCode: 'AE', consent: undefined },
+      'refused',
+      'refused',
+    ],
+    [
+      'EU host, a German event, the IP alone',
+      EU_ADVERTISER,
+      '/eu',
+      { countryCode: 'DE', consent: geo },
+      'accepted',
+      'refused',
+    ],
+    [
+      'EU host, a German event, Amazon consent',
+      EU_ADVERTISER,
+      '/eu',
+      { countryCode: 'DE', consent: granted },
+      'accepted',
+      'accepted',
+    ],
+    [
+      'EU host, a Norwegian event, TCF',
+      EU_ADVERTISER,
+      '/eu',
+      { countryCode: 'NO', consent: { tcf: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' } },
+      'accepted',
+      'accepted',
+    ],
+    [
+      'NA host, a German event, no consent',
+      NA_ADVERTISER,
+      '/na',
+      { countryCode: 'DE', consent: undefined },
+      'accepted',
+      'refused',
+    ],
+    [
+      'NA host, a British event, no consent',
+      NA_ADVERTISER,
+      '/na',
+      { countryCode: 'GB', consent: undefined },
+      'accepted',
+      'refused',
+    ],
+    [
+      'NA host, a Swiss event, no consent (CH is not on the list)',
+      NA_ADVERTISER,
+      '/na',
+      { countryCode: 'CH', consent: undefined },
+      'accepted',
+      'accepted',
+    ],
+    [
+      'NA host, a US event, no consent',
+      NA_ADVERTISER,
+      '/na',
+      { countryCode: 'US', consent: undefined },
+      'accepted',
+      'accepted',
+    ],
+  ];
+
+  test.each(rows)('%s: %s by default', async (_l, advertiser, prefix, over, byDefault) => {
+    const body = (await (await send(advertiser, prefix, over)).json()) as any;
+    if (byDefault === 'accepted') expect([body.success.length, body.error]).toEqual([1, []]);
+    else
+      expect(body.error[0].errors.map((e: { fieldLocation: string }) => e.fieldLocation)).toEqual([
+        'events[0].consent',
+      ]);
+  });
+
+  test.each(rows)('%s: strict rules', async (_l, advertiser, prefix, over, _byDefault, strict) => {
+    await sandbox.close();
+    sandbox = await startSandbox({ tagRules: true });
+    const body = (await (await send(advertiser, prefix, over)).json()) as any;
+    if (strict === 'accepted') expect([body.success.length, body.error]).toEqual([1, []]);
+    else
+      expect(body.error[0].errors.map((e: { fieldLocation: string }) => e.fieldLocation)).toEqual([
+        'events[0].consent',
+      ]);
   });
 });
 
@@ -367,6 +520,19 @@ describe("sandbox: the tag's stricter rules, only with --tag-rules", () => {
         currencyCode: undefined,
       },
       'events[0].eventDescription.name',
+    ],
+    [
+      'a dataSetName that only contains the pattern (JSON Schema does not anchor it)',
+      {
+        eventDescription: {
+          name: 'Purchase',
+          conversionType: 'OFF_AMAZON_PURCHASES',
+          eventSource: 'WEBSITE',
+          eventIngestionMethod: 'SERVER_TO_SERVER',
+          dataSetName: '1-web',
+        },
+      },
+      'events[0].eventDescription.dataSetName',
     ],
     [
       'an event time 20 minutes ahead',

@@ -1,6 +1,12 @@
 import { safeJson, sendJson } from '../http-util.js';
 import { readFaultRule, type ChaosSettings } from '../faults.js';
-import type { SandboxCall, SandboxContext, SandboxHandler, SandboxRoutes } from '../sandbox-context.js';
+import type {
+  ReceivedRequest,
+  SandboxCall,
+  SandboxContext,
+  SandboxHandler,
+  SandboxRoutes,
+} from '../sandbox-context.js';
 
 /** The test controls under `/__sandbox/`: state, accepted events, faults, chaos, token expiry, reset. */
 export const controlRoutes: SandboxRoutes = (add) => {
@@ -13,6 +19,10 @@ export const controlRoutes: SandboxRoutes = (add) => {
       data: [...ctx.acceptedEvents.byKey.values()].slice(-limit),
       duplicates: ctx.acceptedEvents.duplicates,
     });
+  });
+  control('GET', 'requests', (call, ctx) => {
+    const limit = Number(call.url.searchParams.get('limit') ?? 1000);
+    ok(call, { data: ctx.requests.slice(-limit).map(masked) });
   });
   control('POST', 'faults', addFaults);
   control('POST', 'chaos', (call, ctx) => {
@@ -42,6 +52,15 @@ function addFaults(call: SandboxCall, ctx: SandboxContext): void {
     });
   for (const rule of rules) ctx.faults.add(rule as Exclude<(typeof rules)[number], string>);
   ok(call, { pendingFaults: ctx.faults.pending, poisonedEventIds: ctx.faults.poisoned.size });
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'amazon-advertising-api-token'];
+
+/** A kept request as the control shows it: its credentials masked. */
+function masked(request: ReceivedRequest): ReceivedRequest {
+  const headers = { ...request.headers };
+  for (const name of CREDENTIAL_HEADERS) if (headers[name] !== undefined) headers[name] = '***';
+  return { ...request, headers };
 }
 
 function ok(call: SandboxCall, payload: unknown = { ok: true }): void {

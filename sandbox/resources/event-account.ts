@@ -1,3 +1,4 @@
+import type { SandboxRegion } from '../accounts.js';
 import { header } from '../http-util.js';
 import type { SandboxCall, SandboxContext } from '../sandbox-context.js';
 import type { EventsCaller } from './api-auth.js';
@@ -11,7 +12,7 @@ export function eventsAccount(
   call: SandboxCall,
   ctx: SandboxContext,
   caller: EventsCaller,
-): string | undefined {
+): { accountId: string; region: SandboxRegion | undefined } | undefined {
   const { reply } = call;
   const { account } = caller;
   const managerId = header(call.req, 'Amazon-Ads-Manager-AccountId');
@@ -33,7 +34,7 @@ export function eventsAccount(
       reply(403, { code: 'FORBIDDEN', message: 'Access denied to this manager account' });
       return undefined;
     }
-    return accountId;
+    return { accountId, region: call.region };
   }
   if (caller.managerAccountId !== undefined) {
     reply(400, {
@@ -60,5 +61,7 @@ export function eventsAccount(
     reply(404, { code: 'NOT_FOUND', message: `Advertiser account not found in region ${region}` });
     return undefined;
   }
-  return accountId;
+  // The advertiser's region: the host it was sent to, else the one its ids name (one alone).
+  const named = new Set(regions.map((alt) => alt.region));
+  return { accountId, region: region ?? (named.size === 1 ? [...named][0] : undefined) };
 }

@@ -13,8 +13,9 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
   const { reply } = call;
   const caller = eventsCaller(call, ctx);
   if (!caller) return;
-  const accountId = eventsAccount(call, ctx, caller);
-  if (accountId === undefined) return;
+  const target = eventsAccount(call, ctx, caller);
+  if (target === undefined) return;
+  const { accountId, region } = target;
   const wait = ctx.rateLimit?.take(accountId);
   if (wait !== undefined)
     return reply(
@@ -30,7 +31,7 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
   const success: Array<{ index: number; event: unknown }> = [];
   const error: Array<{ index: number; errors: SandboxEventError[] }> = [];
   events.forEach((event, index) => {
-    const errors = validateEvent(event, index, now, ctx.options.tagRules);
+    const errors = validateEvent(event, index, { now, region }, ctx.options.tagRules);
     const eventDataSet = (event as { dataSetId?: unknown } | null)?.dataSetId;
     if (caller.dataSetId !== undefined && eventDataSet !== caller.dataSetId)
       errors.push({

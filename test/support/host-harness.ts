@@ -40,7 +40,8 @@ export async function startHost(
   options: Partial<SignalHostOptions> = {},
   stateRedisUrl?: string,
 ): Promise<HostHarness> {
-  const sandbox = await startSandbox();
+  // The strict rules: Amazon's stated ones, its tag's and the sandbox's inferences (region hosts among them).
+  const sandbox = await startSandbox({ tagRules: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
   const host = await new SignalHost({
     dataDir,

@@ -18,7 +18,8 @@ export interface Harness {
 
 /**
  * A real sandbox on loopback and a destination wired to it the way a host wires it. Region hosts are the
- * sandbox's `/na`, `/eu`, `/fe` prefixes, so region behaviour is real.
+ * sandbox's `/na`, `/eu`, `/fe` prefixes, so region behaviour is real, and the sandbox runs its strict rules
+ * (an advertiser sent to another region's host is refused) unless a test says otherwise.
  */
 export async function startHarness(
   options: {
@@ -28,7 +29,8 @@ export async function startHarness(
     delivery?: Partial<DeliverySettings>;
   } = {},
 ): Promise<Harness> {
-  const sandbox = await startSandbox(options.sandbox);
+  // The strict rules: Amazon's stated ones, its tag's and the sandbox's inferences (region hosts among them).
+  const sandbox = await startSandbox({ tagRules: true, ...options.sandbox });
   const settings: HostSettings = {
     regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
     lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
