@@ -6,7 +6,7 @@ export { TOKENS } from './di/tokens.js';
 export { hostSettingsFromEnv, regionHostsFromBase, type HostSettings } from './host-settings.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { SecretRegistry } from './logging/secret-registry.js';
-export { maskInstallation, type Installation } from './installation.js';
+export { maskInstallation, type Installation, type Verification } from './installation.js';
 export { maskConfig, CONFIG_SCHEMA, SECRET_KEYS, MASK, type AmazonDspConfig } from './config.js';
 export { redactValue, redactText } from './logging/redact.js';
 export type { DeliverySettings } from './deliver/delivery-settings.js';

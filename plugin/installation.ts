@@ -41,10 +41,18 @@ export interface Installation {
    * hour after the install at most, since Login with Amazon's tokens last an hour from their issue.
    */
   tokenExpiresBy?: string;
+  /**
+   * Whether install saw the advertiser listed among the accounts the credentials reach (`verified`), or only
+   * found Amazon not refusing it (`unverified`: a mistyped id looks the same). The host marks it verified when
+   * Amazon accepts its first batch. Installations stored before this field existed read as verified.
+   */
+  verification?: Verification;
   /** Things worth an operator's attention that did not stop the install. */
   warnings: string[];
   installedAt: string;
 }
+
+export type Verification = 'verified' | 'unverified';
 
 /** The installation as it may be printed, logged or returned by an API: secrets masked. */
 export function maskInstallation(installation: Installation): Installation {

@@ -27,6 +27,11 @@ export interface SandboxOptions {
    * with as large a burst); above it, 429 TOO_MANY_REQUESTS with Retry-After. 0 or absent: no limit.
    */
   rateLimit?: number;
+  /**
+   * Read an events request's body before its advertiser (Amazon's order is unknown): a bad body, such as an
+   * empty event list, then answers 400 even for an advertiser the caller cannot reach. Off by default.
+   */
+  bodyFirst?: boolean;
   /** Return URLs the applications registered besides the reference host's loopback callback. */
   redirectUris?: string[];
   now?: () => number;
@@ -42,6 +47,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions 
     dedupe: options.dedupe ?? 'latest',
     keepRequests: options.keepRequests ?? 500,
     tagRules: options.tagRules ?? false,
+    bodyFirst: options.bodyFirst ?? false,
     rateLimit: options.rateLimit ?? 0,
     redirectUris: options.redirectUris ?? [],
     now: options.now ?? Date.now,

@@ -367,13 +367,14 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
       ).toBe(207);
   });
 
-  test('a numeric advertiser the global query does not list is installed with a warning, and delivers', async () => {
+  test('a numeric advertiser the global query does not list is installed unverified, with a warning, and delivers', async () => {
     const { installation, report } = await send(
       credentialsOf(TEST_ACCOUNT, 0, { advertiser_id: '6100000000001' }),
       'LOCAL-1',
     );
     expect(installation.advertiser.accountId).toBe('6100000000001');
-    expect(installation.warnings).toContainEqual(expect.stringContaining('could not be looked up'));
+    expect(installation.verification).toBe('unverified');
+    expect(installation.warnings).toContainEqual(expect.stringContaining('installed unverified'));
     expect(report.outcomes).toEqual([{ id: 'x', status: 'delivered' }]);
     expect(p.sandbox.accepted.has('6100000000001:LOCAL-1')).toBe(true);
   });

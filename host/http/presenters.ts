@@ -34,6 +34,7 @@ export function presentIntegration(
       advertiser: installation.advertiser,
       profile: installation.profile,
       client_id_source: installation.clientIdSource,
+      verification: installation.verification ?? 'verified',
       warnings: installation.warnings,
     },
     auth: {

@@ -160,6 +160,7 @@ export class DeliveryWorker {
       return;
     }
     let report: DeliveryReport;
+    const installation = this.integrations.installation(integration);
     try {
       report = await this.destination.deliver(
         rows.map((r) => ({
@@ -167,7 +168,7 @@ export class DeliveryWorker {
           json: r.amazon_event!,
           eventId: r.event_id_amazon ?? undefined,
         })),
-        this.integrations.installation(integration),
+        installation,
       );
     } catch (error) {
       const message = errorMessage(error);
@@ -190,6 +191,8 @@ export class DeliveryWorker {
       rows,
     );
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
+    if (installation.verification === 'unverified' && report.outcomes.some((o) => o.status === 'delivered'))
+      this.integrations.markVerified(integrationId, installation.advertiser.accountId);
     for (const entry of this.log.add(integrationId, report.requests)) this.sinks.logged(entry);
   }
 

@@ -173,6 +173,20 @@ export class IntegrationsRepo {
     this.db.prepare('UPDATE integrations SET needs_reconnect = ? WHERE id = ?').run(value ? 1 : 0, id);
   }
 
+  /**
+   * Amazon accepted events for an unverified advertiser: the installation is verified from now on. Only while
+   * it still sends for that advertiser (a config change since may have named another).
+   */
+  markVerified(id: string, advertiserAccountId: string): void {
+    this.db
+      .prepare(
+        `UPDATE integrations SET installation = json_set(installation, '$.verification', 'verified')
+         WHERE id = ? AND json_extract(installation, '$.verification') = 'unverified'
+           AND json_extract(installation, '$.advertiser.accountId') = ?`,
+      )
+      .run(id, advertiserAccountId);
+  }
+
   /** Marks the integration deleted and removes its secrets, from its installation and every revision. */
   delete(id: string, now: string): void {
     this.db.transaction(() => {

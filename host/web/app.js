@@ -355,6 +355,26 @@ $('#install-form').addEventListener('submit', async (e) => {
 });
 
 // --- Installed ---------------------------------------------------------------------------------------
+/** The advertiser install could not see listed: a badge until Amazon accepts its first batch. */
+function unverifiedBadge(i) {
+  if (i.installation.verification !== 'unverified') return [];
+  return [
+    ' ',
+    el('span', {
+      class: 'badge unverified',
+      text: 'unverified',
+      title:
+        'Not seen among the advertiser accounts these credentials reach: verified when Amazon accepts its first batch. Refused events: check the advertiser id.',
+    }),
+  ];
+}
+
+function verificationText(i) {
+  return i.installation.verification === 'unverified'
+    ? 'unverified: not listed for these credentials; verified when Amazon accepts its first batch'
+    : 'verified';
+}
+
 async function loadIntegrations(detailId) {
   state.integrations = (await api('/v1/admin/integrations?limit=500')).data;
   const none = state.integrations.length === 0;
@@ -368,9 +388,12 @@ async function loadIntegrations(detailId) {
         el('td', {}, el('a', { href: `#/integrations/installed/${encodeURIComponent(i.id)}`, text: i.name })),
         el('td', { text: i.catalog_variant_key }),
         el('td', { text: i.installation.region }),
-        el('td', {
-          text: `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
-        }),
+        el(
+          'td',
+          {},
+          `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
+          ...unverifiedBadge(i),
+        ),
         el(
           'td',
           {},
@@ -489,6 +512,7 @@ function integrationDetail(i) {
           'Advertiser',
           `${i.installation.advertiser.name ?? ''} ${i.installation.advertiser.accountId}`.trim(),
         ],
+        ['Verification', verificationText(i)],
         ['Status', i.needs_reconnect ? 'reconnect needed' : i.enabled ? 'enabled' : 'disabled'],
         ['Token', tokenHealth(i.auth)],
         ['Installed', new Date(i.created_at).toLocaleString()],

@@ -108,6 +108,18 @@ export function classifyStatus(response: AmazonResponse, now: number, maxRetryAf
 }
 
 /**
+ * The same verdict for an advertiser install could not see listed (`unverified`): a 403 then most likely
+ * means a mistyped advertiser id, and says so instead of naming scopes and permissions.
+ */
+export function forUnverifiedAdvertiser(verdict: BatchVerdict, advertiserId: string): BatchVerdict {
+  if (verdict.kind !== 'reject' || verdict.code !== 'ACCESS_DENIED') return verdict;
+  return {
+    ...verdict,
+    message: `Advertiser ${advertiserId} is not verified: check the advertiser id. Install could not see it listed for these credentials, and Amazon refuses events for it. (${verdict.message})`,
+  };
+}
+
+/**
  * Classifies Amazon's answer to a batch of `sent` events. A 2xx is read per event by 0-based index:
  * `success` → delivered, `error` → rejected with Amazon's code, message and field (retry when the code is
  * transient). An event Amazon does not mention, an index listed twice, an echo whose eventId is not the one

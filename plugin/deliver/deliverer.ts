@@ -6,7 +6,11 @@ import type { HostSettings } from '../host-settings.js';
 import type { Installation } from '../installation.js';
 import type { DeliveryItem, DeliveryReport, EventOutcome, OutcomeCode, RequestRecord } from '../contracts.js';
 import { AmazonAdsApi, eventsTarget } from '../amazon/ads-api.js';
-import { classifyEventsResponse, type BatchVerdict } from '../amazon/classify-events.js';
+import {
+  classifyEventsResponse,
+  forUnverifiedAdvertiser,
+  type BatchVerdict,
+} from '../amazon/classify-events.js';
 import type { AmazonResponse } from '../amazon/http.js';
 import { AuthError, errorMessage } from '../errors.js';
 import { TokenProvider } from '../auth/token-provider.js';
@@ -212,6 +216,8 @@ export class Deliverer {
       const target = eventsTarget(this.settings.regionHosts[region], clientId, config, advertiser.accountId);
       response = await this.api.createEvents(target, token, batchBody(batch));
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
+      if (this.installation.verification === 'unverified')
+        verdict = forUnverifiedAdvertiser(verdict, advertiser.accountId);
     } catch (error) {
       verdict = {
         kind: 'retry',

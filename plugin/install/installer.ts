@@ -70,8 +70,9 @@ export class Installer {
     const ctx: CallContext = { host, clientId: valid.clientId, tokens };
     const accounts = await this.api.listAdvertiserAccounts(ctx);
     const warnings: string[] = [];
+    const listed = resolveAdvertiser(config.advertiser_id, region, accounts);
     const advertiser =
-      resolveAdvertiser(config.advertiser_id, region, accounts) ??
+      listed ??
       (await this.unlistedAdvertiser(config.advertiser_id, region, host, valid.clientId, tokens, warnings));
     // A manager account or an API token is checked with Amazon as delivery will send with it.
     if (config.manager_account_id !== undefined || config.api_token !== undefined) {
@@ -116,14 +117,17 @@ export class Installer {
       },
       config,
       ...(tokenExpiresBy ? { tokenExpiresBy } : {}),
+      verification: listed ? 'verified' : 'unverified',
       warnings,
       installedAt: new Date(installedAt).toISOString(),
     };
   }
 
   /**
-   * A numeric DSP advertiser id that the global account query does not list (a non-global account, say): it
-   * is installed when Amazon takes events for it, with a warning that it could not be looked up.
+   * A numeric DSP advertiser id that the global account query does not list (a non-global account, or a typo):
+   * installed **unverified** unless Amazon refuses it outright (403), with a warning. Amazon's 400 to an empty
+   * event list proves nothing (it may check the body before the advertiser), so the advertiser is verified only
+   * when Amazon accepts its first batch.
    */
   private async unlistedAdvertiser(
     configured: string,
@@ -143,7 +147,7 @@ export class Installer {
       throw error instanceof AccessDeniedError ? notFound : error;
     }
     warnings.push(
-      `Advertiser ${configured} is not among the global advertiser accounts this token can list, so its name and entity id could not be looked up; Amazon accepts events for it.`,
+      `Advertiser ${configured} is not among the advertiser accounts this token can list, so it is installed unverified: events are sent, and it becomes verified when Amazon accepts its first batch. If Amazon refuses them (403), check the advertiser id.`,
     );
     return { accountId: configured };
   }

@@ -13,6 +13,10 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
   const { reply } = call;
   const caller = eventsCaller(call, ctx);
   if (!caller) return;
+  // Unknown whether Amazon reads the body or the advertiser first (docs/sandbox.md): with `bodyFirst`, a bad
+  // body (an empty event list) answers 400 even for an advertiser the caller cannot reach.
+  const bodyFirst = ctx.options.bodyFirst ? eventList(call, ctx) : undefined;
+  if (ctx.options.bodyFirst && !bodyFirst) return;
   const target = eventsAccount(call, ctx, caller);
   if (target === undefined) return;
   const { accountId, region } = target;
@@ -23,7 +27,7 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
       { code: 'TOO_MANY_REQUESTS', message: 'Rate exceeded for this advertiser account' },
       { 'retry-after': String(wait) },
     );
-  const events = eventList(call, ctx);
+  const events = bodyFirst ?? eventList(call, ctx);
   if (!events) return;
   const poisoned = poisonedIn(events, ctx);
   if (poisoned.length > 0) return reply(400, { code: 'BAD_REQUEST', message: validationMessage(poisoned) });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import { SignalHost, type SignalHostOptions } from '../../host/signal-host.js';
 import { createLogger, regionHostsFromBase } from '../../plugin/index.js';
@@ -33,15 +33,16 @@ export interface HostHarness {
 }
 
 /**
- * A reference host on random ports with a fresh data directory, and the sandbox as Amazon; `stateRedisUrl`
- * makes the plugin share tokens and pace through that Redis.
+ * A reference host on random ports with a fresh data directory, and the sandbox as Amazon (its strict rules,
+ * and `sandboxOptions`); `stateRedisUrl` makes the plugin share tokens and pace through that Redis.
  */
 export async function startHost(
   options: Partial<SignalHostOptions> = {},
   stateRedisUrl?: string,
+  sandboxOptions: SandboxOptions = {},
 ): Promise<HostHarness> {
   // The strict rules: Amazon's stated ones, its tag's and the sandbox's inferences (region hosts among them).
-  const sandbox = await startSandbox({ tagRules: true });
+  const sandbox = await startSandbox({ tagRules: true, ...sandboxOptions });
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
   const host = await new SignalHost({
     dataDir,
