@@ -9,6 +9,7 @@ import {
   SecretRegistry,
   hostSettingsFromEnv,
   regionHostsFromBase,
+  LWA_AUTHORIZE_URLS,
   type HostSettings,
 } from '../plugin/index.js';
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
@@ -45,7 +46,9 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
       oauth = {
         clientId: env.AMAZON_ADS_CLIENT_ID,
         clientSecret: env.AMAZON_ADS_CLIENT_SECRET,
-        authorizeUrl: env.AMAZON_LWA_AUTHORIZE_URL || 'https://www.amazon.com/ap/oa',
+        authorizeUrls: env.AMAZON_LWA_AUTHORIZE_URL
+          ? regionHostsFromBase(env.AMAZON_LWA_AUTHORIZE_URL)
+          : LWA_AUTHORIZE_URLS,
       };
   } else {
     sandbox = await startSandbox({
@@ -55,13 +58,15 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     amazon = {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
+      // Login with Amazon per region, as the Ads API hosts: the sandbox's /na, /eu, /fe.
+      lwaTokenUrls: regionHostsFromBase(`${sandbox.url}/{region}/auth/o2/token`),
       platformClientId: DEMO_ACCOUNT.clientId,
       requestTimeoutMs: positive(env.AMAZON_REQUEST_TIMEOUT_MS) ?? 10_000,
     };
     oauth = {
       clientId: DEMO_ACCOUNT.clientId,
       clientSecret: DEMO_ACCOUNT.clientSecret,
-      authorizeUrl: `${sandbox.url}/ap/oa`,
+      authorizeUrls: regionHostsFromBase(`${sandbox.url}/{region}/ap/oa`),
     };
   }
   // Several hosts (or delivery processes) sharing one Amazon credential renew its token once through Redis.

@@ -16,6 +16,26 @@ export const REGION_HOSTS: Readonly<Record<Region, string>> = {
 /** Login with Amazon token endpoint; "access tokens are global". DOCS authorization/access-tokens.md. */
 export const LWA_TOKEN_URL = 'https://api.amazon.com/auth/o2/token';
 
+/**
+ * Login with Amazon's token endpoint of each region, where an authorization code from that region's sign-in is
+ * exchanged. DOCS authorization/access-tokens.md: api.amazon.com, api.amazon.co.uk (EU), api.amazon.co.jp (FE).
+ */
+export const LWA_TOKEN_URLS: Readonly<Record<Region, string>> = {
+  NA: LWA_TOKEN_URL,
+  EU: 'https://api.amazon.co.uk/auth/o2/token',
+  FE: 'https://api.amazon.co.jp/auth/o2/token',
+};
+
+/**
+ * Login with Amazon's authorization page for each region's accounts: a European or Far East login signs in on
+ * its own region's site. Amazon Ads API docs, "Grant authorization" (authorization URL by region).
+ */
+export const LWA_AUTHORIZE_URLS: Readonly<Record<Region, string>> = {
+  NA: 'https://www.amazon.com/ap/oa',
+  EU: 'https://eu.account.amazon.com/ap/oa',
+  FE: 'https://apac.account.amazon.com/ap/oa',
+};
+
 /** Paths on a region host. SPEC op CreateEvent and QueryAdvertiserAccount; DOCS authorization/profiles.md. */
 export const PATHS = {
   createEvents: '/adsApi/v1/create/events',

@@ -1,4 +1,4 @@
-import { LWA_TOKEN_URL, REGION_HOSTS, REGIONS, type Region } from './constants.js';
+import { LWA_TOKEN_URL, LWA_TOKEN_URLS, REGION_HOSTS, REGIONS, type Region } from './constants.js';
 
 /**
  * What the host decides and an operator never can: where Amazon is and which Login with Amazon
@@ -7,8 +7,13 @@ import { LWA_TOKEN_URL, REGION_HOSTS, REGIONS, type Region } from './constants.j
 export interface HostSettings {
   /** Base URL of the Ads API for each region. */
   readonly regionHosts: Readonly<Record<Region, string>>;
-  /** Login with Amazon token endpoint. */
+  /** Login with Amazon token endpoint (refreshing: access tokens are global). */
   readonly lwaTokenUrl: string;
+  /**
+   * Login with Amazon's token endpoint per region, where an authorization code from that region's sign-in is
+   * exchanged ("Connect with Amazon"); absent: `lwaTokenUrl` for every region.
+   */
+  readonly lwaTokenUrls?: Readonly<Record<Region, string>>;
   /** The platform's own LWA client id, used when an installation's config has none. */
   readonly platformClientId?: string;
   /** Timeout of one HTTP request to Amazon. */
@@ -23,17 +28,21 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * Builds host settings from the environment:
  * - `AMAZON_ADS_API_URL`: one base URL replacing the three region hosts (a `{region}` placeholder,
  *   if present, becomes `na`, `eu` or `fe`, so a sandbox can serve each region apart);
- * - `AMAZON_LWA_TOKEN_URL`: the token endpoint;
+ * - `AMAZON_LWA_TOKEN_URL`: the token endpoint (a `{region}` placeholder, if present, gives one per region, as
+ *   for the Ads API; `na` for refreshing);
  * - `AMAZON_ADS_CLIENT_ID`: the platform's LWA client id;
  * - `AMAZON_REQUEST_TIMEOUT_MS`;
  * - `AMAZON_STATE_REDIS_URL`: Redis that several delivery processes share (access tokens renewed once for all).
  */
 export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): HostSettings {
   const base = nonEmpty(env.AMAZON_ADS_API_URL);
+  const tokenUrl = nonEmpty(env.AMAZON_LWA_TOKEN_URL);
   const timeout = Number(env.AMAZON_REQUEST_TIMEOUT_MS);
+  const lwaTokenUrls = tokenUrl ? regionHostsFromBase(tokenUrl) : LWA_TOKEN_URLS;
   return {
     regionHosts: base ? regionHostsFromBase(base) : REGION_HOSTS,
-    lwaTokenUrl: nonEmpty(env.AMAZON_LWA_TOKEN_URL) ?? LWA_TOKEN_URL,
+    lwaTokenUrl: tokenUrl ? lwaTokenUrls.NA : LWA_TOKEN_URL,
+    lwaTokenUrls,
     platformClientId: nonEmpty(env.AMAZON_ADS_CLIENT_ID),
     requestTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS,
     ...(nonEmpty(env.AMAZON_STATE_REDIS_URL) ? { stateRedisUrl: nonEmpty(env.AMAZON_STATE_REDIS_URL) } : {}),

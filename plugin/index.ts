@@ -4,6 +4,7 @@ export { Destination, type TokenHealth } from './destination.js';
 export { createDestination, createPluginContainer, type PluginOptions } from './di/container.js';
 export { TOKENS } from './di/tokens.js';
 export { hostSettingsFromEnv, regionHostsFromBase, type HostSettings } from './host-settings.js';
+export { LWA_AUTHORIZE_URLS, REGIONS, type Region } from './constants.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { SecretRegistry } from './logging/secret-registry.js';
 export { maskInstallation, type Installation, type Verification } from './installation.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { SandboxAccount } from './accounts.js';
+import type { SandboxAccount, SandboxRegion } from './accounts.js';
 
 /** The scope the Ads API asks for, and its legacy alias (events-api.md §6). */
 export const ADS_SCOPES: readonly string[] = [
@@ -35,6 +35,8 @@ interface IssuedCode {
   account: SandboxAccount;
   clientId: string;
   redirectUri: string;
+  /** The region whose sign-in page issued it (its prefix), or none (unprefixed). */
+  region: SandboxRegion | undefined;
   expiresAt: number;
   used: boolean;
 }
@@ -45,20 +47,29 @@ export class AuthorizationCodes {
 
   constructor(private readonly now: () => number) {}
 
-  issue(account: SandboxAccount, redirectUri: string): string {
+  issue(account: SandboxAccount, redirectUri: string, region?: SandboxRegion): string {
     const code = `ANsbx${randomBytes(16).toString('hex')}`;
     this.codes.set(code, {
       account,
       clientId: account.clientId,
       redirectUri,
+      region,
       expiresAt: this.now() + CODE_TTL_MS,
       used: false,
     });
     return code;
   }
 
-  /** The account a code grants, or why it grants nothing (used, expired, another client or redirect URI). */
-  redeem(code: string, clientId: string, redirectUri: string): SandboxAccount | string {
+  /**
+   * The account a code grants, or why it grants nothing (used, expired, another client or redirect URI, or,
+   * with `sameRegion`, another region's token endpoint than the sign-in's).
+   */
+  redeem(
+    code: string,
+    clientId: string,
+    redirectUri: string,
+    at?: { region: SandboxRegion | undefined; sameRegion: boolean },
+  ): SandboxAccount | string {
     const issued = this.codes.get(code);
     if (!issued) return 'The authorization code is not valid';
     if (issued.used) return 'The authorization code has already been used';
@@ -67,14 +78,24 @@ export class AuthorizationCodes {
     if (issued.clientId !== clientId) return 'The authorization code was issued to another client';
     if (issued.redirectUri !== redirectUri)
       return 'The redirect_uri does not match the authorization request';
+    if (at?.sameRegion && issued.region && at.region && issued.region !== at.region)
+      return `The authorization code was issued by the ${issued.region} sign-in, not ${at.region}'s`;
     return issued.account;
   }
 }
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Login with Amazon's consent page: the application, the scope, Allow and Cancel in one form posting back. */
-export function consentPage(res: ServerResponse, applicationName: string, params: URLSearchParams): void {
+/**
+ * Login with Amazon's consent page: the application, the scope, Allow and Cancel in one form posting back to
+ * `action` (the page's own path, region prefix included).
+ */
+export function consentPage(
+  res: ServerResponse,
+  applicationName: string,
+  params: URLSearchParams,
+  action = '/ap/oa',
+): void {
   const hidden = ['client_id', 'scope', 'response_type', 'redirect_uri', 'state']
     .map((name) => `<input type="hidden" name="${name}" value="${escape(params.get(name) ?? '')}">`)
     .join('\n      ');
@@ -84,7 +105,7 @@ export function consentPage(res: ServerResponse, applicationName: string, params
     `<h1>Amazon</h1>
     <p><strong>${escape(applicationName)}</strong> would like to access your Amazon Ads account:</p>
     <ul><li>${escape(params.get('scope') ?? '')}: manage your advertising campaigns</li></ul>
-    <form method="post" action="/ap/oa">
+    <form method="post" action="${escape(action)}">
       ${hidden}
       <button type="submit" name="approve" value="1">Allow</button>
       <button type="submit" name="deny" value="1">Cancel</button>

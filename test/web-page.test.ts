@@ -294,11 +294,15 @@ test('deleting asks first, says what happens to queued events, and then removes 
   expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
 });
 
-test('Connect with Amazon: Connect → Allow → a profile and an advertiser picked → installed with nothing typed', async () => {
+test('Connect with Amazon: region → Connect → Allow → a profile and an advertiser picked → installed with nothing typed', async () => {
   await page.goto(`${h.host.adminUrl}/#/integrations/library`);
   await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
+  // A European login signs in on Amazon's European page (the sandbox's /eu/ap/oa).
+  expect(await dialog.getByLabel('Amazon login').inputValue()).toBe('NA');
+  await dialog.getByLabel('Amazon login').selectOption('EU');
   await dialog.getByRole('button', { name: 'Connect with Amazon' }).click();
+  await page.waitForURL(`${h.sandbox.url}/eu/ap/oa?**`);
   // Amazon's consent page (the sandbox's), then back to the page with the dialog and its pickers.
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(/#\/integrations\/library\/connect\/conn_/);

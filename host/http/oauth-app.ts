@@ -1,18 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import type { Region } from '../../plugin/index.js';
 
 /** The host's own Login with Amazon application, for "Connect with Amazon". */
 export interface AmazonOAuthApp {
   clientId: string;
   clientSecret: string;
-  /** Login with Amazon's authorization page (`https://www.amazon.com/ap/oa`; the sandbox's `/ap/oa`). */
-  authorizeUrl: string;
+  /**
+   * Login with Amazon's authorization page for each region's accounts (`LWA_AUTHORIZE_URLS`: www.amazon.com,
+   * eu.account.amazon.com, apac.account.amazon.com; the sandbox's `/na`, `/eu`, `/fe` + `/ap/oa`).
+   */
+  authorizeUrls: Readonly<Record<Region, string>>;
 }
 
 const STATE_TTL_MS = 10 * 60_000;
 
-/** What an authorization was started for: the callback URL, and the integration a reconnect renews. */
+/**
+ * What an authorization was started for: the callback URL, the region whose sign-in page the user was sent to
+ * (its token endpoint exchanges the code), and the integration a reconnect renews.
+ */
 export interface OAuthStart {
   redirectUri: string;
+  region: Region;
   integrationId?: string;
 }
 

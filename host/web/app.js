@@ -275,7 +275,11 @@ $('#pick-profile').addEventListener('change', () => loadAdvertisers());
 
 $('#connect-amazon').addEventListener('click', async () => {
   try {
-    const { authorize_url } = await api('/v1/admin/oauth/amazon/start', { method: 'POST', body: {} });
+    // Each region's logins sign in on their own Amazon page: ask which before leaving.
+    const { authorize_url } = await api('/v1/admin/oauth/amazon/start', {
+      method: 'POST',
+      body: { region: $('#connect-region').value },
+    });
     location.href = authorize_url;
   } catch (error) {
     $('#install-error').textContent = error.message;
@@ -477,7 +481,7 @@ function tokenHealth(auth) {
 async function reconnect(i) {
   const { authorize_url } = await api('/v1/admin/oauth/amazon/start', {
     method: 'POST',
-    body: { integration_id: i.id },
+    body: { integration_id: i.id, region: i.installation.region },
   });
   location.href = authorize_url;
 }

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { AmazonHttp } from '../amazon/http.js';
 import { TOKENS } from '../di/tokens.js';
 import type { HostSettings } from '../host-settings.js';
+import type { Region } from '../constants.js';
 import { AmazonUnavailableError, AuthError } from '../errors.js';
 import { classifyTransportError, safeParse } from '../amazon/classify.js';
 import { redactText } from '../logging/redact.js';
@@ -55,21 +56,26 @@ export class LwaClient {
 
   /**
    * The authorization-code grant (events-api.md §6): the code Login with Amazon gave the redirect URI, exchanged
-   * once for a refresh token and a first access token.
+   * once for a refresh token and a first access token, at the token endpoint of the region the user signed in to.
    */
   async exchangeCode(
     app: { clientId: string; clientSecret: string },
     code: string,
     redirectUri: string,
     now: number,
+    region: Region = 'NA',
   ): Promise<IssuedToken & { refreshToken: string }> {
-    const { response, body } = await this.tokenRequest({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-    });
+    const url = this.settings.lwaTokenUrls?.[region] ?? this.settings.lwaTokenUrl;
+    const { response, body } = await this.tokenRequest(
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+      },
+      url,
+    );
     if (
       response.statusCode === 200 &&
       typeof body?.access_token === 'string' &&
@@ -87,10 +93,11 @@ export class LwaClient {
 
   private async tokenRequest(
     form: Record<string, string>,
+    url = this.settings.lwaTokenUrl,
   ): Promise<{ response: { statusCode: number }; body: TokenBody }> {
     let response;
     try {
-      response = await this.http(this.settings.lwaTokenUrl, {
+      response = await this.http(url, {
         method: 'POST',
         form,
         headers: { accept: 'application/json' },

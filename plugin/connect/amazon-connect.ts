@@ -40,13 +40,17 @@ export class AmazonConnect {
     @inject(TOKENS.Secrets) private readonly secrets: SecretRegistry,
   ) {}
 
-  /** The refresh token (and a first access token) an authorization code gives: once, within 5 minutes. */
+  /**
+   * The refresh token (and a first access token) an authorization code gives: once, within 5 minutes, at the
+   * token endpoint of the `region` whose Login with Amazon page the user signed in on.
+   */
   async exchange(
     app: { clientId: string; clientSecret: string },
     code: string,
     redirectUri: string,
+    region: Region = 'NA',
   ): Promise<{ refreshToken: string; accessToken: string }> {
-    const issued = await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now());
+    const issued = await this.lwa.exchangeCode(app, code, redirectUri, this.clock.now(), region);
     // Scrubbed from every log line and error from now on, as every secret the plugin learns.
     this.secrets.add(issued.refreshToken, issued.accessToken, app.clientSecret);
     return { refreshToken: issued.refreshToken, accessToken: issued.accessToken };

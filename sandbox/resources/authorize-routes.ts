@@ -35,7 +35,9 @@ function authorize(call: SandboxCall, ctx: SandboxContext, params: URLSearchPara
   if (params.get('response_type') !== 'code') return answer({ error: 'unsupported_response_type' });
   const scope = params.get('scope') ?? '';
   if (!ADS_SCOPES.includes(scope)) return answer({ error: 'invalid_scope' });
-  if (call.method === 'GET') return consentPage(res, `Amazon DSP Events (${account.key})`, params);
-  if (params.has('approve')) return answer({ code: ctx.codes.issue(account, redirectUri), scope });
+  if (call.method === 'GET')
+    return consentPage(res, `Amazon DSP Events (${account.key})`, params, call.url.pathname);
+  if (params.has('approve'))
+    return answer({ code: ctx.codes.issue(account, redirectUri, call.region), scope });
   answer({ error: 'access_denied', error_description: 'The user denied the request' });
 }

@@ -46,10 +46,16 @@ function exchangeCode(form: URLSearchParams, call: SandboxCall, ctx: SandboxCont
   const account = ctx.tokens.accountForRefresh(form.get('client_id') ?? '', form.get('client_secret') ?? '');
   if (!account)
     return call.reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+  // Inferred (Amazon's docs give one token host per region): with the strict rules, a code is redeemed at the
+  // token endpoint of the region whose sign-in issued it.
   const granted = ctx.codes.redeem(
     form.get('code') ?? '',
     form.get('client_id') ?? '',
     form.get('redirect_uri') ?? '',
+    {
+      region: call.region,
+      sameRegion: ctx.options.tagRules,
+    },
   );
   if (typeof granted === 'string')
     return call.reply(400, { error: 'invalid_grant', error_description: granted });

@@ -53,6 +53,7 @@ export async function startHost(
     amazon: {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),
       lwaTokenUrl: `${sandbox.url}/auth/o2/token`,
+      lwaTokenUrls: regionHostsFromBase(`${sandbox.url}/{region}/auth/o2/token`),
       platformClientId: DEMO_ACCOUNT.clientId,
       requestTimeoutMs: 1_000,
       ...(stateRedisUrl ? { stateRedisUrl } : {}),
@@ -63,7 +64,7 @@ export async function startHost(
     oauth: {
       clientId: DEMO_ACCOUNT.clientId,
       clientSecret: DEMO_ACCOUNT.clientSecret,
-      authorizeUrl: `${sandbox.url}/ap/oa`,
+      authorizeUrls: regionHostsFromBase(`${sandbox.url}/{region}/ap/oa`),
     },
     ...options,
   }).start();

@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { PluginError, type ConnectionProfile, type RefreshCredentials } from '../../../plugin/index.js';
+import {
+  PluginError,
+  REGIONS,
+  type ConnectionProfile,
+  type RefreshCredentials,
+  type Region,
+} from '../../../plugin/index.js';
 import { HttpError, sendJson, type Request } from '../http-kit.js';
 import { installHttpError } from '../install-errors.js';
 import type { AdminContext, AdminRoutes } from './admin-context.js';
@@ -18,13 +24,14 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       ctx.auth(req);
       const app = oauthApp(ctx);
       const body = await ctx.object(req);
-      ctx.onlyFields(body, ['integration_id']);
+      ctx.onlyFields(body, ['integration_id', 'region']);
+      const region = signInRegion(body.region);
       // A reconnect names the integration whose credentials the new connection replaces.
       const integrationId =
         body.integration_id === undefined ? undefined : ctx.integration(String(body.integration_id)).id;
       const redirectUri = `http://${req.headers.host}${CALLBACK}`;
-      const state = ctx.oauthStates.start({ redirectUri, integrationId });
-      const url = new URL(app.authorizeUrl);
+      const state = ctx.oauthStates.start({ redirectUri, region, integrationId });
+      const url = new URL(app.authorizeUrls[region]);
       url.search = new URLSearchParams({
         client_id: app.clientId,
         scope: 'advertising::campaign_management',
@@ -32,7 +39,7 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
         redirect_uri: redirectUri,
         state,
       }).toString();
-      sendJson(res, 200, { authorize_url: url.toString(), state });
+      sendJson(res, 200, { authorize_url: url.toString(), state, region });
     })
     .on('GET', CALLBACK, async (req, res) => {
       const app = oauthApp(ctx);
@@ -50,7 +57,7 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       let refreshToken: string;
       let profiles: ConnectionProfile[];
       try {
-        const issued = await ctx.destination.connect.exchange(app, code, started.redirectUri);
+        const issued = await ctx.destination.connect.exchange(app, code, started.redirectUri, started.region);
         refreshToken = issued.refreshToken;
         profiles = await ctx.destination.connect.profiles(credentials(app, refreshToken), issued.accessToken);
       } catch (error) {
@@ -107,6 +114,18 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       sendJson(res, 200, { data: advertisers });
     });
 };
+
+/**
+ * The region whose Login with Amazon page the user signs in on (`NA` when not given): a European or Far East
+ * login has its own; 400 for anything else.
+ */
+function signInRegion(value: unknown): Region {
+  if (value === undefined) return 'NA';
+  if (typeof value === 'string' && (REGIONS as readonly string[]).includes(value)) return value as Region;
+  throw new HttpError(400, 'invalid_request', `region must be one of ${REGIONS.join(', ')}.`, [
+    { field: 'region', message: `must be one of ${REGIONS.join(', ')}` },
+  ]);
+}
 
 function oauthApp(ctx: AdminContext): AmazonOAuthApp {
   if (!ctx.oauth)
