@@ -34,6 +34,8 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   status: number;
+  /** When it was received, by the sandbox's clock (`now`). */
+  at: number;
 }
 
 /** Request and event counts since the start or the last reset. */

@@ -171,12 +171,13 @@ export class Sandbox implements SandboxContext {
     const { route, region, path } = this.router.find(method, url.pathname);
     const counted =
       route === undefined ? !url.pathname.startsWith('/__sandbox/') : typeof route.kind === 'object';
+    const at = this.options.now();
     if (counted) this.counters.requests++;
     const record = (status: number): void => {
       if (!counted) return;
       this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
       if (this.options.keepRequests > 0) {
-        this.requests.push({ method, path: url.pathname, headers: req.headers, body: body.text, status });
+        this.requests.push({ method, path: url.pathname, headers: req.headers, body: body.text, status, at });
         if (this.requests.length > this.options.keepRequests) this.requests.shift();
       }
     };

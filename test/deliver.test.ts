@@ -557,7 +557,7 @@ describe('deliver: logs', () => {
 });
 
 describe('deliver: against throttling like Amazon’s (sandbox rateLimit)', () => {
-  test('8 requests at 4 a second: every event delivered, each 429 waited out as Retry-After says, none twice', async () => {
+  test('8 requests at 4 a second: every event delivered once, each 429 waited out as Retry-After says, none throttled twice', async () => {
     await setup({
       sandbox: { rateLimit: 4 },
       delivery: { ...FAST, budgetMs: 10_000, maxAttempts: 6, maxRetryAfterMs: 3_000 },
@@ -568,8 +568,20 @@ describe('deliver: against throttling like Amazon’s (sandbox rateLimit)', () =
     expect(h.sandbox.duplicates).toBe(0);
     const throttled = eventRequests().filter((r) => r.status === 429).length;
     expect(throttled).toBeGreaterThan(0); // the burst of 4 is exceeded: the limit is real
-    // After a 429 the advertiser pauses for Retry-After (1 s) rather than retrying on its 20 ms backoff: no
-    // request is throttled twice, so there are fewer 429s than requests.
+    // After a 429 the advertiser pauses for Retry-After (1 s) rather than retrying on its 20 ms backoff: the
+    // events of a throttled request are sent again no sooner than that, and none is throttled twice.
+    const requests = eventRequests().map((r) => ({
+      at: r.at,
+      status: r.status,
+      ids: JSON.parse(r.body).events.map((e: { eventId: string }) => e.eventId) as string[],
+    }));
+    for (const [i, r] of requests.entries()) {
+      if (r.status !== 429) continue;
+      const again = requests.slice(i + 1).find((next) => next.ids[0] === r.ids[0])!;
+      expect(again.ids).toEqual(r.ids);
+      expect(again.at - r.at).toBeGreaterThanOrEqual(1_000);
+      expect(again.status).toBe(207);
+    }
     expect(throttled).toBeLessThan(8);
   }, 20_000);
 });

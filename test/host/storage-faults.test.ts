@@ -50,7 +50,9 @@ test('outcomes that cannot be stored wait in the worker and are stored when writ
   await h.waitFor(() => h.sandbox.counters.eventRequests >= 1 || undefined, 'the delivery under way');
   db.pragma('query_only = ON'); // the answer comes back to a database that takes no writes
   await h.waitFor(() => h.sandbox.accepted.has('5830921746193:LATE-STORE') || undefined, 'Amazon has it');
-  await new Promise((r) => setTimeout(r, 200));
+  // The worker has the outcome and could not store it: it waits in the worker, the row still in flight.
+  const worker = (h.host as unknown as { worker: { unsettled: unknown[] } }).worker;
+  await h.waitFor(() => worker.unsettled.length === 1 || undefined, 'the outcome waiting in the worker');
   expect((await h.admin('/v1/admin/stats')).status).toBe(200); // still up
   db.pragma('query_only = OFF');
   await h.waitForOutcome(id, 'delivered');
