@@ -19,7 +19,7 @@ export const sandboxHelp: CommandHelp = {
     ['--host ADDRESS', 'address to listen on (default 127.0.0.1)'],
     [
       '--tag-rules',
-      "also enforce the server-side tag's stricter checks, which Amazon does not state for the API",
+      "the strict rules: also enforce the server-side tag's checks and the sandbox's inferences where Amazon is silent (docs/sandbox.md)",
     ],
     [
       '--rate-limit N',
