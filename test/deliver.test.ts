@@ -377,13 +377,15 @@ describe('deliver: a whole-request 400 for what some events hold', () => {
     expect(eventRequests()).toHaveLength(5);
   });
 
-  test('a 400 of another form (a missing header) rejects the batch in one request: no halving', async () => {
+  test.each([
+    ['a missing header', 'Missing required header Amazon-Ads-AccountId'],
+    [
+      'a validation error about a header, not an event',
+      "1 validation error detected: Value null at 'amazonAdsAccountId' failed to satisfy constraint: Member must not be null",
+    ],
+  ])('a 400 for %s rejects the batch in one request: no halving', async (_l, message) => {
     await setup();
-    h.sandbox.faults.add({
-      route: 'events',
-      status: 400,
-      body: { code: 'BAD_REQUEST', message: 'Missing required header Amazon-Ads-AccountId' },
-    });
+    h.sandbox.faults.add({ route: 'events', status: 400, body: { code: 'BAD_REQUEST', message } });
     const report = await h.destination.deliver(items(64), installation);
     expect(report.outcomes.every((o) => o.status === 'rejected' && o.code === 'REQUEST_REJECTED')).toBe(true);
     expect(eventRequests()).toHaveLength(1);

@@ -30,17 +30,21 @@ const TRANSIENT_EVENT_CODES = new Set(['TOO_MANY_REQUESTS', 'INTERNAL_ERROR']);
 /**
  * The whole-request 400 other Amazon Ads APIs give for a value that breaks a constraint (Smithy's validation
  * message, e.g. `1 validation error detected: Value '…' at 'stateFilter.include' failed to satisfy constraint:
- * …`, from Sponsored Products v3; docs/sandbox.md names the source). It is about the events, not the request:
- * splitting finds them. Any other 400 (a missing header, a malformed body) is the request's own fault.
+ * …`, from Sponsored Products v3; docs/sandbox.md names the source). When it names a value inside the events
+ * it is about some of them, not the request: splitting finds them. Any other 400 (a header, a malformed body,
+ * a validation message about something else) is the request's own fault.
  */
 const VALIDATION_MESSAGE = /^\d{1,4} validation errors? detected/;
+/** A clause of that message about a value inside the events (`at 'events.3.member.eventTime'`). */
+const AT_AN_EVENT = / at 'events[.[]/;
 
 /** A whole-request 400 in the validation form: what to tell the event that stands alone with it. */
 function validationError(r: AmazonResponse): { code: OutcomeCode; message: string } | undefined {
   if (r.status !== 400) return undefined;
   const body = safeParse(r.body) as { code?: unknown; message?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? body.message : undefined;
-  if (message === undefined || !VALIDATION_MESSAGE.test(message)) return undefined;
+  if (message === undefined || !VALIDATION_MESSAGE.test(message) || !AT_AN_EVENT.test(message))
+    return undefined;
   return {
     code: typeof body?.code === 'string' ? body.code.slice(0, 64) : 'BAD_REQUEST',
     message: redactText(message.slice(0, 500)),
