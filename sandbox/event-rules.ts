@@ -1,5 +1,5 @@
 import { openApiValidator } from './openapi.js';
-import { EVENT_RULES, type RuleEnv } from './amazon-rules.js';
+import { RULES_BY_STRICTNESS, type RuleEnv } from './amazon-rules.js';
 
 /** One per-event error, as Amazon's 207 lists it. */
 export interface SandboxEventError {
@@ -15,7 +15,7 @@ export interface SandboxEventError {
 export function validateEvent(
   event: unknown,
   index: number,
-  env: RuleEnv,
+  env: Omit<RuleEnv, 'eventTime'>,
   strict = false,
 ): SandboxEventError[] {
   const at = (path: string): string => `events[${index}]${path}`;
@@ -28,8 +28,11 @@ export function validateEvent(
     }));
   }
   const ev = event as Record<string, unknown>;
-  return EVENT_RULES.filter((rule) => strict || rule.level === 'amazon')
-    .flatMap((rule) => rule.check(ev, env))
-    .slice(0, 20)
-    .map(([code, message, path]) => ({ code, message, fieldLocation: at(path) }));
+  const errors: SandboxEventError[] = [];
+  const add = (code: string, message: string, path: string): void => {
+    if (errors.length < 20) errors.push({ code, message, fieldLocation: at(path) });
+  };
+  const eventEnv: RuleEnv = { ...env, eventTime: Date.parse(ev.eventTime as string) };
+  for (const rule of RULES_BY_STRICTNESS[strict ? 'strict' : 'amazon']) rule.check(ev, eventEnv, add);
+  return errors;
 }
