@@ -62,6 +62,28 @@ export function readFaultRule(value: unknown): FaultRule | PoisonRule | string {
   return value as FaultRule;
 }
 
+const CHAOS_PROBABILITIES = [
+  'rateLimited',
+  'rateLimitedWithoutRetryAfter',
+  'serverError',
+  'stall',
+  'eventError',
+];
+
+/** Chaos settings read from a control request (none: no chaos), or what is wrong with them. */
+export function readChaos(value: unknown): ChaosSettings | string {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'chaos must be an object';
+  for (const [key, v] of Object.entries(value)) {
+    if (CHAOS_PROBABILITIES.includes(key)) {
+      if (typeof v !== 'number' || !(v >= 0 && v <= 1)) return `${key} must be a probability from 0 to 1`;
+    } else if (key === 'retryAfterSeconds' || key === 'seed') {
+      if (!Number.isInteger(v) || (v as number) < 0) return `${key} must be a whole number from 0`;
+    } else return `${key} is not a chaos setting`;
+  }
+  return value as ChaosSettings;
+}
+
 export class FaultQueue {
   private rules: Array<FaultRule & { times: number }> = [];
   /** Event ids whose requests answer a whole-request 400, until reset. */

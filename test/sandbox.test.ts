@@ -426,6 +426,43 @@ describe("sandbox: consent by the advertiser's region and the event's country", 
   });
 });
 
+describe('sandbox: controls refuse what they cannot use', () => {
+  test.each<[string, string, string, string]>([
+    ['chaos of a string', '/__sandbox/chaos', '"x"', 'chaos must be an object'],
+    [
+      'a probability above 1',
+      '/__sandbox/chaos',
+      '{"serverError":2}',
+      'serverError must be a probability from 0 to 1',
+    ],
+    [
+      'an unknown chaos setting',
+      '/__sandbox/chaos',
+      '{"servererror":0.5}',
+      'servererror is not a chaos setting',
+    ],
+    ['a negative seed', '/__sandbox/chaos', '{"seed":-1}', 'seed must be a whole number from 0'],
+  ])('%s: 400 with what is wrong, chaos unchanged', async (_l, path, body, message) => {
+    sandbox.setChaos({ eventError: 0.25 });
+    const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body });
+    expect([r.status, await r.json()]).toEqual([400, { code: 'BAD_REQUEST', message }]);
+    expect(sandbox.chaos.settings).toEqual({ eventError: 0.25 });
+  });
+
+  test('an empty chaos body turns chaos off', async () => {
+    sandbox.setChaos({ eventError: 0.25 });
+    expect((await fetch(`${sandbox.url}/__sandbox/chaos`, { method: 'POST' })).status).toBe(200);
+    expect(sandbox.chaos.settings).toEqual({});
+  });
+
+  test.each(['abc', '-1', '0', '1.5', '10000000'])('GET /__sandbox/events?limit=%s: 400', async (limit) => {
+    for (const path of ['events', 'requests']) {
+      const r = await fetch(`${sandbox.url}/__sandbox/${path}?limit=${limit}`);
+      expect([path, r.status]).toEqual([path, 400]);
+    }
+  });
+});
+
 describe('sandbox: poisoned event ids (a whole-request 400 in the validation form)', () => {
   const faults = (body: unknown) =>
     fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify(body) });

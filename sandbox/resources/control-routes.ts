@@ -1,5 +1,5 @@
 import { safeJson, sendJson } from '../http-util.js';
-import { readFaultRule, type ChaosSettings } from '../faults.js';
+import { readChaos, readFaultRule } from '../faults.js';
 import type {
   ReceivedRequest,
   SandboxCall,
@@ -14,19 +14,23 @@ export const controlRoutes: SandboxRoutes = (add) => {
     add({ method, path: `/__sandbox/${path}`, kind: 'control', handle });
   control('GET', 'state', (call, ctx) => ok(call, ctx.state()));
   control('GET', 'events', (call, ctx) => {
-    const limit = Number(call.url.searchParams.get('limit') ?? 1000);
+    const limit = limitOf(call);
+    if (limit === undefined) return;
     ok(call, {
       data: [...ctx.acceptedEvents.byKey.values()].slice(-limit),
       duplicates: ctx.acceptedEvents.duplicates,
     });
   });
   control('GET', 'requests', (call, ctx) => {
-    const limit = Number(call.url.searchParams.get('limit') ?? 1000);
+    const limit = limitOf(call);
+    if (limit === undefined) return;
     ok(call, { data: ctx.requests.slice(-limit).map(masked) });
   });
   control('POST', 'faults', addFaults);
   control('POST', 'chaos', (call, ctx) => {
-    ctx.chaos.set((safeJson(call.body.text) ?? {}) as ChaosSettings);
+    const chaos = readChaos(call.body.text.trim() === '' ? undefined : (safeJson(call.body.text) ?? null));
+    if (typeof chaos === 'string') return refuse(call, chaos);
+    ctx.chaos.set(chaos);
     ok(call);
   });
   control('POST', 'expire-tokens', (call, ctx) => {
@@ -61,6 +65,19 @@ function masked(request: ReceivedRequest): ReceivedRequest {
   const headers = { ...request.headers };
   for (const name of CREDENTIAL_HEADERS) if (headers[name] !== undefined) headers[name] = '***';
   return { ...request, headers };
+}
+
+/** The `limit` query parameter (1000 when absent), or undefined once 400 is answered. */
+function limitOf(call: SandboxCall): number | undefined {
+  const text = call.url.searchParams.get('limit');
+  const limit = text === null ? 1000 : /^[0-9]{1,6}$/.test(text) ? Number(text) : 0;
+  if (limit >= 1) return limit;
+  refuse(call, 'limit must be a whole number from 1 to 999999');
+  return undefined;
+}
+
+function refuse(call: SandboxCall, message: string): void {
+  sendJson(call.res, 400, { code: 'BAD_REQUEST', message });
 }
 
 function ok(call: SandboxCall, payload: unknown = { ok: true }): void {
