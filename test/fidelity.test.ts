@@ -404,11 +404,15 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
     });
   });
 
+  // API-token mode names the region and the numeric advertiser id: it looks neither up.
+  const API_TOKEN_MODE = { region: 'NA', advertiser_id: '4728736040201' };
+
   test('an API token bound to a dataset: sent with the token, no Bearer or client id, dataSetId on each event', async () => {
     const config = credentialsOf(TEST_ACCOUNT, 0, {
       manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
       api_token: 'amzn_ads|sandbox-test-api-token',
       data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+      ...API_TOKEN_MODE,
     });
     const { report, result, installation } = await send(config, 'TOKEN-1');
     expect(installation.tokenExpiresBy).toBeUndefined(); // delivery does not depend on the access token
@@ -432,6 +436,7 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
       manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
       api_token: 'amzn_ads|sandbox-test-api-token',
       data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+      ...API_TOKEN_MODE,
     });
     const installation = await p.destination.install({ variant: 'default', config: accessOnly });
     expect(installation.tokenExpiresBy).toBeUndefined();
@@ -453,6 +458,7 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
     const config = credentialsOf(TEST_ACCOUNT, 0, {
       manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
       ...extra,
+      ...API_TOKEN_MODE,
     });
     if (installCode) {
       await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
