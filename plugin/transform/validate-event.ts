@@ -80,13 +80,13 @@ const countryCode: Rule = (event) =>
 const eventTime: Rule = (event, { bad, now }) => {
   if (typeof event.eventTime !== 'string') {
     const source = bad('eventTime');
-    return [
-      'EVENT_TIME_INVALID',
-      source
-        ? `${source} is not an RFC 3339 date-time or epoch milliseconds.`
-        : 'The event has no timestamp.',
-      source ?? 'timestamp',
-    ];
+    return source
+      ? ['EVENT_TIME_INVALID', `${source} is not an RFC 3339 date-time or epoch milliseconds.`, source]
+      : [
+          'TIMESTAMP_MISSING',
+          'The event has no time of its own (timestamp): an offline conversion is sent with the time it happened, never the time it was read; send timestamp.',
+          'timestamp',
+        ];
   }
   const t = parseTime(event.eventTime);
   if (Number.isNaN(t))
