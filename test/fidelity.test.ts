@@ -443,29 +443,28 @@ describe('8. accounts: both advertiser id forms, non-global advertisers, manager
     expect(installation.warnings.join(' ')).not.toContain('stops by');
   });
 
-  test.each([
-    [
-      'an API token Amazon does not know',
-      { api_token: 'amzn_ads|revoked', data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest' },
-      'AUTH_FAILED',
-    ],
-    [
-      'another dataset than the token is bound to',
-      { api_token: 'amzn_ads|sandbox-test-api-token', data_set_id: 'amzn1.adm.ds1.evnt1.other' },
-      undefined,
-    ],
-  ])('%s', async (_label, extra, installCode) => {
-    const config = credentialsOf(TEST_ACCOUNT, 0, {
+  const tokenConfig = (extra: Record<string, string>) =>
+    credentialsOf(TEST_ACCOUNT, 0, {
       manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
       ...extra,
       ...API_TOKEN_MODE,
     });
-    if (installCode) {
-      await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
-        code: installCode,
-      });
-      return;
-    }
+
+  test('an API token Amazon does not know fails the install (AUTH_FAILED)', async () => {
+    const config = tokenConfig({
+      api_token: 'amzn_ads|revoked',
+      data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+    });
+    await expect(p.destination.install({ variant: 'default', config })).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
+  });
+
+  test('another dataset than the token is bound to: installed, and its events rejected on dataSetId', async () => {
+    const config = tokenConfig({
+      api_token: 'amzn_ads|sandbox-test-api-token',
+      data_set_id: 'amzn1.adm.ds1.evnt1.other',
+    });
     const { report } = await send(config, 'TOKEN-2');
     expect(report.outcomes[0]).toMatchObject({ status: 'rejected', fieldLocation: 'dataSetId' });
   });
