@@ -80,13 +80,19 @@ const countryCode: Rule = (event) =>
 const eventTime: Rule = (event, { bad, now }) => {
   if (typeof event.eventTime !== 'string') {
     const source = bad('eventTime');
-    return source
-      ? ['EVENT_TIME_INVALID', `${source} is not an RFC 3339 date-time or epoch milliseconds.`, source]
-      : [
-          'TIMESTAMP_MISSING',
-          'The event has no time of its own (timestamp): an offline conversion is sent with the time it happened, never the time it was read; send timestamp.',
-          'timestamp',
-        ];
+    if (source)
+      return ['EVENT_TIME_INVALID', `${source} is not an RFC 3339 date-time or epoch milliseconds.`, source];
+    if (event.eventTime !== undefined)
+      return [
+        'EVENT_TIME_INVALID',
+        'eventTime is not text: map it with the iso_datetime transform (RFC 3339 or epoch milliseconds).',
+        'eventTime',
+      ];
+    return [
+      'TIMESTAMP_MISSING',
+      'The event has no time of its own: send timestamp (web and app events may fall back to the receivedAt of ingestion; an offline conversion never does, it is sent with the time it happened).',
+      'timestamp',
+    ];
   }
   const t = parseTime(event.eventTime);
   if (Number.isNaN(t))
