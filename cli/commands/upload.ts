@@ -299,12 +299,15 @@ function reason(outcome: InputOutcome, row: Row, mapping: UploadMapping): string
   return code === 'TIMESTAMP_MISSING' ? `${code}: ${missingTime(row, mapping)}` : `${code}: ${message}`;
 }
 
+/** The canonical paths an offline blueprint reads an event's own time from. */
+const TIME_PATHS = new Set(['timestamp', 'originalTimestamp']);
+
 /**
  * Where a row's time should have been: the row, and the column mapped to `timestamp` (empty in this row), or
  * that the mapping maps none. A row is never dated by the time it is read.
  */
 export function missingTime(row: Pick<Row, 'index'>, mapping: UploadMapping): string {
-  const column = [...mapping.columns].find(([, rule]) => rule.path === 'timestamp')?.[0];
+  const column = [...mapping.columns].find(([, rule]) => TIME_PATHS.has(rule.path))?.[0];
   return column === undefined
     ? `row ${row.index}: no column of the mapping sets timestamp; map the column holding when the conversion happened (an offline conversion is never dated by the upload).`
     : `row ${row.index}, column "${column}": empty; fill in when the conversion happened (an offline conversion is never dated by the upload).`;
