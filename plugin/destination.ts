@@ -135,6 +135,7 @@ export class Destination {
     const { config } = installation;
     return {
       blueprint: this.blueprints.forInstallation(installation, override),
+      region: installation.region,
       defaultCountry: configuredCountry(config.default_country),
       marketplaceCountry: configuredCountry(installation.profile.countryCode),
       defaultCurrency: installation.profile.currencyCode ?? config.default_currency,

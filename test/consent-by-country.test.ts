@@ -83,6 +83,29 @@ describe('an event from any other country follows consent_default, on every regi
   });
 });
 
+describe('on the EU region, Amazon requires some consent object on every event (SPEC CreateConsent)', () => {
+  // An offline sale: no IP, no signal.
+  const bare = (country: string) =>
+    seedWith({ traits: { address: { country } }, context: { consent: undefined, ip: undefined } });
+  const DENIED = { amazonConsent: { amznUserData: 'DENIED', amznAdStorage: 'DENIED' } };
+  test.each<[Region, string, Record<string, unknown>, string, unknown]>([
+    ['EU', 'IN', {}, 'filtered', undefined],
+    ['EU', 'IN', { consent_default: 'denied' }, 'ok', DENIED],
+    ['NA', 'US', {}, 'ok', undefined],
+    ['FE', 'JP', {}, 'ok', undefined],
+  ])(
+    '%s region, a %s event without IP or signal, config %j → %s, consent %j',
+    (region, country, config, status, consent) => {
+      const result = run(bare(country), region, config);
+      expect(result.status).toBe(status);
+      expect(result.status === 'filtered' && result.reason.code).toBe(
+        status === 'filtered' && 'CONSENT_MISSING',
+      );
+      expect(result.status === 'ok' ? result.event.consent : undefined).toEqual(consent);
+    },
+  );
+});
+
 describe("the event's country is the one the blueprint reads, then default_country, then the profile's", () => {
   const noCountry = seedWith({
     context: { locale: undefined, consent: undefined },

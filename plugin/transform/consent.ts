@@ -1,5 +1,6 @@
 import type { AmazonConsent, ConsentStatus } from '../amazon/event-types.js';
 import type { FilterCode } from '../contracts.js';
+import type { Region } from '../constants.js';
 import { CONSENT_REQUIRED_COUNTRIES } from '../amazon/reference-lists.js';
 import { consentFlag } from './consent-words.js';
 
@@ -67,12 +68,15 @@ function trimmed(value: unknown): string | undefined {
  * whatever the installation's region: from a country of `CONSENT_REQUIRED_COUNTRIES` (the EU 27, GB, NO, IS,
  * LI, as Amazon's tag) an event without a flag, TCF or GPP string is filtered; from anywhere else it carries
  * what `whenAbsent` says. TCF wins over GPP, as in Amazon's GTM tag; the client IP is added as `geo` (which
- * is itself one of the signals Amazon's API accepts for EU-host advertisers). No consent at all: undefined.
+ * is itself one of the signals Amazon's API accepts for EU-host advertisers). No consent at all: undefined,
+ * except on the EU region, where Amazon requires one of geo, amazonConsent, tcf or gpp on every event (SPEC
+ * CreateConsent): an event with none of them there (no signal, no IP, `geo_only`) is filtered.
  */
 export function decideConsent(
   context: Record<string, unknown> | undefined,
   country: string,
   whenAbsent: ConsentDefault,
+  region?: Region,
 ): ConsentDecision {
   const consent = (context?.consent ?? {}) as Record<string, unknown>;
   const canonical = (consent.canonical ?? {}) as Record<string, unknown>;
@@ -105,6 +109,13 @@ export function decideConsent(
   }
   const ip = text(context?.ip);
   if (ip) out.geo = { ipAddress: ip };
+  if (region === 'EU' && Object.keys(out).length === 0) {
+    return {
+      status: 'filtered',
+      code: 'CONSENT_MISSING',
+      message: `The event (country ${country}) of an EU-region advertiser carries neither a consent signal nor an IP: Amazon requires one of geo, amazonConsent, tcf or gpp from EU advertisers. Send context.ip, a consent flag, a TCF or a GPP string, or set consent_default to denied.`,
+    };
+  }
   return {
     status: 'send',
     consent: Object.keys(out).length > 0 ? out : undefined,

@@ -1,5 +1,5 @@
 import type { MatchKeyType } from '../amazon/event-types.js';
-import { LIMITS } from '../constants.js';
+import { LIMITS, type Region } from '../constants.js';
 import type { TransformResult } from '../contracts.js';
 import { buildAmazonEvent } from './build-event.js';
 import { asksLimitedDataUse, decideConsent, type ConsentDefault, type GpcScope } from './consent.js';
@@ -21,6 +21,8 @@ const NO_OPT_OUT = (): boolean => false;
 /** What transform needs of an installation besides the event and the time, made once per installation. */
 export interface TransformSettings {
   blueprint: CompiledBlueprint;
+  /** The installation's region: on EU, Amazon requires some consent object on every event. */
+  region?: Region;
   /** The country of an event that has none of its own: the config's `default_country` (UK read as GB). */
   defaultCountry?: string;
   /** Else the country of the profile's marketplace, as install found it (UK read as GB). */
@@ -81,7 +83,7 @@ export function transformEvent(
   if (explain) explain.country = found.from;
 
   const context = event.context as Record<string, unknown> | undefined;
-  const consent = decideConsent(context, country, settings.consentDefault ?? 'geo_only');
+  const consent = decideConsent(context, country, settings.consentDefault ?? 'geo_only', settings.region);
   if (consent.status === 'filtered')
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
 
