@@ -32,10 +32,12 @@ export const uploadHelp: CommandHelp = {
   title: 'send a CSV export (offline conversions) to Amazon: idempotent and resumable',
   summary:
     'Send the rows of a CSV export (store or CRM sales, leads) to Amazon as offline conversions. A mapping file\n' +
-    'says which column sets which canonical event path (docs/offline-upload.md). A row without an id gets one\n' +
-    'from a hash of the advertiser and its content, so running the same file again adds nothing at Amazon. A\n' +
-    'checkpoint file beside the input records the rows done; after a crash the same command goes on from there\n' +
-    '(it is removed when the run completes). --dry-run prints the match quality report and sends nothing.',
+    'says which column sets which canonical event path (docs/offline-upload.md); map the date of each sale to\n' +
+    'timestamp: a row without one is invalid (TIMESTAMP_MISSING), never dated by the upload. A row without an id\n' +
+    'gets one from a hash of the advertiser and its content, so running the same file again adds nothing at\n' +
+    'Amazon. A checkpoint file beside the input records the rows done; after a crash the same command goes on\n' +
+    'from there (it is removed when the run completes). --dry-run prints the match quality report and sends\n' +
+    'nothing.',
   options: [
     ['--config FILE', 'the install config as JSON'],
     ['--mapping FILE', 'the column mapping as JSON (schemas/upload-mapping.schema.json)'],
