@@ -4,7 +4,8 @@ import { credentialsOf, TEST_ACCOUNT } from '../sandbox/accounts.js';
 import { CONSENT_WORDS, consentFlag } from '../plugin/transform/consent-words.js';
 import { entryProblem } from '../plugin/transform/validate-event.js';
 import { COUNTRY_REGION } from '../plugin/constants.js';
-import type { ConversionType } from '../plugin/amazon/event-types.js';
+import type { ConversionType, MatchKeyType } from '../plugin/amazon/event-types.js';
+import { MatchKeyRules } from '../plugin/transform/normalize/match-keys.js';
 import type { AmazonDspConfig } from '../plugin/config.js';
 import type { TransformResult } from '../plugin/contracts.js';
 
@@ -327,4 +328,156 @@ describe('tag tests: the account headers per auth ("ADVERTISER_ID account type s
     );
     expect(seen).toEqual(headers);
   });
+});
+
+describe("tag tests on normalisation: our match key rules (decision 004) on the tag's cases", () => {
+  const rules = new MatchKeyRules();
+  const hash = 'A94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A8B64C15B5B5B5B5B5B5B5B';
+  // [tag test, type, raw, country, the tag test's expectation, ours when it differs on purpose, why]
+  const rows: Array<[string, MatchKeyType, string, string, string, string?, string?]> = [
+    [
+      'Email normalization lowercases and trims whitespace',
+      'EMAIL',
+      '  TEST@EXAMPLE.COM  ',
+      'US',
+      'test@example.com',
+    ],
+    [
+      'Email normalization lowercases and trims whitespace',
+      'EMAIL',
+      'User@Domain.COM',
+      'US',
+      'user@domain.com',
+    ],
+    [
+      'Phone normalization strips formatting and adds country prefix',
+      'PHONE',
+      '(555) 123-4567',
+      'US',
+      '15551234567',
+    ],
+    [
+      'Phone normalization strips formatting and adds country prefix',
+      'PHONE',
+      '+44 7911 123456',
+      'GB',
+      '447911123456',
+    ],
+    [
+      'Phone normalization strips formatting and adds country prefix',
+      'PHONE',
+      '06 12 34 56 78',
+      'FR',
+      '330612345678',
+      '33612345678',
+      'E.164 drops the trunk 0 (decision 004: phone)',
+    ],
+    ['Name normalization trims, lowercases, and removes non-alpha', 'FIRST_NAME', '  John  ', 'US', 'john'],
+    [
+      'Name normalization trims, lowercases, and removes non-alpha',
+      'FIRST_NAME',
+      'Mary-Jane',
+      'US',
+      'maryjane',
+    ],
+    ['Name normalization trims, lowercases, and removes non-alpha', 'FIRST_NAME', "O'Brien", 'US', 'obrien'],
+    ['Name normalization trims, lowercases, and removes non-alpha', 'FIRST_NAME', 'Bob123', 'US', 'bob'],
+    [
+      'Name normalization trims, lowercases, and removes non-alpha',
+      'LAST_NAME',
+      'Van Der Berg',
+      'US',
+      'vanderberg',
+    ],
+    [
+      'Name normalization trims, lowercases, and removes non-alpha',
+      'LAST_NAME',
+      'De La Cruz',
+      'US',
+      'delacruz',
+    ],
+    [
+      'Address normalization lowercases and removes non-alphanumeric',
+      'ADDRESS',
+      '123 Main St.',
+      'US',
+      '123mainst',
+    ],
+    [
+      'Address normalization lowercases and removes non-alphanumeric',
+      'ADDRESS',
+      '  456 Oak Ave, Apt #2  ',
+      'US',
+      '456oakaveapt2',
+      '456oakaveaptnumber2',
+      "the tag's own rules turn # into ' number ' (delimiterMap); its test checks only the last step",
+    ],
+    [
+      'Address normalization lowercases and removes non-alphanumeric',
+      'ADDRESS',
+      '789 ELM BLVD',
+      'US',
+      '789elmblvd',
+    ],
+    ['City normalization lowercases and removes non-alphanumeric', 'CITY', '  New York  ', 'US', 'newyork'],
+    ['City normalization lowercases and removes non-alphanumeric', 'CITY', 'St. Louis', 'US', 'stlouis'],
+    ['City normalization lowercases and removes non-alphanumeric', 'CITY', 'San José', 'US', 'sanjos'],
+    ['State normalization lowercases, removes non-alphanumeric, and truncates', 'STATE', 'N.Y.', 'US', 'ny'],
+    [
+      'State normalization lowercases, removes non-alphanumeric, and truncates',
+      'STATE',
+      '  CA  ',
+      'US',
+      'ca',
+    ],
+    [
+      'State normalization lowercases, removes non-alphanumeric, and truncates',
+      'STATE',
+      'Washington',
+      'US',
+      'wa',
+    ],
+    [
+      'State normalization lowercases, removes non-alphanumeric, and truncates',
+      'STATE',
+      'California',
+      'US',
+      'ca',
+    ],
+    ['Postal code normalization strips after dash', 'POSTAL', '98101-1234', 'US', '98101'],
+    ['Postal code normalization strips after dash', 'POSTAL', 'SW1A 1AA', 'GB', 'sw1a1aa'],
+    ['Postal code normalization strips after dash', 'POSTAL', '  10001  ', 'US', '10001'],
+    ['Postal code normalization strips after dash', 'POSTAL', 'K1A 0B1', 'CA', 'k1a0b1'],
+    [
+      'Identity fields are passed through without hashing',
+      'MAID',
+      'test-maid-value',
+      'US',
+      'test-maid-value',
+    ],
+    ['Identity fields are passed through without hashing', 'RAMP_ID', 'test-ramp-id', 'US', 'test-ramp-id'],
+    ['Identity fields are passed through without hashing', 'FIP', '192.168.1.1', 'US', '192.168.1.1'],
+  ];
+  // Every row as seven cells: jest hands a test fewer cells than parameters as a done callback.
+  const full = rows.map(
+    ([t, type, raw, country, tag, ours, why]) => [t, type, raw, country, tag, ours, why] as const,
+  );
+  test.each(full)('%s: %s %j (%s) → %j', (_test, type, raw, country, tag, ours, why) => {
+    expect(rules.normalizedForm(type, raw, country)).toBe(ours ?? tag);
+    // A row answers otherwise only with its reason.
+    expect(ours === undefined || (why !== undefined && ours !== tag)).toBe(true);
+  });
+
+  test.each<[MatchKeyType, string]>([
+    ['EMAIL', hash.toLowerCase()],
+    ['PHONE', hash.toLowerCase()],
+    ['FIRST_NAME', hash.toLowerCase()],
+    ['ADDRESS', hash.toLowerCase()],
+    ['MAID', hash],
+  ])(
+    'tag test "Pre-hashed match key values are passed through without re-hashing": %s → %s',
+    (type, sent) => {
+      expect(rules.value(type, hash, 'US')).toBe(sent);
+    },
+  );
 });
