@@ -131,11 +131,11 @@ describe('where the countries came from', () => {
   ])('%s', (_label, events, shares) => {
     const tally = new QualityTally();
     for (const [n, from] of events)
-      for (let i = 0; i < n; i++) tally.addTransform('Lead', sent(['EMAIL'], GRANTED), from);
+      for (let i = 0; i < n; i++) tally.addTransform('Lead', sent(['EMAIL'], GRANTED), { country: from });
     tally.addTransform(
       'Lead',
       { status: 'invalid', error: { code: 'COUNTRY_MISSING', message: '' } },
-      'event',
+      { country: 'event' },
     );
     expect(qualityFigures(tally.rows()).by_event.Lead!.country_from).toEqual(shares);
   });

@@ -41,6 +41,18 @@ describe('offline eventIds: the business id, namespaced by conversion type', () 
       row('sign_up', { member_id: 'M-7' }, 'msg-3'),
       'signup:msg-3',
     ],
+    // The Ad Tag's id pairs the event with the tag's (docs/ad-tag.md): it is sent as it is, never prefixed.
+    [
+      'a lead carrying the Ad Tag id',
+      row('generate_lead', { lead_id: '1001', amazon_event_id: 'tag-77' }),
+      'tag-77',
+    ],
+    [
+      'an order carrying the Ad Tag id',
+      row('purchase', { order_id: '1001', amazon_event_id: 'tag-78' }),
+      'tag-78',
+    ],
+    ['a sign-up carrying the Ad Tag id', row('sign_up', { amazon_event_id: 'tag-79' }), 'tag-79'],
   ])('%s → %s', (_label, event, id) => {
     expect(eventIdOf(event)).toBe(id);
   });
@@ -83,6 +95,22 @@ describe('the blueprint row feature: prefix', () => {
   test.each<[string, Record<string, unknown>, string[]]>([
     ['with a source', { source: 'properties.lead_id', target: 'eventId', prefix: 'lead:' }, []],
     [
+      'per source',
+      {
+        source: ['properties.tag_id', 'properties.lead_id'],
+        target: 'eventId',
+        prefix: { 'properties.lead_id': 'lead:' },
+      },
+      [],
+    ],
+    [
+      'per source, one with a space',
+      { source: 'properties.lead_id', target: 'eventId', prefix: { 'properties.lead_id': 'a lead ' } },
+      [
+        "events.lead.mappings.3.prefix: must be a prefix text, or an object giving some of the row's sources a prefix text each",
+      ],
+    ],
+    [
       'without a source',
       { value: 'x', target: 'eventId', prefix: 'lead:' },
       ['events.lead.mappings.3.source: is required when prefix is set'],
@@ -90,12 +118,36 @@ describe('the blueprint row feature: prefix', () => {
     [
       'with a space in it',
       { source: 'properties.lead_id', target: 'eventId', prefix: 'a lead ' },
-      ['events.lead.mappings.3.prefix: must be 1 to 32 letters, digits or _ . : -'],
+      [
+        "events.lead.mappings.3.prefix: must be a prefix text, or an object giving some of the row's sources a prefix text each",
+      ],
     ],
   ])('the schema takes a prefix %s: %j', (_label, mapping, errors) => {
     expect(schemas.validate('blueprint', blueprint(mapping)).map((e) => `${e.field}: ${e.message}`)).toEqual(
       errors,
     );
+  });
+
+  test.each<[string, Record<string, unknown>, unknown]>([
+    ['the first source, not prefixed', { tag_id: 'T-1', lead_id: 'L-1' }, 'T-1'],
+    ['the second source, prefixed', { lead_id: 'L-1' }, 'lead:L-1'],
+  ])('per source: %s', (_label, properties, id) => {
+    const compiled = compileBlueprint(
+      blueprint({
+        source: ['properties.tag_id', 'properties.lead_id'],
+        target: 'eventId',
+        prefix: { 'properties.lead_id': 'lead:' },
+      }),
+    );
+    const event = {
+      type: 'track',
+      event: 'lead',
+      timestamp: new Date(NOW).toISOString(),
+      traits: { email: 'a@b.co' },
+      properties,
+    };
+    const result = transformEvent(event, { blueprint: compiled, defaultCountry: 'US' }, NOW);
+    expect(result.status === 'ok' && result.event.eventId).toBe(id);
   });
 
   test.each<[string, unknown, unknown]>([
