@@ -141,6 +141,8 @@ describe('Global Privacy Control marks LIMITED_DATA_USE by the gpc_scope setting
     ['GPC from Germany (default scope us)', 'DE', {}, { gpc: true }, false],
     ['GPC from India (default scope us)', 'IN', {}, { gpc: true }, false],
     ['GPC "1" from Canada (default scope us)', 'CA', {}, { gpc: '1' }, false],
+    ['GPC 1 (a number) from the US', 'US', {}, { gpc: 1 }, true],
+    ['GPC false from the US', 'US', {}, { gpc: false }, false],
     ['GPC from Germany, gpc_scope everywhere', 'DE', { gpc_scope: 'everywhere' }, { gpc: true }, true],
     ['GPC from the US, gpc_scope everywhere', 'US', { gpc_scope: 'everywhere' }, { gpc: true }, true],
     ['no GPC from the US, gpc_scope everywhere', 'US', { gpc_scope: 'everywhere' }, {}, false],

@@ -40,7 +40,8 @@ export function asksLimitedDataUse(
   gpcScope: GpcScope,
   gppOptsOut: (gpp: string) => boolean,
 ): boolean {
-  const gpc = context?.gpc === true || context?.gpc === 'true' || context?.gpc === '1';
+  const signal = context?.gpc;
+  const gpc = signal === true || signal === 1 || signal === 'true' || signal === '1';
   if (gpc && (gpcScope === 'everywhere' || country === 'US')) return true;
   const gpp = gppOf(context);
   return gpp !== undefined && gppOptsOut(gpp);
