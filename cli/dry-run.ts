@@ -36,7 +36,7 @@ export interface DryRunLine {
   parsed: boolean;
   result: TransformResult;
   explanation: Explanation;
-  stamp?: { timestamp: string };
+  stamp?: { receivedAt: string };
   /** The canonical event as read (and stamped), for counters that look at the input. */
   input?: unknown;
 }
@@ -45,7 +45,7 @@ export interface DryRunLine {
 export interface LocalPlugin {
   config: AmazonDspConfig;
   now: number;
-  /** `now` as ISO 8601: what an event without a timestamp is stamped with. */
+  /** `now` as ISO 8601: the `receivedAt` an event without one is stamped with, as ingestion records it. */
   stampedAt: string;
   /** transform's answer for one event, with what `--explain` shows. */
   transform(event: unknown): { result: TransformResult; explanation: Explanation };

@@ -22,6 +22,7 @@ export const AMAZON_ENV: CommandHelp['env'] = [
   ],
   ['AMAZON_ADS_CLIENT_ID', "the platform's LWA client id, used when the config has no client_id"],
   ['AMAZON_REQUEST_TIMEOUT_MS', 'timeout of one request to Amazon (default 30000)'],
+  ['AMAZON_PARTNER_NAME', "the name sent as every event's partner (default Datafly Signal)"],
   [
     'LOG_LEVEL',
     'error, warn (default), info or debug; logs go to stderr, secrets and personal data redacted',

@@ -1,9 +1,14 @@
 /**
- * The event as ingestion would hand it on: Signal's gateway gives an event without a `timestamp` the time it
- * was received, so the CLI gives it the time it was read (the dry run: `--now`) and says which it stamped.
+ * The event as ingestion would hand it on: the gateway records the time it received each event as `receivedAt`,
+ * so the CLI gives an event without one the time it was read (the dry run: `--now`), and says so when the event
+ * has no `timestamp` of its own. The
+ * web and app blueprints fall back to `receivedAt` for an event without a `timestamp`; the offline blueprint
+ * does not, so an offline event without its own time is `TIMESTAMP_MISSING`, never dated by the read.
  */
-export function stamped(value: unknown, at: string): { event: unknown; stamp?: { timestamp: string } } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'timestamp' in value)
+export function stamped(value: unknown, at: string): { event: unknown; stamp?: { receivedAt: string } } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'receivedAt' in value)
     return { event: value };
-  return { event: { ...value, timestamp: at }, stamp: { timestamp: at } };
+  const event = { ...value, receivedAt: at };
+  // Said only where it can matter: an event with its own timestamp is sent with that.
+  return 'timestamp' in value ? { event } : { event, stamp: { receivedAt: at } };
 }

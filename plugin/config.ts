@@ -5,8 +5,10 @@ import configSchema from '../schemas/config.schema.json' with { type: 'json' };
 /** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */
 export interface AmazonDspConfig {
   advertiser_id: string;
-  profile_id: string;
-  access_token: string;
+  /** Absent only in API-token mode (`api_token`), which looks up no profile. */
+  profile_id?: string;
+  /** Absent only in API-token mode (`api_token`), which needs no Login with Amazon. */
+  access_token?: string;
   client_id?: string;
   client_secret?: string;
   refresh_token?: string;
@@ -22,6 +24,7 @@ export interface AmazonDspConfig {
   batch_size?: number;
   limited_data_use?: boolean;
   consent_default?: 'geo_only' | 'denied';
+  gpc_scope?: 'us' | 'everywhere';
   custom_events?: Record<string, EventEntry>;
 }
 

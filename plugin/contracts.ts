@@ -28,6 +28,8 @@ export type InvalidCode =
   | 'EVENT_NAME_INVALID'
   | 'NO_MATCH_KEYS'
   | 'EVENT_TIME_INVALID'
+  /** No time of its own where the blueprint takes no ingestion time (offline events): never invented. */
+  | 'TIMESTAMP_MISSING'
   | 'EVENT_TOO_OLD'
   | 'EVENT_IN_FUTURE'
   | 'COUNTRY_MISSING'

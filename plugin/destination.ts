@@ -6,6 +6,8 @@ import { Installer } from './install/installer.js';
 import type { Installation } from './installation.js';
 import { TOKENS } from './di/tokens.js';
 import type { Clock } from './clock.js';
+import { DEFAULT_PARTNER_NAME, type HostSettings } from './host-settings.js';
+import { configuredCountry } from './transform/country.js';
 import type { DeliveryItem, DeliveryReport, TransformResult } from './contracts.js';
 import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
@@ -34,6 +36,7 @@ export class Destination {
     @inject(AmazonConnect) readonly connect: AmazonConnect,
     @inject(TOKENS.SharedTokens) private readonly sharedTokens: SharedTokens,
     @inject(TOKENS.RequestPace) private readonly pace: RequestPace,
+    @inject(TOKENS.HostSettings) private readonly hostSettings: HostSettings,
   ) {}
 
   /** Lets go of what the plugin holds open (the Redis connection of tokens and pace); call it when stopping. */
@@ -133,12 +136,15 @@ export class Destination {
     return {
       blueprint: this.blueprints.forInstallation(installation, override),
       region: installation.region,
-      defaultCountry: config.default_country,
+      defaultCountry: configuredCountry(config.default_country),
+      marketplaceCountry: configuredCountry(installation.profile.countryCode),
       defaultCurrency: installation.profile.currencyCode ?? config.default_currency,
       consentDefault: config.consent_default,
       dataSetName: config.data_set_name,
       dataSetId: config.data_set_id,
       limitedDataUse: config.limited_data_use,
+      gpcScope: config.gpc_scope,
+      partner: this.hostSettings.partnerName ?? DEFAULT_PARTNER_NAME,
       gppOptsOut: this.tables.gppOptsOut,
     };
   }

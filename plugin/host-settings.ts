@@ -20,9 +20,18 @@ export interface HostSettings {
   readonly requestTimeoutMs: number;
   /** Redis shared by every process that delivers (access tokens); absent: each process on its own. */
   readonly stateRedisUrl?: string;
+  /**
+   * The name of the service that delivers the conversions, sent as Amazon's `partner` on every event ("the name
+   * of the third-party service used to deliver the conversions", SPEC EventCreate). Default `Datafly Signal`.
+   */
+  readonly partnerName?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Amazon's `partner` when the host names none: the platform this plugin is built for. */
+export const DEFAULT_PARTNER_NAME = 'Datafly Signal';
+/** At most this many characters of a partner name are sent (the name of a service, never free text). */
+export const PARTNER_NAME_MAX_CHARS = 100;
 
 /**
  * Builds host settings from the environment:
@@ -32,7 +41,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  *   for the Ads API; `na` for refreshing);
  * - `AMAZON_ADS_CLIENT_ID`: the platform's LWA client id;
  * - `AMAZON_REQUEST_TIMEOUT_MS`;
- * - `AMAZON_STATE_REDIS_URL`: Redis that several delivery processes share (access tokens renewed once for all).
+ * - `AMAZON_STATE_REDIS_URL`: Redis that several delivery processes share (access tokens renewed once for all);
+ * - `AMAZON_PARTNER_NAME`: the name sent as Amazon's `partner` on every event (default `Datafly Signal`; blank
+ *   for the default, cut to 100 characters).
  */
 export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): HostSettings {
   const base = nonEmpty(env.AMAZON_ADS_API_URL);
@@ -46,6 +57,7 @@ export function hostSettingsFromEnv(env: Readonly<Record<string, string | undefi
     platformClientId: nonEmpty(env.AMAZON_ADS_CLIENT_ID),
     requestTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS,
     ...(nonEmpty(env.AMAZON_STATE_REDIS_URL) ? { stateRedisUrl: nonEmpty(env.AMAZON_STATE_REDIS_URL) } : {}),
+    partnerName: (nonEmpty(env.AMAZON_PARTNER_NAME) ?? DEFAULT_PARTNER_NAME).slice(0, PARTNER_NAME_MAX_CHARS),
   };
 }
 

@@ -20,7 +20,7 @@ export function localInstallation(config: AmazonDspConfig, variant: string, now:
     clientId: config.client_id ?? '',
     clientIdSource: 'config',
     advertiser: { configured: config.advertiser_id, accountId: config.advertiser_id },
-    profile: { profileId: config.profile_id, countryCode: config.default_country ?? '' },
+    profile: { profileId: config.profile_id ?? '', countryCode: config.default_country ?? '' },
     config,
     warnings: [],
     installedAt: new Date(now).toISOString(),

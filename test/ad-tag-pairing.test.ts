@@ -43,11 +43,12 @@ const WITHOUT_AD_TAG_ID: Record<string, Record<string, string>> = {
     begin_checkout: MESSAGE_ID,
     search: MESSAGE_ID,
   },
+  // Offline business ids are namespaced by conversion type; a sign-up never takes the member id (a person).
   offline: {
-    purchase: IDS.order_id,
-    generate_lead: IDS.lead_id,
-    sign_up: IDS.member_id,
-    submit_application: IDS.application_id,
+    purchase: `purchase:${IDS.order_id}`,
+    generate_lead: `lead:${IDS.lead_id}`,
+    sign_up: `signup:${MESSAGE_ID}`,
+    submit_application: `application:${IDS.application_id}`,
   },
 };
 

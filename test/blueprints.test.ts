@@ -23,6 +23,22 @@ describe('shipped blueprints', () => {
     );
   });
 
+  test.each(files)('%s: a prefix per source names only sources of its own row', (file) => {
+    const blueprint = read(file);
+    const rows = [
+      ...blueprint.global.mappings,
+      ...Object.values(blueprint.events as Record<string, { mappings?: unknown[] }>).flatMap(
+        (e) => e.mappings ?? [],
+      ),
+    ] as Array<{ source?: string | string[]; prefix?: string | Record<string, string> }>;
+    const stray = rows.flatMap((row) =>
+      row.prefix && typeof row.prefix === 'object'
+        ? Object.keys(row.prefix).filter((s) => ![row.source ?? []].flat().includes(s))
+        : [],
+    );
+    expect(stray).toEqual([]);
+  });
+
   test('no two events of a blueprint claim the same name or alias', () => {
     for (const file of files) {
       const names = Object.entries(read(file).events as Record<string, { aliases?: string[] }>).flatMap(

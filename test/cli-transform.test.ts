@@ -90,21 +90,35 @@ describe('npx amazon-dsp-events transform (dry run)', () => {
       eventName: 'Purchase',
       matchKeys: ['EMAIL', 'PHONE', 'FIRST_NAME', 'LAST_NAME', 'ADDRESS', 'CITY', 'STATE', 'POSTAL', 'FIP'],
       consent: 'granted',
+      country: 'event',
     });
   });
 
-  test('an event without a timestamp is stamped with --now, as ingestion stamps it, and --explain says so', async () => {
+  test.each<[string, string, Record<string, unknown>]>([
+    [
+      'a web event without a timestamp takes the receivedAt of --now, as ingestion records it',
+      'default',
+      { status: 'ok', event: expect.objectContaining({ eventTime: '2026-02-26T12:00:00.000Z' }) },
+    ],
+    [
+      'an offline event without a timestamp is TIMESTAMP_MISSING, never dated by the read',
+      'offline',
+      {
+        status: 'invalid',
+        error: expect.objectContaining({ code: 'TIMESTAMP_MISSING', field: 'timestamp' }),
+      },
+    ],
+  ])('%s; --explain says what was stamped', async (_label, variant, expected) => {
     const untimed: Record<string, unknown> = { ...SEED_EVENT };
     delete untimed.timestamp;
     const result = await runCli(
-      ['transform', '--config', config, '--explain', ...NOW],
+      ['transform', '--config', config, '--variant', variant, '--explain', ...NOW],
       {},
       `${JSON.stringify(untimed)}\n`,
     );
     const [line] = lines(result.stdout);
-    expect(line.status).toBe('ok');
-    expect(line.event.eventTime).toBe('2026-02-26T12:00:00.000Z');
-    expect(line.explain.stamped).toEqual({ timestamp: '2026-02-26T12:00:00.000Z' });
+    expect(line).toMatchObject(expected);
+    expect(line.explain.stamped).toEqual({ receivedAt: '2026-02-26T12:00:00.000Z' });
   });
 
   test('an event with its own timestamp keeps it and is not reported stamped', async () => {

@@ -14,8 +14,14 @@ import { tempDirForFile } from './support/temp-dir.js';
 const dir = tempDirForFile('cli-upload-');
 const CONFIG = join(PACKAGE_ROOT, 'examples/seed-config.json');
 const MAPPING = join(PACKAGE_ROOT, 'examples/offline-mapping.json');
-const EXAMPLE = join(PACKAGE_ROOT, 'examples/offline-sales.csv');
 const ACCOUNT = '5830921746193';
+const DAY = 86_400_000;
+/** A time as the example's Date column writes it (DD/MM/YYYY HH:mm, UTC). */
+const csvDate = (ms: number) => {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+};
 
 let sandbox: Sandbox;
 beforeEach(async () => {
@@ -34,17 +40,28 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
+/**
+ * examples/offline-sales.csv with its dates moved to yesterday: Amazon refuses events older than 21 days, and
+ * the example's own dates age. Its rows, columns and the one row without a date stay as they are.
+ */
+const EXAMPLE = file(
+  'offline-sales.csv',
+  readFileSync(join(PACKAGE_ROOT, 'examples/offline-sales.csv'), 'utf8').replace(
+    /\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/g,
+    csvDate(Date.now() - DAY),
+  ),
+);
 
 test('good, filtered and broken rows: delivered, counted, and the broken one in the rejects file with its column', async () => {
   const rejects = join(dir, 'rejects-1.csv');
   const r = await upload('--mapping', MAPPING, '--rejects', rejects, '--json', EXAMPLE);
   expect(JSON.parse(r.stdout)).toEqual({
-    rows: 5,
+    rows: 6,
     skipped: 0,
     delivered: 3,
     rejected: 0,
     filtered: 1, // S-1003: marketing consent "no"
-    invalid: 1, // S-1004: Total "twelve"
+    invalid: 2, // S-1004: Total "twelve"; S-1005: no date
     retry: 0,
     rejects_file: rejects,
   });
@@ -53,13 +70,13 @@ test('good, filtered and broken rows: delivered, counted, and the broken one in 
   expect(keys).toHaveLength(3);
   expect(keys).toEqual(
     expect.arrayContaining([
-      `${ACCOUNT}:S-1001`,
-      `${ACCOUNT}:S-1002`,
-      expect.stringMatching(new RegExp(`^${ACCOUNT}:row-[0-9a-f]{40}$`)),
+      `${ACCOUNT}:purchase:S-1001`,
+      `${ACCOUNT}:purchase:S-1002`,
+      expect.stringMatching(new RegExp(`^${ACCOUNT}:purchase:row-[0-9a-f]{40}$`)),
     ]),
   );
   // "1.049,00" with a decimal comma is 1049.
-  expect(sandbox.accepted.get(`${ACCOUNT}:S-1002`)?.event?.value).toBe(1049);
+  expect(sandbox.accepted.get(`${ACCOUNT}:purchase:S-1002`)?.event?.value).toBe(1049);
   const rows = parse(readFileSync(rejects), { columns: true }) as Array<Record<string, string>>;
   expect(rows).toEqual([
     expect.objectContaining({
@@ -68,7 +85,17 @@ test('good, filtered and broken rows: delivered, counted, and the broken one in 
       row: '4',
       reason: 'ROW_INVALID: row 4, column "Total": "twelve" is not a number with a decimal comma',
     }),
+    // Never dated by the upload: the row names its empty Date cell.
+    expect.objectContaining({
+      'Order ID': 'S-1005',
+      row: '6',
+      reason:
+        'TIMESTAMP_MISSING: row 6, column "Date": empty; fill in when the conversion happened (an offline conversion is never dated by the upload).',
+    }),
   ]);
+  expect(r.stderr).toContain(
+    '1 rows have no time of their own (TIMESTAMP_MISSING), first: row 6, column "Date"',
+  );
   expect(existsSync(`${EXAMPLE}.checkpoint.json`)).toBe(false); // complete: no checkpoint left
 });
 
@@ -94,7 +121,12 @@ test('a run killed with SIGKILL mid-way goes on from its checkpoint: every row a
     'big-mapping.json',
     JSON.stringify({
       event: 'purchase',
-      defaults: { 'properties.currency': 'USD', 'traits.address.country': 'US' },
+      defaults: {
+        'properties.currency': 'USD',
+        'traits.address.country': 'US',
+        // The export's day, said once for every row: a declared time, not the time of the upload.
+        timestamp: new Date(Date.now() - DAY).toISOString(),
+      },
       columns: {
         'Order ID': 'properties.order_id',
         Email: 'traits.email',
@@ -162,15 +194,9 @@ test.each([
 });
 
 test('a row older than 21 days is reported by --dry-run and not sent', async () => {
-  const day = 86_400_000;
-  const at = (ms: number) => {
-    const d = new Date(ms);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
-  };
   const csv = file(
     'dated.csv',
-    `Order ID,Email,Date\nD-1,a@example.com,${at(Date.now() - 2 * day)}\nD-2,b@example.com,${at(Date.now() - 30 * day)}\n`,
+    `Order ID,Email,Date\nD-1,a@example.com,${csvDate(Date.now() - 2 * DAY)}\nD-2,b@example.com,${csvDate(Date.now() - 30 * DAY)}\n`,
   );
   const mapping = file(
     'dated-mapping.json',
@@ -195,7 +221,7 @@ test('a row older than 21 days is reported by --dry-run and not sent', async () 
 
   const sent = await upload('--mapping', mapping, csv);
   expect(sent.code).toBe(1);
-  expect([...sandbox.accepted.keys()]).toEqual([`${ACCOUNT}:D-1`]);
+  expect([...sandbox.accepted.keys()]).toEqual([`${ACCOUNT}:purchase:D-1`]);
 });
 
 test('a checkpoint of another run is refused, and --restart starts from the top', async () => {

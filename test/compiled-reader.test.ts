@@ -212,7 +212,7 @@ describe('the generated row reader and match key builder do what the rows mean',
         traits: { email: 'jane@example.com' },
         properties,
       },
-      { blueprint: compileBlueprint(edgeBlueprint), region: 'NA', defaultCountry: 'US' },
+      { blueprint: compileBlueprint(edgeBlueprint), defaultCountry: 'US' },
       NOW,
     );
     if (bad)
@@ -231,7 +231,7 @@ describe('the generated row reader and match key builder do what the rows mean',
         context: { locale: 'en-US' },
         properties: { tier: Object.create(null), meta: Object.create(null) },
       },
-      { blueprint, region: 'NA', defaultCountry: 'US' },
+      { blueprint, defaultCountry: 'US' },
       NOW,
     );
     expect(result).toMatchObject({ status: 'invalid', error: { code: 'CUSTOM_DATA_INVALID' } });

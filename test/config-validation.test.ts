@@ -28,9 +28,9 @@ describe('install request and config validation: one plain sentence per bad fiel
       'an empty config',
       { variant: 'default', config: {} },
       [
-        'config.access_token: is required (or connection_id, from Connect with Amazon)',
-        'config.advertiser_id: is required',
+        'config.access_token: is required (or connection_id, from Connect with Amazon), unless api_token is set',
         'config.profile_id: is required',
+        'config.advertiser_id: is required',
         "config.client_id: is required: Amazon needs a Login with Amazon client id on every call. Enter your application's client id, or set AMAZON_ADS_CLIENT_ID on the host",
       ],
     ],

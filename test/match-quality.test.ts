@@ -96,12 +96,10 @@ describe('figures of a known mix', () => {
     expect(purchase.limited_data_use).toBe(0.2);
   });
 
-  test('the score is 100 × the mean matchability', () => {
-    const all = mix.flatMap(([n, keys, consent]) =>
-      Array.from({ length: n }, () => Math.round(matchability(event(sent(keys, consent))) * 1000)),
-    );
-    expect(purchase.score).toBe(Math.round(all.reduce((a, b) => a + b, 0) / all.length / 10));
-    expect(purchase.score).toBeGreaterThan(0);
+  test('the score is 100 × the mean matchability: 62 for this mix', () => {
+    // EMAIL+PHONE+FIP 1 − 0.3·0.5·0.85 = 0.8725 (×5), EMAIL+FIP 1 − 0.3·0.85 = 0.745 (×2 not denied), denied 0,
+    // FIP 0.15 (×2): (4.3625 + 1.49 + 0.3) / 10 = 0.61525 → 62.
+    expect(purchase.score).toBe(62);
   });
 
   test('reasons by code', () => {
@@ -111,6 +109,35 @@ describe('figures of a known mix', () => {
       rejected: { INVALID_MATCH_KEY: 1 },
       dead: { AUTH_FAILED: 1 },
     });
+  });
+});
+
+describe('where the countries came from', () => {
+  test.each<[string, Array<[number, 'event' | 'default_country' | 'profile' | undefined]>, object]>([
+    [
+      'own, default and profile countries, as shares of transformed events',
+      [
+        [6, 'event'],
+        [3, 'default_country'],
+        [1, 'profile'],
+      ],
+      { event: 0.6, default_country: 0.3, profile: 0.1 },
+    ],
+    [
+      'a caller that did not ask where from counts none',
+      [[4, undefined]],
+      { event: 0, default_country: 0, profile: 0 },
+    ],
+  ])('%s', (_label, events, shares) => {
+    const tally = new QualityTally();
+    for (const [n, from] of events)
+      for (let i = 0; i < n; i++) tally.addTransform('Lead', sent(['EMAIL'], GRANTED), { country: from });
+    tally.addTransform(
+      'Lead',
+      { status: 'invalid', error: { code: 'COUNTRY_MISSING', message: '' } },
+      { country: 'event' },
+    );
+    expect(qualityFigures(tally.rows()).by_event.Lead!.country_from).toEqual(shares);
   });
 });
 

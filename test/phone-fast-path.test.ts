@@ -41,13 +41,22 @@ describe('the North American fast path of phone normalisation agrees with libpho
     const group = fc.oneof(digits(3), digits(3), digits(4), fc.integer({ min: 0, max: 13 }).chain(digits));
     const separators = fc.constantFrom('(', ')', ' ', '-', '.', '\t', 'x', '+', '\u2003', '\u00a0', '\u3000');
     const prefix = fc.constantFrom('', '+', '+1', '+1 ', '1', '1-', '+ 1');
+    let answered = 0;
+    let runsMade = 0;
     fc.assert(
       fc.property(prefix, fc.array(fc.oneof(group, separators), { maxLength: 6 }), (start, pieces) => {
         const raw = start + pieces.join('');
         const fast = northAmerican(raw);
-        if (fast !== undefined) expect(fast).toBe(library(raw, 'US'));
+        runsMade++;
+        // Where the fast path declines (undefined), the library decides: nothing to compare.
+        if (fast === undefined) return;
+        answered++;
+        expect(fast).toBe(library(raw, 'US'));
       }),
       { numRuns: runs(3_000), seed: 12 },
     );
+    // The property compared something: the fast path answered for 74 of the 3,000 seeded inputs (at least 2 %
+    // of them whatever FC_RUNS).
+    expect(answered).toBeGreaterThanOrEqual(runsMade / 50);
   });
 });

@@ -37,7 +37,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const tally = new QualityTally();
   for await (const batch of lines)
     for (const { result, explanation, input } of batch)
-      tally.addTransform(explanation.eventName ?? '', result, input);
+      tally.addTransform(explanation.eventName ?? '', result, { input, country: explanation.country });
   const { totals, by_event, reasons } = qualityFigures(tally.rows());
   const figures = {
     totals: { transformed: totals.transformed, filtered: totals.filtered, invalid: totals.invalid },
@@ -55,6 +55,12 @@ type Report = Pick<QualityFigures, 'by_event'> & {
 };
 
 const pct = (share: number): string => `${Math.round(share * 100)} %`;
+/** The non-zero shares of a breakdown, `event 60 %, profile 40 %`; `-` when all are zero. */
+const shares = (of: Record<string, number>): string =>
+  Object.entries(of)
+    .filter(([, share]) => share > 0)
+    .map(([name, share]) => `${name} ${pct(share)}`)
+    .join(', ') || '-';
 
 /** The report for a terminal: a row per Amazon event type, a column per match key type that any event carries. */
 export function table(report: Report): string {
@@ -70,6 +76,7 @@ export function table(report: Report): string {
     'limited data use',
     'Ad Tag paired',
     'click token',
+    'country from',
     'consent',
   ];
   const rows = events.map(([name, e]) => [
@@ -81,10 +88,8 @@ export function table(report: Report): string {
     pct(e.limited_data_use),
     pct(e.paired_with_ad_tag),
     pct(e.with_click_token),
-    Object.entries(e.consent)
-      .filter(([, share]) => share > 0)
-      .map(([c, share]) => `${c} ${pct(share)}`)
-      .join(', ') || '-',
+    shares(e.country_from),
+    shares(e.consent),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

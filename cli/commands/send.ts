@@ -18,7 +18,8 @@ export const sendHelp: CommandHelp = {
   summary:
     'Install, then transform and deliver NDJSON canonical events (stdin without a file) to Amazon, with\n' +
     'bounded memory. One JSON line per input line on stdout, in order; progress and a summary on stderr.\n' +
-    'An event without a timestamp is stamped with the time it is read, as ingestion stamps it.',
+    'An event is stamped receivedAt with the time it is read, as ingestion records it: web and app events\n' +
+    'without a timestamp take that time; offline events never do (TIMESTAMP_MISSING).',
   options: [
     ['--config FILE', 'the install config as JSON'],
     ['--variant KEY', 'default (website), offline or mobile_app; default: default'],

@@ -13,7 +13,8 @@ export const transformHelp: CommandHelp = {
   summary:
     'Dry run: transform NDJSON canonical events (stdin without a file) as the plugin would, with no network\n' +
     'call. One JSON line per input line, in order: ok with the Amazon event, filtered with the reason, or\n' +
-    'invalid with what to fix. An event without a timestamp is stamped with --now, as ingestion stamps it.',
+    'invalid with what to fix. An event is stamped receivedAt with --now, as ingestion records it: web and app\n' +
+    'events without a timestamp take that time, offline ones are TIMESTAMP_MISSING.',
   options: [
     ...DRY_RUN_HELP,
     [

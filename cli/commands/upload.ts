@@ -11,7 +11,6 @@ import { table } from './report.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { installFromFile } from '../plugin-for-cli.js';
 import { AMAZON_ENV, type CommandHelp } from '../help.js';
-import { stamped } from '../stamp.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { transformAndDeliver, type InputOutcome } from '../deliver-window.js';
 import { localPlugin, type LocalPlugin } from '../dry-run.js';
@@ -33,10 +32,12 @@ export const uploadHelp: CommandHelp = {
   title: 'send a CSV export (offline conversions) to Amazon: idempotent and resumable',
   summary:
     'Send the rows of a CSV export (store or CRM sales, leads) to Amazon as offline conversions. A mapping file\n' +
-    'says which column sets which canonical event path (docs/offline-upload.md). A row without an id gets one\n' +
-    'from a hash of the advertiser and its content, so running the same file again adds nothing at Amazon. A\n' +
-    'checkpoint file beside the input records the rows done; after a crash the same command goes on from there\n' +
-    '(it is removed when the run completes). --dry-run prints the match quality report and sends nothing.',
+    'says which column sets which canonical event path (docs/offline-upload.md); map the date of each sale to\n' +
+    'timestamp: a row without one is invalid (TIMESTAMP_MISSING), never dated by the upload. A row without an id\n' +
+    'gets one from a hash of the advertiser and its content, so running the same file again adds nothing at\n' +
+    'Amazon. A checkpoint file beside the input records the rows done; after a crash the same command goes on\n' +
+    'from there (it is removed when the run completes). --dry-run prints the match quality report and sends\n' +
+    'nothing.',
   options: [
     ['--config FILE', 'the install config as JSON'],
     ['--mapping FILE', 'the column mapping as JSON (schemas/upload-mapping.schema.json)'],
@@ -164,7 +165,6 @@ async function* rows(
       info: true,
     }),
   );
-  const readAt = new Date().toISOString();
   let index = 0;
   for await (const { record, info } of parser as AsyncIterable<{
     record: Record<string, string>;
@@ -176,7 +176,8 @@ async function* rows(
     try {
       const canonical = rowEvent(mapping, record, event);
       canonical.messageId ??= rowMessageId(advertiserId, canonical);
-      input = { event: stamped(canonical, readAt).event };
+      // Never dated by the read: a row without a time of its own is TIMESTAMP_MISSING (see `reason`).
+      input = { event: canonical };
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
       const where = error.column ? `row ${index}, column "${error.column}"` : `row ${index}`;
@@ -221,12 +222,14 @@ async function sendRows(run: SendRun): Promise<number> {
   let blocked = false;
   let bytes = 0;
   let missing: string[] = [];
+  const untimed = new UntimedRows();
 
   const settleOldest = async (): Promise<void> => {
     for (const [row, outcome] of await inFlight.shift()!) {
       counts[outcome.status as keyof SendCounts]++;
       if (outcome.status === 'invalid' || outcome.status === 'rejected')
-        rejects?.add(header, row.record, row.index, reason(outcome));
+        rejects?.add(header, row.record, row.index, reason(outcome, row, run.mapping));
+      if (outcome.status === 'invalid') untimed.add(outcome.error.code, row, run.mapping);
       if (outcome.status === 'retry') blocked = true;
       if (!blocked) checkpointed = row.index;
     }
@@ -279,6 +282,7 @@ async function sendRows(run: SendRun): Promise<number> {
     ...(blocked ? { checkpoint: run.checkpoint.path } : {}),
   };
   writeLine(io.stderr, progress.done(counts));
+  untimed.report(io.stderr);
   if (run.done > 0)
     writeLine(io.stderr, `Resumed after row ${run.done} (the rows before were done in an earlier run).`);
   if (blocked)
@@ -291,10 +295,24 @@ async function sendRows(run: SendRun): Promise<number> {
   return counts.filtered > 0 ? 3 : 0;
 }
 
-function reason(outcome: InputOutcome): string {
-  return outcome.status === 'invalid' || outcome.status === 'rejected'
-    ? `${outcome.error.code}: ${outcome.error.message}`
-    : '';
+function reason(outcome: InputOutcome, row: Row, mapping: UploadMapping): string {
+  if (outcome.status !== 'invalid' && outcome.status !== 'rejected') return '';
+  const { code, message } = outcome.error;
+  return code === 'TIMESTAMP_MISSING' ? `${code}: ${missingTime(row, mapping)}` : `${code}: ${message}`;
+}
+
+/** The canonical paths an offline blueprint reads an event's own time from. */
+const TIME_PATHS = new Set(['timestamp', 'originalTimestamp']);
+
+/**
+ * Where a row's time should have been: the row, and the column mapped to `timestamp` (empty in this row), or
+ * that the mapping maps none. A row is never dated by the time it is read.
+ */
+export function missingTime(row: Pick<Row, 'index'>, mapping: UploadMapping): string {
+  const column = [...mapping.columns].find(([, rule]) => TIME_PATHS.has(rule.path))?.[0];
+  return column === undefined
+    ? `row ${row.index}: no column of the mapping sets timestamp; map the column holding when the conversion happened (an offline conversion is never dated by the upload).`
+    : `row ${row.index}, column "${column}": empty; fill in when the conversion happened (an offline conversion is never dated by the upload).`;
 }
 
 function headerProblem(missing: string[], header: string[], io: CliIo): number {
@@ -315,6 +333,7 @@ async function preflight(
   io: CliIo,
 ): Promise<number> {
   const tally = new QualityTally();
+  const untimed = new UntimedRows();
   let header: string[] = [];
   let missing: string[] = [];
   let count = 0;
@@ -327,7 +346,11 @@ async function preflight(
     if ('result' in row.input) tally.addTransform('', row.input.result);
     else {
       const { result, explanation } = plugin.transform(row.input.event);
-      tally.addTransform(explanation.eventName ?? '', result);
+      tally.addTransform(explanation.eventName ?? '', result, {
+        input: row.input.event,
+        country: explanation.country,
+      });
+      if (result.status === 'invalid') untimed.add(result.error.code, row, mapping);
     }
   }
   if (missing.length > 0) return headerProblem(missing, header, io);
@@ -339,6 +362,7 @@ async function preflight(
     reasons: { filtered: reasons.filtered, invalid: reasons.invalid },
     too_old: reasons.invalid.EVENT_TOO_OLD ?? 0,
   };
+  untimed.report(io.stderr);
   if (json) writeLine(io.stdout, JSON.stringify(report));
   else {
     io.stdout.write(table(report));
@@ -349,4 +373,21 @@ async function preflight(
       );
   }
   return 0;
+}
+
+/** The rows without a time of their own (TIMESTAMP_MISSING): how many, and where the first one is. */
+class UntimedRows {
+  private count = 0;
+  private first = '';
+
+  add(code: string, row: Pick<Row, 'index'>, mapping: UploadMapping): void {
+    if (code !== 'TIMESTAMP_MISSING') return;
+    if (this.count++ === 0) this.first = missingTime(row, mapping);
+  }
+
+  /** One line on `out` when any row had no time: the count and the first row and column. */
+  report(out: NodeJS.WritableStream): void {
+    if (this.count === 0) return;
+    writeLine(out, `${this.count} rows have no time of their own (TIMESTAMP_MISSING), first: ${this.first}`);
+  }
 }

@@ -7,7 +7,7 @@ const OBJECT_FIELDS = ['properties', 'traits', 'context'] as const;
 
 /**
  * The gateway's shape check of one canonical event (../shared/signal-host.md). Adds what the gateway adds
- * (`type` from the endpoint, `messageId`, `timestamp`, `receivedAt`) and lists every problem with its field.
+ * (`type` from the endpoint, `messageId`, `receivedAt`) and lists every problem with its field.
  */
 export function canonicalEvent(
   input: unknown,
@@ -60,7 +60,8 @@ export function canonicalEvent(
     errors.push({ field: at('timestamp'), message: 'must be an ISO date-time string or epoch milliseconds' });
   }
   event.messageId ??= randomUUID();
-  event.timestamp ??= new Date(now).toISOString();
+  // The time of receipt goes in receivedAt only: the web and app blueprints fall back to it, the offline one
+  // never does (an offline conversion's time is never invented).
   event.receivedAt = new Date(now).toISOString();
   return { event: errors.length === 0 ? event : undefined, errors };
 }

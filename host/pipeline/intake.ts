@@ -61,7 +61,7 @@ export class Intake {
     const result = this.destination.transform(event, this.integrations.installation(integration), {
       explanation,
     });
-    tally.addTransform(explanation.eventName ?? '', result, event);
+    tally.addTransform(explanation.eventName ?? '', result, { input: event, country: explanation.country });
     if (result.status === 'ok') {
       return {
         ...base,

@@ -21,10 +21,14 @@ export const EVENT_SOURCE_VALUES: ReadonlySet<string> = new Set(schemas.EventSou
 export const isCustomDataChar = (char: string): boolean => /[A-Za-z0-9_]/.test(char);
 
 /**
- * EU and EEA members, the UK and Switzerland: events from here need a consent signal (SPEC CreateConsent).
+ * The countries whose events need a consent signal (a flag, a TCF or a GPP string) whatever the installation's
+ * region: the EU 27, the United Kingdom, Norway, Iceland and Liechtenstein, exactly the list of Amazon's
+ * server-side GTM tag (`isGdprCountry` in `template.tpl` of github.com/amzn/ads-events-api-gtm-tag, held by its
+ * test "EU/UK consent enforcement blocks firing without consent method"). Switzerland is not on it, and so not
+ * here: docs/decisions/008-following-amazons-tag.md.
  */
 // prettier-ignore
 export const CONSENT_REQUIRED_COUNTRIES: ReadonlySet<string> = new Set([
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU',
-  'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO', 'GB', 'CH',
+  'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'GB', 'NO', 'IS', 'LI',
 ]);

@@ -23,9 +23,12 @@ export class TokenProviders {
     return new TokenProvider(config.api_token, undefined, this.lwa, this.clock, this.secrets, this.shared);
   }
 
-  /** A provider of the config's access token, renewing it when the config has refresh credentials. */
+  /**
+   * A provider of the config's access token, renewing it when the config has refresh credentials. The schema
+   * requires an access token outside API-token mode, and nothing asks for this one in it.
+   */
   forConfig(config: AmazonDspConfig): TokenProvider {
-    return this.forCredentials(config.access_token, refreshCredentialsOf(config));
+    return this.forCredentials(config.access_token ?? '', refreshCredentialsOf(config));
   }
 
   /** A provider of this access token, renewing it with these refresh credentials (a connection's). */

@@ -20,6 +20,7 @@ import { findVariant } from '../catalog/manifest.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import type { Installation } from '../installation.js';
 import { validateInstallRequest, type ValidInstallRequest } from './validate-install-request.js';
+import { apiTokenInstallation, isApiTokenMode } from './api-token-installation.js';
 
 /**
  * Validates an install request, checks the credentials against Amazon and resolves what delivery needs:
@@ -63,6 +64,13 @@ export class Installer {
 
   private async resolve(valid: ValidInstallRequest): Promise<Installation> {
     const { config } = valid;
+    if (isApiTokenMode(config)) {
+      // No Login with Amazon: Amazon is asked only whether it takes events with this token for the account.
+      const host = this.settings.regionHosts[config.region!];
+      const target = eventsTarget(host, valid.clientId, config, config.advertiser_id);
+      await this.api.checkEventsAccess(target, this.tokenProviders.forDelivery(config));
+      return apiTokenInstallation(valid, host, this.clock.now());
+    }
     const tokens = this.tokenProviders.forConfig(config);
 
     const { profile, region } = await this.findProfile(valid, tokens);

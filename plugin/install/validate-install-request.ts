@@ -33,7 +33,9 @@ export function validateInstallRequest(
   }
   const typed = (config ?? {}) as Partial<AmazonDspConfig>;
   const clientId = typed.client_id ?? platformClientId;
-  if (configIsObject && !clientId && !errors.some((e) => e.field === 'config.client_id')) {
+  // An API token is sent alone, with no client id (events-api.md §2; Amazon's tag: "Does not require a client ID").
+  const apiTokenMode = typed.api_token !== undefined;
+  if (configIsObject && !clientId && !apiTokenMode && !errors.some((e) => e.field === 'config.client_id')) {
     errors.push({
       field: 'config.client_id',
       message:
@@ -53,7 +55,7 @@ export function validateInstallRequest(
     name: typeof body.name === 'string' ? body.name : MANIFEST.name,
     variant: body.variant as string,
     config: config as AmazonDspConfig,
-    clientId: clientId!,
-    clientIdSource: typed.client_id ? 'config' : 'host',
+    clientId: clientId ?? '',
+    clientIdSource: typed.client_id || !clientId ? 'config' : 'host',
   };
 }

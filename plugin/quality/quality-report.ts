@@ -1,6 +1,7 @@
 import type { MatchKeyType } from '../amazon/event-types.js';
 import { CONSENT_CLASSES, MATCH_KEY_TYPES, type ConsentClass } from './match-score.js';
 import type { Metric } from './quality-tally.js';
+import { COUNTRY_SOURCES, type CountrySource } from '../transform/country.js';
 
 export const TOTALS = ['transformed', 'delivered', 'rejected', 'dead', 'filtered', 'invalid'] as const;
 export type Totals = Record<(typeof TOTALS)[number], number>;
@@ -18,6 +19,11 @@ export interface EventQuality extends Omit<Totals, 'transformed'> {
   paired_with_ad_tag: number;
   /** Share of events sent with an Amazon click token (`arefMeasurementTokens`). */
   with_click_token: number;
+  /**
+   * Where the events' countries came from: their own data, the config's default_country, the profile's
+   * marketplace. A high share from a default means the blueprint finds no country in the events.
+   */
+  country_from: Record<CountrySource, number>;
   /** 0–100, the mean matchability of its events (docs/match-quality.md); null when none was transformed. */
   score: number | null;
 }
@@ -86,6 +92,9 @@ function eventQuality(metrics: Map<Metric, number>): EventQuality {
     limited_data_use: share(get('ldu'), count),
     paired_with_ad_tag: share(get('ad_tag'), count),
     with_click_token: share(get('click_token'), count),
+    country_from: Object.fromEntries(
+      COUNTRY_SOURCES.map((c) => [c, share(get(`country:${c}`), count)]),
+    ) as Record<CountrySource, number>,
     score: scoreOf(get('matchability'), count),
   };
 }

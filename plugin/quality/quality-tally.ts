@@ -1,11 +1,14 @@
 import type { TransformResult } from '../contracts.js';
+import type { CountrySource } from '../transform/country.js';
 import { consentClass, matchability, pairedWithAdTag } from './match-score.js';
 
 /**
  * The counters of match quality, by name: the totals (`transformed`, `delivered`, `rejected`, `dead`, `filtered`,
  * `invalid`), `key:EMAIL`… (events carrying that key type), `keys` (match keys in all), `consent:granted`…,
  * `ldu` (sent with LIMITED_DATA_USE), `ad_tag` (its eventId is the id the page gave the Amazon Ad Tag,
- * `properties.amazon_event_id`), `click_token` (sent with an Amazon click token), `matchability` (the sum of the events' matchability, in thousandths), and
+ * `properties.amazon_event_id`), `click_token` (sent with an Amazon click token), `matchability` (the sum of the
+ * events' matchability, in thousandths), `country:event`, `country:default_country`, `country:profile` (where a
+ * sent event's country came from), and
  * `filtered:CODE`, `invalid:CODE`, `rejected:CODE`, `dead:CODE` (events by reason). Whole numbers only, so a
  * store can add them up hour by hour; no value of any event is in them.
  */
@@ -26,9 +29,14 @@ export class QualityTally {
 
   /**
    * What one answer of `transform` adds: its status, and for a sent event its keys, consent, data use, click
-   * token and, given the canonical event it came from, whether it is paired with the Ad Tag.
+   * token and, from what the caller saw, whether it is paired with the Ad Tag (`input`, the canonical event it
+   * came from) and where its country came from (`country`, `Explanation.country`).
    */
-  addTransform(eventName: string, result: TransformResult, input?: unknown): void {
+  addTransform(
+    eventName: string,
+    result: TransformResult,
+    seen: { input?: unknown; country?: CountrySource } = {},
+  ): void {
     if (result.status === 'filtered') return this.addOutcome(eventName, 'filtered', result.reason.code);
     if (result.status === 'invalid') {
       this.add(eventName, 'invalid');
@@ -41,7 +49,8 @@ export class QualityTally {
     this.add(eventName, `consent:${consentClass(event)}`);
     if (event.dataProcessingOptions) this.add(eventName, 'ldu');
     if (event.arefMeasurementTokens) this.add(eventName, 'click_token');
-    if (input !== undefined && pairedWithAdTag(input, event.eventId)) this.add(eventName, 'ad_tag');
+    if (seen.input !== undefined && pairedWithAdTag(seen.input, event.eventId)) this.add(eventName, 'ad_tag');
+    if (seen.country) this.add(eventName, `country:${seen.country}`);
     this.add(eventName, 'matchability', Math.round(matchability(event) * 1000));
   }
 

@@ -61,8 +61,11 @@ export class SchemaRegistry {
   validate(name: string, data: unknown, prefix = ''): FieldError[] {
     const validator = this.validator(name);
     if (validator(data)) return [];
-    // An anyOf says its own sentence; the errors of each alternative it lists would only repeat it.
-    const errors = (validator.errors ?? []).filter((e) => !/\/anyOf\/\d+\//.test(e.schemaPath));
+    // An anyOf says its own sentence; the errors of each alternative it lists would only repeat it. An `if`
+    // only says that its branch failed: the branch's own errors say how.
+    const errors = (validator.errors ?? []).filter(
+      (e) => e.keyword !== 'if' && !/\/anyOf\/\d+\//.test(e.schemaPath),
+    );
     return dedupe(errors.map((e) => toFieldError(e, prefix)));
   }
 

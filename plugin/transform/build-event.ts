@@ -1,4 +1,4 @@
-import type { AmazonConsent, AmazonEvent, EventSource } from '../amazon/event-types.js';
+import type { AmazonConsent, AmazonEvent } from '../amazon/event-types.js';
 import { LIMITS } from '../constants.js';
 import type { CompiledEntry, EntryValues } from './model.js';
 import { wholeCents } from './money.js';
@@ -14,12 +14,27 @@ export interface Decided {
 
 /** What an installation adds to every event. */
 export interface EventDefaults {
+  /** Sent only without `dataSetId`: an API token's events name their dataset by id alone, as Amazon's tag. */
   dataSetName?: string;
   /** The dataset an API token is bound to, sent on every event (config `data_set_id`). */
   dataSetId?: string;
   /** The currency of a purchase that carries none. */
   defaultCurrency?: string;
+  /** Amazon's `partner`: the service that delivers the event (the host's name), unless a row sets it. */
+  partner?: string;
 }
+
+/** The Amazon fields a blueprint row sets: what the row gave, of any JSON type, until validation checks it. */
+type RowSet = 'eventTime' | 'value' | 'currencyCode' | 'unitsSold' | 'eventId';
+
+/**
+ * An Amazon event as building gives it: the fields a row sets hold whatever the row gave (a row without a
+ * transform can give any JSON value), the rest as Amazon wants them. `validateAmazonEvent` narrows it to an
+ * `AmazonEvent` or says what is wrong; nothing else may.
+ */
+export type UncheckedEvent = Omit<AmazonEvent, RowSet | 'eventDescription'> & {
+  eventDescription: Omit<AmazonEvent['eventDescription'], 'eventSource'> & { eventSource: unknown };
+} & { [K in RowSet]?: unknown };
 
 /** Text of any value without throwing (`String` throws on an object without a prototype). */
 const asText = (value: unknown): string =>
@@ -42,7 +57,7 @@ export function buildAmazonEvent(
   values: EntryValues,
   decided: Decided,
   defaults: EventDefaults,
-): AmazonEvent {
+): UncheckedEvent {
   const {
     eventSource,
     eventTime,
@@ -61,24 +76,26 @@ export function buildAmazonEvent(
   const everyFieldBuilt: Record<string, never> = unbuilt;
   void everyFieldBuilt;
 
-  const amazon: AmazonEvent = {
+  const amazon: UncheckedEvent = {
     eventDescription: {
       name: entry.vendorEventName,
       conversionType: entry.conversionType,
-      eventSource: eventSource as EventSource,
+      eventSource,
       eventIngestionMethod: 'SERVER_TO_SERVER',
     },
     countryCode: decided.country,
-    eventTime: eventTime as string,
+    eventTime,
     matchKeys: decided.matchKeys,
   };
-  if (defaults.dataSetName) amazon.eventDescription.dataSetName = defaults.dataSetName;
-  if (value !== undefined) amazon.value = money(value) as number;
-  const purchase = entry.conversionType === 'OFF_AMAZON_PURCHASES';
-  const currency = currencyCode ?? (purchase ? defaults.defaultCurrency : undefined);
-  if (currency !== undefined) amazon.currencyCode = currency as string;
-  if (unitsSold !== undefined) amazon.unitsSold = unitsSold as number;
-  if (eventId !== undefined) amazon.eventId = eventId as string;
+  if (defaults.dataSetName && !defaults.dataSetId) amazon.eventDescription.dataSetName = defaults.dataSetName;
+  if (value !== undefined) amazon.value = money(value);
+  // Currency and units belong to purchases only: on any other type they are left out, as Amazon's tag does.
+  if (entry.conversionType === 'OFF_AMAZON_PURCHASES') {
+    const currency = currencyCode ?? defaults.defaultCurrency;
+    if (currency !== undefined) amazon.currencyCode = currency;
+    if (unitsSold !== undefined) amazon.unitsSold = unitsSold;
+  }
+  if (eventId !== undefined) amazon.eventId = eventId;
   if (decided.consent) amazon.consent = decided.consent;
   const customData = customDataOf(entry, values);
   if (customData) amazon.customData = customData;
@@ -87,7 +104,8 @@ export function buildAmazonEvent(
     amazon.deviceInfo = { userAgent: userAgent.slice(0, LIMITS.userAgentChars) };
   if (typeof amazonAdEventKey === 'string') amazon.amazonAdEventKey = amazonAdEventKey;
   if (typeof arefMeasurementTokens === 'string') amazon.arefMeasurementTokens = arefMeasurementTokens;
-  if (typeof partner === 'string') amazon.partner = partner;
+  const deliveredBy = typeof partner === 'string' ? partner : defaults.partner;
+  if (deliveredBy) amazon.partner = deliveredBy;
   if (defaults.dataSetId) amazon.dataSetId = defaults.dataSetId;
   return amazon;
 }

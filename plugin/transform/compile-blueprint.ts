@@ -15,6 +15,7 @@ import {
   type FieldName,
   type MappingRow,
   type MatchKeyRow,
+  type ValueTransform,
 } from './model.js';
 import { compilePath } from './paths.js';
 import { TransformTables } from './transform-tables.js';
@@ -25,14 +26,41 @@ const FIELD_OF_TARGET = new Map<string, FieldName>(FIELD_NAMES.map((name) => [FI
 /** A mapping row made ready to run: its paths compiled, its transform looked up. */
 function compileRow(row: MappingRow, tables: TransformTables): CompiledRow {
   const sources = row.source === undefined ? [] : Array.isArray(row.source) ? row.source : [row.source];
+  const transform = row.transform ? tables.valueTransforms[row.transform] : undefined;
+  const prefix = row.prefix;
+  const perSource = typeof prefix === 'object' && prefix !== null;
   return {
     target: row.target,
     sources,
     getters: sources.map(compilePath),
     literal: row.value,
     fallback: row.default,
-    transform: row.transform ? tables.valueTransforms[row.transform] : undefined,
+    transform: perSource ? transform : prefixed(transform, prefix),
+    ...(perSource
+      ? {
+          sourceTransforms: sources.map((source) =>
+            prefixed(transform, Object.hasOwn(prefix, source) ? prefix[source] : undefined),
+          ),
+        }
+      : {}),
     valueMap: row.value_map ? new Map(Object.entries(row.value_map)) : undefined,
+  };
+}
+
+/**
+ * A row's transform with its `prefix` put before what it gives: text or a finite number becomes prefixed text;
+ * anything else cannot be converted (undefined), so the row moves on to its next source. Composed here, once,
+ * so the generated reader and its plain twin both run it as the row's one transform.
+ */
+function prefixed(
+  transform: ValueTransform | undefined,
+  prefix: string | undefined,
+): ValueTransform | undefined {
+  if (prefix === undefined) return transform;
+  return (raw) => {
+    const value = transform ? transform(raw) : raw;
+    const scalar = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+    return scalar && String(value) !== '' ? `${prefix}${String(value)}` : undefined;
   };
 }
 

@@ -1,7 +1,8 @@
 import type { AmazonConsent, ConsentStatus } from '../amazon/event-types.js';
-import type { Region } from '../constants.js';
 import type { FilterCode } from '../contracts.js';
+import type { Region } from '../constants.js';
 import { CONSENT_REQUIRED_COUNTRIES } from '../amazon/reference-lists.js';
+import { consentFlag } from './consent-words.js';
 
 /**
  * What an event with no consent signal carries where no signal is required: `geo_only` sends no
@@ -10,20 +11,15 @@ import { CONSENT_REQUIRED_COUNTRIES } from '../amazon/reference-lists.js';
  */
 export type ConsentDefault = 'geo_only' | 'denied';
 
+/**
+ * Where Global Privacy Control marks an event LIMITED_DATA_USE: `us`, events from the US only (LDU is what US
+ * state privacy laws ask for); `everywhere`, every event whose browser sends it.
+ */
+export type GpcScope = 'us' | 'everywhere';
+
 export type ConsentDecision =
   | { status: 'send'; consent: AmazonConsent | undefined; signal: 'granted' | 'absent' | 'tcf' | 'gpp' }
   | { status: 'filtered'; code: FilterCode; message: string };
-
-/** `true` / `false` from a consent flag, or undefined when the event says nothing usable. */
-function flag(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const v = value.trim().toLowerCase();
-    if (v === 'true' || v === 'granted' || v === 'yes' || v === '1') return true;
-    if (v === 'false' || v === 'denied' || v === 'no' || v === '0') return false;
-  }
-  return undefined;
-}
 
 /** The event's IAB GPP string, if it has one. */
 export function gppOf(context: Record<string, unknown> | undefined): string | undefined {
@@ -32,15 +28,21 @@ export function gppOf(context: Record<string, unknown> | undefined): string | un
 }
 
 /**
- * Whether the person asked that their data not be sold or shared: Global Privacy Control (`context.gpc`, which
- * ingestion records from a `Sec-GPC: 1` header) or a US GPP string that opts out (`gppOptsOut`). Such an event
- * is sent with `LIMITED_DATA_USE`, as US state privacy laws require.
+ * Whether the person asked that their data not be sold or shared, as US state privacy laws read it: Global
+ * Privacy Control (`context.gpc`, which ingestion records from a `Sec-GPC: 1` header) on an event from the US
+ * (from any country with `gpcScope` `everywhere`), or a GPP string whose US section opts out (`gppOptsOut`; a
+ * US section is there only for US users, so it needs no country test). Such an event is sent with
+ * `LIMITED_DATA_USE`.
  */
 export function asksLimitedDataUse(
   context: Record<string, unknown> | undefined,
+  country: string,
+  gpcScope: GpcScope,
   gppOptsOut: (gpp: string) => boolean,
 ): boolean {
-  if (context?.gpc === true || context?.gpc === 'true' || context?.gpc === '1') return true;
+  const signal = context?.gpc;
+  const gpc = signal === true || signal === 1 || signal === 'true' || signal === '1';
+  if (gpc && (gpcScope === 'everywhere' || country === 'US')) return true;
   const gpp = gppOf(context);
   return gpp !== undefined && gppOptsOut(gpp);
 }
@@ -62,20 +64,25 @@ function trimmed(value: unknown): string | undefined {
 
 /**
  * Signal consent → Amazon `consent`. The marketing purpose (`context.consent.canonical.marketing`, else the
- * legacy `advertising` / `marketing` flags) decides; a refusal is never sent. GRANTED is never invented.
- * Events from the EU/EEA/UK/CH, and every event of an EU-region installation, need a signal (a flag, a TCF or
- * a GPP string) or they are filtered. Elsewhere an event without a signal carries what `whenAbsent` says. TCF
- * wins over GPP, as in Amazon's GTM tag; the client IP is added as `geo`. No consent at all: undefined.
+ * legacy `advertising` / `marketing` flags, read with Amazon's tag's words: `consent-words.ts`) decides; a
+ * refusal is never sent. GRANTED is never invented. The event's own country decides whether a signal is needed,
+ * whatever the installation's region: from a country of `CONSENT_REQUIRED_COUNTRIES` (the EU 27, GB, NO, IS,
+ * LI, as Amazon's tag) an event without a flag, TCF or GPP string is filtered; from anywhere else it carries
+ * what `whenAbsent` says. TCF wins over GPP, as in Amazon's GTM tag; the client IP is added as `geo` (which
+ * is itself one of the signals Amazon's API accepts for EU-host advertisers). No consent at all: undefined,
+ * except on the EU region, where Amazon requires one of geo, amazonConsent, tcf or gpp on every event (SPEC
+ * CreateConsent): an event with none of them there (no signal, no IP, `geo_only`) is filtered.
  */
 export function decideConsent(
   context: Record<string, unknown> | undefined,
   country: string,
-  region: Region,
   whenAbsent: ConsentDefault,
+  region?: Region,
 ): ConsentDecision {
   const consent = (context?.consent ?? {}) as Record<string, unknown>;
   const canonical = (consent.canonical ?? {}) as Record<string, unknown>;
-  const marketing = flag(canonical.marketing) ?? flag(consent.advertising) ?? flag(consent.marketing);
+  const marketing =
+    consentFlag(canonical.marketing) ?? consentFlag(consent.advertising) ?? consentFlag(consent.marketing);
   const tcf = text(consent.tcf_string, consent.tcf, consent.tcfString, context?.gdpr_consent);
   const gpp = gppOf(context);
 
@@ -87,12 +94,11 @@ export function decideConsent(
     };
   }
   const noSignal = marketing === undefined && !tcf && !gpp;
-  const needsSignal = CONSENT_REQUIRED_COUNTRIES.has(country) || region === 'EU';
-  if (needsSignal && noSignal) {
+  if (noSignal && CONSENT_REQUIRED_COUNTRIES.has(country)) {
     return {
       status: 'filtered',
       code: 'CONSENT_MISSING',
-      message: `The event (country ${country}${region === 'EU' ? ', EU region' : ''}) carries no consent signal: Amazon needs consent for EU, EEA and UK users. Send context.consent.canonical.marketing, a TCF or a GPP string.`,
+      message: `The event (country ${country}) carries no consent signal: Amazon needs consent for EU, EEA and UK users. Send context.consent.canonical.marketing, a TCF or a GPP string.`,
     };
   }
   const out: AmazonConsent = {};
@@ -104,6 +110,13 @@ export function decideConsent(
   }
   const ip = text(context?.ip);
   if (ip) out.geo = { ipAddress: ip };
+  if (region === 'EU' && Object.keys(out).length === 0) {
+    return {
+      status: 'filtered',
+      code: 'CONSENT_MISSING',
+      message: `The event (country ${country}) of an EU-region advertiser carries neither a consent signal nor an IP: Amazon requires one of geo, amazonConsent, tcf or gpp from EU advertisers. Send context.ip, a consent flag, a TCF or a GPP string, or set consent_default to denied.`,
+    };
+  }
   return {
     status: 'send',
     consent: Object.keys(out).length > 0 ? out : undefined,

@@ -18,6 +18,11 @@ export interface MappingRow {
   value_map?: Record<string, Scalar>;
   /** For a customData target: the dataType Amazon is sent (else decided by the value). */
   data_type?: CustomDataType;
+  /**
+   * Text put before a value read from a source, after its transform (`lead:` → `lead:1001`): one text for every
+   * source, or a text per source named (the others sent as they are).
+   */
+  prefix?: string | Record<string, string>;
 }
 
 /** Amazon's customData data types (SPEC CreateCustomData; INTEGER is 32-bit). */
@@ -83,6 +88,8 @@ export interface CompiledRow {
   literal?: Scalar;
   fallback?: Scalar;
   transform?: ValueTransform;
+  /** When sources convert differently (a prefix for some only): source `i`'s transform, replacing `transform`. */
+  sourceTransforms?: ReadonlyArray<ValueTransform | undefined>;
   valueMap?: Map<string, Scalar>;
 }
 

@@ -25,7 +25,8 @@ function fromSource(row: CompiledRow, i: number, event: Record<string, unknown>)
   const raw = row.getters[i]!(event);
   if (!isPresent(raw)) return ABSENT;
   const value = row.valueMap ? mapValue(row.valueMap, raw) : raw;
-  return row.transform ? row.transform(value) : value;
+  const transform = row.sourceTransforms ? row.sourceTransforms[i] : row.transform;
+  return transform ? transform(value) : value;
 }
 
 /** The row's value for this event: its literal, else its first present source that converts, else its default. */

@@ -1,9 +1,9 @@
 import type { MatchKeyType } from '../amazon/event-types.js';
-import type { Region } from '../constants.js';
-import { LIMITS } from '../constants.js';
+import { LIMITS, type Region } from '../constants.js';
 import type { TransformResult } from '../contracts.js';
 import { buildAmazonEvent } from './build-event.js';
-import { asksLimitedDataUse, decideConsent, type ConsentDefault } from './consent.js';
+import { asksLimitedDataUse, decideConsent, type ConsentDefault, type GpcScope } from './consent.js';
+import type { CountrySource } from './country.js';
 import {
   eventKey,
   invalid,
@@ -21,8 +21,12 @@ const NO_OPT_OUT = (): boolean => false;
 /** What transform needs of an installation besides the event and the time, made once per installation. */
 export interface TransformSettings {
   blueprint: CompiledBlueprint;
-  region: Region;
+  /** The installation's region: on EU, Amazon requires some consent object on every event. */
+  region?: Region;
+  /** The country of an event that has none of its own: the config's `default_country` (UK read as GB). */
   defaultCountry?: string;
+  /** Else the country of the profile's marketplace, as install found it (UK read as GB). */
+  marketplaceCountry?: string;
   /** For purchases that carry no currency: the profile's, else the config's `default_currency`. */
   defaultCurrency?: string;
   /** What an event without a consent signal carries outside the countries that require one (default geo_only). */
@@ -31,6 +35,10 @@ export interface TransformSettings {
   dataSetId?: string;
   /** Every event of the installation with LIMITED_DATA_USE (the config's `limited_data_use`). */
   limitedDataUse?: boolean;
+  /** Where Global Privacy Control marks an event LIMITED_DATA_USE (the config's `gpc_scope`, default `us`). */
+  gpcScope?: GpcScope;
+  /** Amazon's `partner` on every event: the name of the service that delivers it (the host's). */
+  partner?: string;
   /** Does a GPP string opt out of sale or sharing in a US section? (TransformTables: decoded once each) */
   gppOptsOut?: (gpp: string) => boolean;
 }
@@ -42,6 +50,8 @@ export interface Explanation {
   eventName?: string;
   matchKeys: MatchKeyType[];
   consent?: string;
+  /** Where the event's country came from: its own data, the config's default_country or the profile. */
+  country?: CountrySource;
 }
 
 /**
@@ -67,15 +77,13 @@ export function transformEvent(
 
   const values = entry.read(event);
 
-  const country = eventCountry(values, settings);
-  if (typeof country !== 'string') return country;
+  const found = eventCountry(values, settings);
+  if ('status' in found) return found;
+  const { country } = found;
+  if (explain) explain.country = found.from;
 
-  const consent = decideConsent(
-    event.context as Record<string, unknown> | undefined,
-    country,
-    settings.region,
-    settings.consentDefault ?? 'geo_only',
-  );
+  const context = event.context as Record<string, unknown> | undefined;
+  const consent = decideConsent(context, country, settings.consentDefault ?? 'geo_only', settings.region);
   if (consent.status === 'filtered')
     return { status: 'filtered', reason: { code: consent.code, message: consent.message } };
 
@@ -88,10 +96,7 @@ export function transformEvent(
 
   const limitedDataUse =
     settings.limitedDataUse === true ||
-    asksLimitedDataUse(
-      event.context as Record<string, unknown> | undefined,
-      settings.gppOptsOut ?? NO_OPT_OUT,
-    );
+    asksLimitedDataUse(context, country, settings.gpcScope ?? 'us', settings.gppOptsOut ?? NO_OPT_OUT);
 
   const amazon = buildAmazonEvent(
     entry,
@@ -100,10 +105,9 @@ export function transformEvent(
     settings,
   );
 
-  const problem = validateAmazonEvent(amazon, now, (field) =>
+  return validateAmazonEvent(amazon, now, (field) =>
     badSource(entry.rows.fields[field], event, values.fields[field]),
   );
-  return problem ?? { status: 'ok', event: amazon };
 }
 
 /**
@@ -137,10 +141,18 @@ function findEntry(
   return entry.problem ? { status: 'invalid', error: { ...entry.problem.error } } : entry;
 }
 
-/** The event's country: its row's value, else the installation's default; text, or why there is none. */
-function eventCountry(values: EntryValues, settings: TransformSettings): string | InvalidResult {
-  const country = values.fields.countryCode ?? settings.defaultCountry;
-  if (!country) {
+/**
+ * The event's country and where it came from: its row's value, else the config's `default_country`, else the
+ * profile's marketplace; or why there is none.
+ */
+function eventCountry(
+  values: EntryValues,
+  settings: TransformSettings,
+): { country: string; from: CountrySource } | InvalidResult {
+  const own = values.fields.countryCode;
+  if (own === undefined) {
+    if (settings.defaultCountry) return { country: settings.defaultCountry, from: 'default_country' };
+    if (settings.marketplaceCountry) return { country: settings.marketplaceCountry, from: 'profile' };
     return invalid(
       'COUNTRY_MISSING',
       'The event has no country: send context.locale (such as en-US) or an address country, or set default_country in the config.',
@@ -148,12 +160,12 @@ function eventCountry(values: EntryValues, settings: TransformSettings): string 
     );
   }
   // Consent and normalisation read the country as text; a row without a transform can give anything.
-  if (typeof country !== 'string') {
+  if (typeof own !== 'string') {
     return invalid(
       'COUNTRY_MISSING',
       'The event country is not text: map countryCode with the country_code transform (en-US, US or a country name).',
       'countryCode',
     );
   }
-  return country;
+  return { country: own, from: 'event' };
 }

@@ -11,6 +11,7 @@ import { everyCharIn } from './char-class.js';
 import { parseTime } from './iso-time.js';
 import { wholeCents } from './money.js';
 import { invalid, type FieldName, type InvalidResult } from './model.js';
+import type { UncheckedEvent } from './build-event.js';
 
 const DAY_MS = 86_400_000;
 /** How far in the future an event time may be (clock skew between the site, Signal and Amazon). */
@@ -32,7 +33,7 @@ interface RuleContext {
   purchase: boolean;
   bad: BadSource;
 }
-type Rule = (event: AmazonEvent, context: RuleContext) => Problem;
+type Rule = (event: UncheckedEvent, context: RuleContext) => Problem;
 
 /**
  * Amazon's per-event rules, checked before anything is sent, in the order of `RULES` below. Each returns a
@@ -41,7 +42,7 @@ type Rule = (event: AmazonEvent, context: RuleContext) => Problem;
  */
 const eventSource: Rule = (event, { bad }) => {
   const source = event.eventDescription.eventSource;
-  if (EVENT_SOURCE_VALUES.has(source)) return undefined;
+  if (typeof source === 'string' && EVENT_SOURCE_VALUES.has(source)) return undefined;
   const field = bad('eventSource') ?? 'eventDescription.eventSource';
   return source
     ? [
@@ -79,12 +80,18 @@ const countryCode: Rule = (event) =>
 const eventTime: Rule = (event, { bad, now }) => {
   if (typeof event.eventTime !== 'string') {
     const source = bad('eventTime');
+    if (source)
+      return ['EVENT_TIME_INVALID', `${source} is not an RFC 3339 date-time or epoch milliseconds.`, source];
+    if (event.eventTime !== undefined)
+      return [
+        'EVENT_TIME_INVALID',
+        'eventTime is not text: map it with the iso_datetime transform (RFC 3339 or epoch milliseconds).',
+        'eventTime',
+      ];
     return [
-      'EVENT_TIME_INVALID',
-      source
-        ? `${source} is not an RFC 3339 date-time or epoch milliseconds.`
-        : 'The event has no timestamp.',
-      source ?? 'timestamp',
+      'TIMESTAMP_MISSING',
+      'The event has no time of its own: send timestamp (web and app events may fall back to the receivedAt of ingestion; an offline conversion never does, it is sent with the time it happened).',
+      'timestamp',
     ];
   }
   const t = parseTime(event.eventTime);
@@ -133,14 +140,9 @@ const value: Rule = (event, { bad, purchase }) => {
 };
 
 const currency: Rule = (event, { bad, purchase }) => {
+  // Building sets currencyCode and unitsSold on purchases only.
   const c = event.currencyCode;
-  if (c !== undefined && !purchase)
-    return [
-      'CURRENCY_INVALID',
-      'currencyCode applies to OFF_AMAZON_PURCHASES only; remove its mapping from this event.',
-      'currencyCode',
-    ];
-  if (c !== undefined && !CURRENCY_CODES.has(c))
+  if (c !== undefined && !(typeof c === 'string' && CURRENCY_CODES.has(c)))
     return [
       'CURRENCY_INVALID',
       'currencyCode must be an ISO 4217 code such as USD.',
@@ -156,12 +158,13 @@ const currency: Rule = (event, { bad, purchase }) => {
 };
 
 const units: Rule = (event, { bad, purchase }) => {
+  // Not sent on other types (see building), so not asked about either.
+  if (!purchase) return undefined;
   const source = bad('unitsSold');
   const u = event.unitsSold;
   if (source) return ['UNITS_INVALID', `${source} is not a number.`, source];
   if (u === undefined) return undefined;
-  if (!purchase) return ['UNITS_INVALID', 'unitsSold applies to OFF_AMAZON_PURCHASES only.', 'unitsSold'];
-  return Number.isInteger(u) && u >= 1 && u <= 2_147_483_647
+  return typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= 2_147_483_647
     ? undefined
     : ['UNITS_INVALID', 'unitsSold must be a positive whole number.', 'unitsSold'];
 };
@@ -243,12 +246,15 @@ const RULES: readonly Rule[] = [
   customData,
 ];
 
-/** The first rule the event breaks, as an `invalid` result, or undefined when Amazon should accept it. */
+/**
+ * The first rule the event breaks, as an `invalid` result, or the event as an `AmazonEvent` when Amazon should
+ * accept it: the one place an `UncheckedEvent` becomes one.
+ */
 export function validateAmazonEvent(
-  event: AmazonEvent,
+  event: UncheckedEvent,
   now: number,
   bad: BadSource,
-): InvalidResult | undefined {
+): InvalidResult | { status: 'ok'; event: AmazonEvent } {
   const context: RuleContext = {
     now,
     purchase: event.eventDescription.conversionType === 'OFF_AMAZON_PURCHASES',
@@ -258,5 +264,6 @@ export function validateAmazonEvent(
     const problem = rule(event, context);
     if (problem) return invalid(...problem);
   }
-  return undefined;
+  // Every field a row sets has now been checked to be what AmazonEvent says it is.
+  return { status: 'ok', event: event as AmazonEvent };
 }

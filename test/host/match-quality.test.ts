@@ -151,7 +151,7 @@ test('the figures equal the mix: per event type, keys, consent, data use, outcom
     expect(offline.by_event[name]).toEqual({ ...q.by_event[name], delivered: 0 });
   const text = await runCli(['report', '--config', config, file]);
   expect(text.stdout).toMatch(
-    /^Purchase\s+10\s+\d+\s+2\.30\s+100 %\s+30 %\s+100 %\s+10 %\s+30 %\s+10 %\s+granted 80 %, geo_only 20 %$/m,
+    /^Purchase\s+10\s+\d+\s+2\.30\s+100 %\s+30 %\s+100 %\s+10 %\s+30 %\s+10 %\s+event 100 %\s+granted 80 %, geo_only 20 %$/m,
   );
 });
 

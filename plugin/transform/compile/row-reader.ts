@@ -78,9 +78,11 @@ export function compiledReader(rows: EntryRows): EntryReader {
   });
   const blocks = all.map((row, i) => {
     if (row.literal !== undefined) return `const v${i} = ${constant(resolveRow(row, {}))};`;
-    const transform = row.transform ? constant(row.transform) : undefined;
+    const rowTransform = row.transform ? constant(row.transform) : undefined;
     const valueMap = row.valueMap ? constant(row.valueMap) : undefined;
     const tries = row.sources.map((source, j) => {
+      const own = row.sourceTransforms?.[j];
+      const transform = row.sourceTransforms ? (own ? constant(own) : undefined) : rowTransform;
       const read = source.split('.').includes('*')
         ? `raw = ${constant(row.getters[j])}(event);`
         : pathCode(source, shared);
