@@ -13,6 +13,7 @@ import { InstallationScopes } from './di/installation-scopes.js';
 import { BlueprintRegistry } from './transform/blueprint-registry.js';
 import { TransformTables } from './transform/transform-tables.js';
 import type { Blueprint } from './transform/model.js';
+import { PluginTelemetry } from './telemetry/plugin-telemetry.js';
 import { transformEvent, type Explanation, type TransformSettings } from './transform/transform-event.js';
 
 /**
@@ -37,6 +38,7 @@ export class Destination {
     @inject(TOKENS.SharedTokens) private readonly sharedTokens: SharedTokens,
     @inject(TOKENS.RequestPace) private readonly pace: RequestPace,
     @inject(TOKENS.HostSettings) private readonly hostSettings: HostSettings,
+    @inject(PluginTelemetry) private readonly telemetry: PluginTelemetry,
   ) {}
 
   /** Lets go of what the plugin holds open (the Redis connection of tokens and pace); call it when stopping. */
@@ -82,7 +84,9 @@ export class Destination {
     const settings = options?.blueprint
       ? this.settingsOf(installation, options.blueprint)
       : (this.settings.get(installation) ?? this.remember(installation));
-    return transformEvent(event, settings, this.clock.now(), options?.explanation);
+    const result = transformEvent(event, settings, this.clock.now(), options?.explanation);
+    this.telemetry.transformed(result); // counted here: the transform itself stays pure
+    return result;
   }
 
   /**
@@ -163,8 +167,10 @@ export class Destination {
    *   operator to reconnect rather than be rejected.
    * @throws never for Amazon's answers or network failures: those are outcomes.
    */
-  deliver(items: readonly DeliveryItem[], installation: Installation): Promise<DeliveryReport> {
-    return this.scopes.deliverer(installation).deliver(items);
+  async deliver(items: readonly DeliveryItem[], installation: Installation): Promise<DeliveryReport> {
+    const report = await this.scopes.deliverer(installation).deliver(items);
+    this.telemetry.delivered(report.outcomes);
+    return report;
   }
 }
 

@@ -26,6 +26,7 @@ export { MATCH_KEY_TYPES, CONSENT_CLASSES, MATCH_KEY_WEIGHTS } from './quality/m
 export type { AmazonConnect, ConnectionProfile, ConnectionAdvertiser } from './connect/amazon-connect.js';
 export type { RefreshCredentials } from './auth/lwa-client.js';
 export { MANIFEST, findVariant, type Manifest } from './catalog/manifest.js';
+export { TELEMETRY_SCOPE, TELEMETRY_NAMES } from './telemetry/telemetry-names.js';
 export * from './errors.js';
 export type * from './contracts.js';
 export type * from './amazon/event-types.js';

@@ -4,6 +4,7 @@ import { TOKENS } from '../di/tokens.js';
 import type { HostSettings } from '../host-settings.js';
 import type { Region } from '../constants.js';
 import { AmazonUnavailableError, AuthError } from '../errors.js';
+import { PluginTelemetry } from '../telemetry/plugin-telemetry.js';
 import { classifyTransportError, safeParse } from '../amazon/classify.js';
 import { redactText } from '../logging/redact.js';
 import { troubleshooting } from '../catalog/manifest.js';
@@ -40,9 +41,23 @@ export class LwaClient {
   constructor(
     @inject(TOKENS.Http) private readonly http: AmazonHttp,
     @inject(TOKENS.HostSettings) private readonly settings: HostSettings,
+    @inject(PluginTelemetry) private readonly telemetry: PluginTelemetry,
   ) {}
 
+  /** A new access token for refresh credentials; each call is counted as a renewal, failed with its code. */
   async refresh(credentials: RefreshCredentials, now: number): Promise<IssuedToken> {
+    try {
+      const issued = await this.refreshOnce(credentials, now);
+      this.telemetry.renewal();
+      return issued;
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      this.telemetry.renewal(typeof code === 'string' ? code : 'UNKNOWN');
+      throw error;
+    }
+  }
+
+  private async refreshOnce(credentials: RefreshCredentials, now: number): Promise<IssuedToken> {
     const { response, body } = await this.tokenRequest({
       grant_type: 'refresh_token',
       refresh_token: credentials.refreshToken,

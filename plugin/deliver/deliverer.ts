@@ -22,6 +22,7 @@ import type { RequestPace } from '../state/request-pace.js';
 import { backoffMs } from './backoff.js';
 import { batchBody, Batcher, type PreparedEvent } from './batching.js';
 import type { DeliverySettings } from './delivery-settings.js';
+import { PluginTelemetry } from '../telemetry/plugin-telemetry.js';
 
 /** An item's event as JSON, and its eventId; undefined when the item carries no event. */
 function preparedJson(item: DeliveryItem | undefined): { json: string; eventId?: string } | undefined {
@@ -62,6 +63,7 @@ export class Deliverer {
     @inject(TOKENS.DeliverySettings) private readonly delivery: DeliverySettings,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(PluginTelemetry) private readonly telemetry: PluginTelemetry,
   ) {}
 
   async deliver(items: readonly DeliveryItem[]): Promise<DeliveryReport> {
@@ -214,7 +216,10 @@ export class Deliverer {
     let verdict: BatchVerdict;
     try {
       const target = eventsTarget(this.settings.regionHosts[region], clientId, config, advertiser.accountId);
-      response = await this.api.createEvents(target, token, batchBody(batch));
+      const request = { region, events: batch.length, advertiser: advertiser.accountId };
+      response = await this.telemetry.eventsRequest(request, () =>
+        this.api.createEvents(target, token, batchBody(batch)),
+      );
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
       if (this.installation.verification === 'unverified')
         verdict = forUnverifiedAdvertiser(verdict, advertiser.accountId);
@@ -255,6 +260,7 @@ export class Deliverer {
         };
       }
       await this.clock.sleep(wait);
+      this.telemetry.pacedFor(accountId, wait);
     }
     return undefined;
   }

@@ -19,6 +19,10 @@ import { LocalTokens, RedisTokens } from '../state/shared-tokens.js';
 import { RedisConnection } from '../state/redis-connection.js';
 import { LocalPace } from '../state/request-pace.js';
 import { RedisPace } from '../state/redis-pace.js';
+import { metrics, trace, type Meter, type Tracer } from '@opentelemetry/api';
+import { PluginTelemetry } from '../telemetry/plugin-telemetry.js';
+import { TELEMETRY_SCOPE } from '../telemetry/telemetry-names.js';
+import { MANIFEST } from '../catalog/manifest.js';
 
 export interface PluginOptions {
   hostSettings: HostSettings;
@@ -27,6 +31,10 @@ export interface PluginOptions {
   http?: AmazonHttp;
   secrets?: SecretRegistry;
   delivery?: Partial<DeliverySettings>;
+  /** Where the plugin's metrics go (default: `metrics.getMeter('amazon-dsp-events', version)`, a no-op without an SDK). */
+  meter?: Meter;
+  /** Where its spans go (default: `trace.getTracer('amazon-dsp-events', version)`). */
+  tracer?: Tracer;
 }
 
 /**
@@ -50,6 +58,12 @@ export function createPluginContainer(options: PluginOptions): DependencyContain
   c.register(TOKENS.Http, { useValue: options.http ?? createAmazonHttp(options.hostSettings) });
   c.register(TOKENS.DeliverySettings, { useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...options.delivery } });
   c.register(TOKENS.DelivererFactory, { useValue: delivererFactory(c) });
+  // Asked for here, when a plugin is made, never at import: the host registers its SDK first, or injects its own.
+  const meter = options.meter ?? metrics.getMeter(TELEMETRY_SCOPE, MANIFEST.version);
+  const tracer = options.tracer ?? trace.getTracer(TELEMETRY_SCOPE, MANIFEST.version);
+  c.register(TOKENS.Meter, { useValue: meter });
+  c.register(TOKENS.Tracer, { useValue: tracer });
+  c.register(PluginTelemetry, { useValue: new PluginTelemetry(meter, tracer) });
   c.register(SchemaRegistry, { useValue: new SchemaRegistry() });
   c.register(TransformTables, { useValue: new TransformTables() });
   c.registerSingleton(BlueprintRegistry);

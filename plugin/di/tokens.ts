@@ -18,6 +18,10 @@ export const TOKENS = {
   SharedTokens: Symbol('SharedTokens'),
   /** `RequestPace`: each advertiser's request rate and 429 pause, shared between processes (Redis) or not. */
   RequestPace: Symbol('RequestPace'),
+  /** `Meter` (`@opentelemetry/api`) the plugin's instruments are made from; default: the global provider's. */
+  Meter: Symbol('Meter'),
+  /** `Tracer` (`@opentelemetry/api`) of the spans around requests to Amazon; default: the global provider's. */
+  Tracer: Symbol('Tracer'),
   /** The `Installation` a child container serves. */
   Installation: Symbol('Installation'),
 } as const;
