@@ -19,6 +19,9 @@ import { stopRequested, stopWithin } from './stop-request.js';
 import { rotateKey } from './rotate-key.js';
 import { loadSecretKey } from './store/secret-box.js';
 import { parseRetention } from './pipeline/raw-retention.js';
+import { otlpTracesUrlOf } from './telemetry/host-telemetry.js';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 
 /** How long a stop may take, in-flight deliveries included, before the process exits anyway. */
 const STOP_DEADLINE_MS = 10_000;
@@ -71,6 +74,8 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   }
   // Several hosts (or delivery processes) sharing one Amazon credential renew its token once through Redis.
   if (env.SIGNAL_REDIS_URL) amazon = { ...amazon, stateRedisUrl: env.SIGNAL_REDIS_URL };
+  // A span's parent is the caller's active span: the context follows async calls in this process.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const key = env.SIGNAL_SECRET_KEY ? loadSecretKey(dataDir, env).key : undefined;
   const host = await new SignalHost({
     dataDir,
@@ -79,6 +84,8 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     ingestPort: Number(env.SIGNAL_INGEST_PORT ?? 8080),
     host: env.SIGNAL_BIND ?? '127.0.0.1',
     adminToken: tokens.admin,
+    metricsToken: env.SIGNAL_METRICS_TOKEN || undefined,
+    otlpTracesUrl: otlpTracesUrlOf(env),
     pipelineKey: tokens.pipeline,
     amazon,
     oauth,

@@ -27,6 +27,11 @@ import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
 import { mountWebPage } from './http/web-page.js';
+import { mountProbes } from './http/probe-routes.js';
+import { HostTelemetry } from './telemetry/host-telemetry.js';
+import { HostMetrics } from './telemetry/host-metrics.js';
+import { Readiness } from './telemetry/readiness.js';
+import { mountMetrics } from './telemetry/metrics-route.js';
 
 /** The delivery worker's settings where the options give none. */
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -71,6 +76,10 @@ export interface SignalHostOptions {
   now?: () => number;
   /** The host's own Login with Amazon application, for "Connect with Amazon" (absent: not offered). */
   oauth?: AmazonOAuthApp;
+  /** A bearer token for `GET /metrics` besides the admin token (`SIGNAL_METRICS_TOKEN`). */
+  metricsToken?: string;
+  /** Where spans are exported over OTLP (from `OTEL_EXPORTER_OTLP_ENDPOINT`); none: no spans leave the host. */
+  otlpTracesUrl?: string;
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -89,6 +98,8 @@ export class SignalHost {
   private retention!: RawRetention;
   private clickTokens!: ClickTokenMemory;
   private destination!: Destination;
+  private telemetry!: HostTelemetry;
+  private readiness!: Readiness;
   private readonly live = new LiveHub();
   adminUrl = '';
   ingestUrl = '';
@@ -100,11 +111,14 @@ export class SignalHost {
     const now = o.now ?? (() => Date.now());
     const store = openHostStore(o.dataDir, o.secretKey);
     const { db, box, integrations, matchQuality, deliveries, deliveryLog } = store;
+    const telemetry = (this.telemetry = new HostTelemetry({ otlpTracesUrl: o.otlpTracesUrl }));
     const destination = (this.destination = createDestination({
       hostSettings: o.amazon,
       delivery: o.delivery,
       logger: o.logger,
       secrets: o.secrets,
+      meter: telemetry.pluginMeter,
+      tracer: telemetry.pluginTracer,
     }));
     this.db = db;
     this.deliveries = deliveries;
@@ -155,10 +169,12 @@ export class SignalHost {
               worker: settings,
               rawRetentionMs: o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
               logLevel: o.logLevel ?? 'warn',
+              otlpTracesUrl: o.otlpTracesUrl,
             },
             deliveries,
             sinks,
             o.logger,
+            (message) => telemetry.workers.add(message),
           )
         : new DeliveryWorker(
             destination,
@@ -185,10 +201,27 @@ export class SignalHost {
       liveEvents,
       now,
     });
+    const readiness = (this.readiness = new Readiness(db, () =>
+      this.worker instanceof WorkerProcesses ? this.worker.running() : true,
+    ));
+    const metrics = new HostMetrics(telemetry.hostMeter, {
+      db,
+      deliveries,
+      now,
+      workerRestarts: () => (this.worker instanceof WorkerProcesses ? this.worker.restarts : 0),
+    });
+    metrics.storageFailed = () => readiness.storageFailed();
+    mountProbes(admin, () => readiness.reasons());
+    mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], () => telemetry.exposition());
     mountWebPage(admin);
     o.extraAdmin?.(admin);
-    this.adminServer = createServer(admin.listener(1024 * 1024));
-    this.ingestServer = createServer(ingestRouter(o.pipelineKey, intake, now).listener(INGEST_BODY_LIMIT));
+    this.adminServer = createServer(metrics.counting('admin', admin.listener(1024 * 1024)));
+    const ingest = ingestRouter(o.pipelineKey, intake, now, (events) => {
+      metrics.accepted(events);
+      readiness.storageWorked();
+    });
+    mountProbes(ingest, () => readiness.reasons());
+    this.ingestServer = createServer(metrics.counting('ingest', ingest.listener(INGEST_BODY_LIMIT)));
     const host = o.host ?? '127.0.0.1';
     this.adminUrl = await listen(this.adminServer, o.adminPort, host);
     this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
@@ -218,6 +251,7 @@ export class SignalHost {
    * Amazon eventId, at the next start), then the Management API and the database close.
    */
   async stop(graceMs = 8_000): Promise<void> {
+    this.readiness.stop();
     await close(this.ingestServer);
     this.retention.stop();
     await this.worker.stop(graceMs);
@@ -225,6 +259,7 @@ export class SignalHost {
     await this.clickTokens.close();
     this.live.close();
     await close(this.adminServer);
+    await this.telemetry.shutdown();
     this.db.close();
   }
 }

@@ -22,13 +22,19 @@ function recordGpc(event: Record<string, unknown>): void {
 }
 
 /** The ingestion gateway: track, page and batch endpoints. An event is stored before the 200 answers. */
-export function ingestRouter(pipelineKey: string, intake: Intake, now: () => number): Router {
+export function ingestRouter(
+  pipelineKey: string,
+  intake: Intake,
+  now: () => number,
+  onAccepted?: (events: number) => void,
+): Router {
   const accept = (endpoint: 't' | 'p' | 'batch') => async (req: Request, res: ServerResponse) => {
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     checkBearer(req, pipelineKey);
     const events = eventsOf(await req.body(), endpoint, now());
     if (req.headers['sec-gpc'] === '1') for (const event of events) recordGpc(event);
     const ids = await intake.accept(events);
+    onAccepted?.(ids.length);
     sendJson(res, 200, { accepted: ids.length, ids });
   };
   const preflight = (_req: Request, res: ServerResponse) => {

@@ -16,6 +16,11 @@ import {
 import { openHostStore } from '../store/host-store.js';
 import { DeliveryWorker, type WorkerSettings } from './delivery-worker.js';
 import { RawRetention } from './raw-retention.js';
+import { HostTelemetry } from '../telemetry/host-telemetry.js';
+import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
+
+/** How often a worker sends the host what its figures changed by. */
+const METRICS_EVERY_MS = 1_000;
 
 /** What the host sends a worker process first. */
 export interface WorkerProcessStart {
@@ -29,11 +34,16 @@ export interface WorkerProcessStart {
   worker: WorkerSettings;
   rawRetentionMs: number;
   logLevel: string;
+  /** Where spans go over OTLP, as the host's. */
+  otlpTracesUrl?: string;
 }
 
 /** What a worker process tells the host. */
 export type WorkerProcessMessage =
-  { type: 'ready' } | { type: 'rows'; rowIds: number[] } | { type: 'logged'; entry: unknown };
+  | { type: 'ready' }
+  | { type: 'rows'; rowIds: number[] }
+  | { type: 'logged'; entry: unknown }
+  | WorkerMetricsMessage;
 
 function send(message: WorkerProcessMessage): void {
   process.send?.(message);
@@ -46,12 +56,21 @@ async function run(start: WorkerProcessStart): Promise<void> {
     start.dataDir,
     Buffer.from(start.secretKey, 'hex'),
   );
+  const telemetry = new HostTelemetry({ deltas: true, otlpTracesUrl: start.otlpTracesUrl });
   const destination = createDestination({
     hostSettings: start.amazon,
     delivery: start.delivery,
     logger,
     secrets,
+    meter: telemetry.pluginMeter,
+    tracer: telemetry.pluginTracer,
   });
+  const sendMetrics = async () => {
+    const message = await telemetry.changes();
+    if (!message.scopes.some((s) => s.metrics.length > 0)) return;
+    await new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  };
+  const metricsTimer = setInterval(() => void sendMetrics().catch(() => undefined), METRICS_EVERY_MS);
   const retention = new RawRetention(deliveries, matchQuality, start.rawRetentionMs, Date.now);
   const worker = new DeliveryWorker(
     destination,
@@ -72,6 +91,9 @@ async function run(start: WorkerProcessStart): Promise<void> {
     if (message.type !== 'stop') return;
     void (async () => {
       await worker.stop(message.graceMs);
+      clearInterval(metricsTimer);
+      await sendMetrics().catch(() => undefined);
+      await telemetry.shutdown();
       await destination.close();
       db.close();
       process.exit(0);

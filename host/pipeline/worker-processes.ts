@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import type { DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { WorkerSinks } from './delivery-worker.js';
 import type { WorkerProcessMessage, WorkerProcessStart } from './worker-process.js';
+import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 
 /** How long after a worker process died another one takes its place. */
 const RESTART_MS = 1_000;
@@ -17,6 +18,8 @@ const RESTART_MS = 1_000;
 export class WorkerProcesses {
   private readonly children = new Map<string, ChildProcess>();
   private stopping = false;
+  /** Workers started again after they died. */
+  restarts = 0;
 
   constructor(
     private readonly count: number,
@@ -24,7 +27,17 @@ export class WorkerProcesses {
     private readonly deliveries: DeliveriesRepo,
     private readonly sinks: WorkerSinks,
     private readonly logger?: Logger,
+    /** The plugin's figures a worker sends (its counts since its last message). */
+    private readonly metrics?: (message: WorkerMetricsMessage) => void,
   ) {}
+
+  /** True when every worker process is alive (false while one that died waits to be started again). */
+  running(): boolean {
+    return (
+      this.children.size === this.count &&
+      [...this.children.values()].every((child) => child.exitCode === null && child.signalCode === null)
+    );
+  }
 
   /** Starts every worker; resolves when all are polling the queue. */
   async run(): Promise<void> {
@@ -63,6 +76,7 @@ export class WorkerProcesses {
     child.on('message', (message: WorkerProcessMessage) => {
       if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
       else if (message.type === 'logged') this.sinks.logged(message.entry);
+      else if (message.type === 'metrics') this.metrics?.(message);
     });
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
@@ -75,7 +89,9 @@ export class WorkerProcesses {
         requeued,
       });
       setTimeout(() => {
-        if (!this.stopping) void this.spawn(name).catch(() => undefined);
+        if (this.stopping) return;
+        this.restarts++;
+        void this.spawn(name).catch(() => undefined);
       }, RESTART_MS).unref();
     });
     child.send({ type: 'start', name, ...this.start } satisfies WorkerProcessStart);

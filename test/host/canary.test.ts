@@ -5,8 +5,8 @@ import { startHost, ADMIN_TOKEN, type HostHarness } from '../support/host-harnes
 
 /**
  * Canary values in every place a raw event can hold personal data, sent through ingestion: not one may be read
- * back from any admin answer, the live stream or the logs, in any spelling (as sent, decoded, or the word
- * `canary` anywhere).
+ * back from any admin answer, /metrics, the probes, the live stream or the logs, in any spelling (as sent,
+ * decoded, or the word `canary` anywhere).
  */
 const C = {
   // Fields that name personal data.
@@ -163,7 +163,7 @@ describe('through the host', () => {
   });
   afterEach(() => h.close());
 
-  test(`none of ${PLANTED} planted values in any admin answer, the live stream or the logs`, async () => {
+  test(`none of ${PLANTED} planted values in any admin answer, /metrics, the live stream or the logs`, async () => {
     const unmapped = { event: C.unmappedEvent, properties: { transaction_id: 'ORDER-7782' } };
     const refused = { ...event, properties: { ...event.properties, transaction_id: C.refusedOrder } };
     const sent = JSON.stringify([event, unmapped, refused]);
@@ -216,7 +216,17 @@ describe('through the host', () => {
       ].map(async (path) => JSON.stringify((await h.admin(path)).body)),
     );
     expect(streamed).toContain(id);
-    for (const text of [...answers, streamed, logs.join('')]) expect(leaks(text)).toEqual([]);
+    const probes = await Promise.all(
+      ['/metrics', '/healthz', '/readyz'].map(async (path) => {
+        const r = await fetch(`${h.host.adminUrl}${path}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        expect(r.status).toBe(200);
+        return r.text();
+      }),
+    );
+    expect(probes[0]).toContain('amazon_dsp_events_total{outcome="delivered"} 1\n');
+    for (const text of [...answers, ...probes, streamed, logs.join('')]) expect(leaks(text)).toEqual([]);
 
     // What is shown is still useful: what the event is, its order, its amount, products, the page's address.
     const entry = (await h.admin('/v1/admin/live-events')).body.data.find(
