@@ -50,6 +50,7 @@ export class HostMetrics {
       description: 'Requests answered 503 because the storage could not take writes, by port',
       valueType: ValueType.INT,
     });
+    for (const port of ['ingest', 'admin']) this.storageUnavailable.add(0, { port }); // there before a first 503
     const deliveries = meter.createObservableGauge('signal.deliveries', {
       description: 'Delivery rows by status, from the store (every worker process included)',
       valueType: ValueType.INT,

@@ -13,6 +13,11 @@ import type { AmazonResponse } from '../amazon/http.js';
 import { HEADERS } from '../constants.js';
 import { TELEMETRY_NAMES as N } from './telemetry-names.js';
 
+const OK: Attributes = { status: 'ok' };
+const DELIVERED: Attributes = { outcome: 'delivered' };
+const FILTERED = 'filtered';
+const INVALID = 'invalid';
+
 /** What a span and the request figures know of one request to Amazon's events endpoint. */
 export interface EventsRequestInfo {
   region: string;
@@ -34,8 +39,8 @@ export class PluginTelemetry {
   private readonly paceWait: Counter;
   private readonly duration: Histogram;
   private readonly perRequest: Histogram;
-  /** Label sets by key, so the per-event paths (transform, outcomes) allocate none after the first. */
-  private readonly labels = new Map<string, Attributes>();
+  /** Label sets by value and code, so the per-event paths (transform, outcomes) allocate none after the first. */
+  private readonly labels = new Map<string, Map<string, Attributes>>();
 
   constructor(
     meter: Meter,
@@ -63,26 +68,28 @@ export class PluginTelemetry {
       valueType: ValueType.INT,
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500] },
     });
+    // Series an alert looks for from the first occurrence are there at 0 from the start (an absent series has
+    // no increase when it first appears at 1).
+    this.events.add(0, DELIVERED);
+    this.renewals.add(0, { result: 'ok' });
+    this.renewals.add(0, { result: 'failed', code: 'AUTH_FAILED' });
   }
 
   /** One transform result (counted by the Destination, around the pure transform). */
   transformed(result: TransformResult): void {
-    const code =
-      result.status === 'ok' ? '' : result.status === 'filtered' ? result.reason.code : result.error.code;
-    this.transforms.add(1, this.label(result.status, code, 'status'));
+    if (result.status === 'ok') return this.transforms.add(1, OK);
+    const code = result.status === 'filtered' ? result.reason.code : result.error.code;
+    this.transforms.add(1, this.labelOf(result.status === 'filtered' ? FILTERED : INVALID, 'status', code));
   }
 
   /** The outcomes of one deliver call, one count per (outcome, code). */
   delivered(outcomes: readonly EventOutcome[]): void {
-    const counts = new Map<string, number>();
+    const counts = new Map<Attributes, number>();
     for (const o of outcomes) {
-      const key = o.status === 'delivered' ? 'delivered' : `${o.status}\u0000${o.code}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const labels = o.status === 'delivered' ? DELIVERED : this.labelOf(o.status, 'outcome', o.code);
+      counts.set(labels, (counts.get(labels) ?? 0) + 1);
     }
-    for (const [key, n] of counts) {
-      const [outcome, code = ''] = key.split('\u0000');
-      this.events.add(n, this.label(outcome!, code, 'outcome'));
-    }
+    for (const [labels, n] of counts) this.events.add(n, labels);
   }
 
   /** A renewal this process asked Login with Amazon for; `code` is the typed error's when it failed. */
@@ -139,13 +146,12 @@ export class PluginTelemetry {
     );
   }
 
-  private label(first: string, code: string, name: 'status' | 'outcome'): Attributes {
-    const key = `${name}\u0000${first}\u0000${code}`;
-    let labels = this.labels.get(key);
-    if (!labels) {
-      labels = code ? { [name]: first, code } : { [name]: first };
-      this.labels.set(key, labels);
-    }
+  /** The label set `{[name]: value, code}`, made once per value and code. */
+  private labelOf(value: string, name: 'status' | 'outcome', code: string): Attributes {
+    let byCode = this.labels.get(value);
+    if (!byCode) this.labels.set(value, (byCode = new Map()));
+    let labels = byCode.get(code);
+    if (!labels) byCode.set(code, (labels = { [name]: value, code }));
     return labels;
   }
 }
