@@ -19,7 +19,10 @@ export function otlpTracesUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OTEL_SDK_DISABLED === 'true') return undefined;
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
+  if (!base) return undefined;
+  let end = base.length;
+  while (end > 0 && base[end - 1] === '/') end--;
+  return `${base.slice(0, end)}/v1/traces`;
 }
 
 /**
