@@ -7,18 +7,25 @@ export type NotReadyReason = 'stopping' | 'storage_unavailable' | 'workers_not_r
 /** How long a storage failure seen in a request keeps the host unready, unless a write succeeds sooner. */
 export const STORAGE_FAILURE_HOLD_MS = 10_000;
 
+/**
+ * How long a write check's answer is reused: /readyz answers without auth on the ingestion port, so a client
+ * polling it in a loop takes the database's write lock at most once a second.
+ */
+export const WRITE_CHECK_EVERY_MS = 1_000;
+
 /** Ends the probe's transaction without keeping anything. */
 class ProbeRollback extends Error {}
 
 /**
  * Whether the host can do its work now: the store takes writes, the delivery workers run, and the host is not
- * stopping. The store is checked with a write that is rolled back (a read-only or failing database fails it),
- * and a storage failure a request met (a full disk fails only the writes that need room) counts for
- * `STORAGE_FAILURE_HOLD_MS` or until ingestion stores something again.
+ * stopping. The store is checked with a write that is rolled back, at most once a second (a read-only or
+ * failing database fails it), and a storage failure a request met (a full disk fails only the writes that need
+ * room) counts for `STORAGE_FAILURE_HOLD_MS` or until ingestion stores something again.
  */
 export class Readiness {
   private stopping = false;
   private failedAt: number | undefined;
+  private checked: { at: number; writable: boolean } | undefined;
   private readonly probe: () => void;
 
   constructor(
@@ -53,6 +60,7 @@ export class Readiness {
 
   storageWorked(): void {
     this.failedAt = undefined;
+    this.checked = undefined;
   }
 
   /** The reasons the host is not ready; empty when it is. */
@@ -65,13 +73,17 @@ export class Readiness {
   }
 
   private storageWritable(): boolean {
-    if (this.failedAt !== undefined && this.now() - this.failedAt < STORAGE_FAILURE_HOLD_MS) return false;
+    const now = this.now();
+    if (this.failedAt !== undefined && now - this.failedAt < STORAGE_FAILURE_HOLD_MS) return false;
+    if (this.checked && now - this.checked.at < WRITE_CHECK_EVERY_MS) return this.checked.writable;
+    let writable = true;
     try {
       this.probe();
-      return true;
     } catch (error) {
-      if (isStorageUnavailable(error)) return false;
-      throw error;
+      if (!isStorageUnavailable(error)) throw error;
+      writable = false;
     }
+    this.checked = { at: now, writable };
+    return writable;
   }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startHost, purchase, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from '../support/host-harness.js';
 
@@ -51,6 +52,12 @@ describe('one host in this process', () => {
     db.pragma('query_only = ON');
     await expectProbes(h, notReady('storage_unavailable'));
     db.pragma('query_only = OFF');
+    // The write check's answer is reused for a second (so that polling /readyz cannot hold the write lock).
+    await h.waitFor(
+      async () => (await probe(h.host.ingestUrl, '/readyz')).status === 200 || undefined,
+      'ready',
+      2_000,
+    );
     await expectProbes(h, READY);
   });
 
@@ -181,3 +188,40 @@ test('SIGTERM to npm start: /readyz 503 stopping on the admin port while it stop
   expect(code).toBe(0);
   rmSync(dataDir, { recursive: true, force: true });
 }, 20_000);
+
+describe('raw requests at the probes and /metrics', () => {
+  let h: HostHarness;
+  beforeAll(async () => {
+    h = await startHost();
+  });
+  afterAll(() => h.close());
+
+  /** Writes `request` as is to the admin port and reads the whole answer (the request asks to close). */
+  async function raw(request: string): Promise<string> {
+    const { port } = new URL(h.host.adminUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.write(request);
+    await once(socket, 'close');
+    return answer;
+  }
+  const status = (answer: string) => Number(answer.slice(9, 12));
+
+  const get = (target: string, headers = '') =>
+    `GET ${target} HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`;
+  test.each([
+    ['the token in the query string', 401, get(`/metrics?token=${ADMIN_TOKEN}`)],
+    ['Basic auth with the token', 401, get('/metrics', `Authorization: Basic ${ADMIN_TOKEN}\r\n`)],
+    ['a path that climbs to /metrics', 401, get('/readyz/../metrics')],
+    ['a token with a NUL after it', 400, get('/metrics', `Authorization: Bearer ${ADMIN_TOKEN}\u0000\r\n`)],
+    ['lower-case bearer', 200, get('/metrics', `authorization: bearer ${ADMIN_TOKEN}\r\n`)],
+    ['HTTP/1.0 without Host at /healthz', 200, 'GET /healthz HTTP/1.0\r\n\r\n'],
+    ['HEAD /readyz', 200, 'HEAD /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+    ['DELETE /readyz', 405, 'DELETE /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ])('%s answers %i', async (_what, expected, request) => {
+    const answer = await raw(request);
+    expect(status(answer)).toBe(expected);
+    if (expected !== 200) expect(answer).not.toContain('# TYPE');
+  });
+});
