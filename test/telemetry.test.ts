@@ -122,6 +122,24 @@ test('a mix through deliver: counts equal to the sandbox ledger, a 429, and one 
   expectNothingPersonal(sent, JSON.stringify(await reader.collect()));
 });
 
+test('a per-event code from Amazon that is not an UPPER_SNAKE code is counted as OTHER, never as a label', async () => {
+  const strange = ['jane.doe@example.com is unknown', 'X'.repeat(65), 'BAD_VALUE'];
+  sandbox.faults.add({
+    route: 'events',
+    status: 207,
+    body: {
+      success: [],
+      error: strange.map((code, index) => ({ index, errors: [{ code, message: 'refused' }] })),
+    },
+  });
+  await destination.deliver(items(3), installation);
+  expect(await value('amazon_dsp.events', { outcome: 'rejected', code: 'OTHER' })).toBe(2);
+  expect(await value('amazon_dsp.events', { outcome: 'rejected', code: 'BAD_VALUE' })).toBe(1);
+  const labels = JSON.stringify((await points('amazon_dsp.events')).map((p) => p.attributes));
+  expect(labels).not.toContain('example.com');
+  expect(labels).not.toContain('XXXX');
+});
+
 test('token renewals and their failures are counted with the typed code', async () => {
   sandbox.expireTokens(true);
   await destination.deliver(items(2), installation); // 401, renewed, delivered

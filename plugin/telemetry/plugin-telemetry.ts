@@ -16,6 +16,9 @@ import { TELEMETRY_NAMES as N } from './telemetry-names.js';
 const OK: Attributes = { status: 'ok' };
 const DELIVERED: Attributes = { outcome: 'delivered' };
 const FILTERED = 'filtered';
+/** What a code label may be: Amazon's and the plugin's codes are UPPER_SNAKE. */
+const CODE = /^[A-Z][A-Z0-9_]*$/;
+const MAX_CODES = 100;
 const INVALID = 'invalid';
 
 /** What a span and the request figures know of one request to Amazon's events endpoint. */
@@ -128,7 +131,8 @@ export class PluginTelemetry {
           status = String(response.status);
           span.setAttribute('http.response.status_code', response.status);
           const requestId = response.headers[HEADERS.requestId];
-          if (typeof requestId === 'string') span.setAttribute('amazon_dsp.request_id', requestId);
+          if (typeof requestId === 'string')
+            span.setAttribute('amazon_dsp.request_id', requestId.slice(0, 128));
           if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
           return response;
         } catch (error) {
@@ -146,12 +150,20 @@ export class PluginTelemetry {
     );
   }
 
-  /** The label set `{[name]: value, code}`, made once per value and code. */
+  /**
+   * The label set `{[name]: value, code}`, made once per value and code. Amazon's per-event codes come from its
+   * answer: one that is not an UPPER_SNAKE code, or past the first `MAX_CODES` of an outcome, is `OTHER`, so that
+   * no text of an answer becomes a label and the series stay bounded.
+   */
   private labelOf(value: string, name: 'status' | 'outcome', code: string): Attributes {
     let byCode = this.labels.get(value);
     if (!byCode) this.labels.set(value, (byCode = new Map()));
-    let labels = byCode.get(code);
-    if (!labels) byCode.set(code, (labels = { [name]: value, code }));
+    const known = byCode.get(code);
+    if (known) return known;
+    // Only kept codes are remembered: the map holds at most MAX_CODES + 1 label sets, whatever Amazon sends.
+    const kept = code.length <= 64 && CODE.test(code) && byCode.size < MAX_CODES ? code : 'OTHER';
+    let labels = byCode.get(kept);
+    if (!labels) byCode.set(kept, (labels = { [name]: value, code: kept }));
     return labels;
   }
 }
