@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
@@ -14,6 +16,7 @@ import { regionHostsFromBase } from '../plugin/host-settings.js';
 import type { Destination } from '../plugin/destination.js';
 import type { Installation } from '../plugin/installation.js';
 import { items } from './support/amazon-events.js';
+import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { captureLogger } from './support/capture-logger.js';
 
 /**
@@ -196,3 +199,15 @@ function expectNothingPersonal(sent: ReadableSpan[], metrics: string): void {
   ])
     expect(text).not.toContain(secret);
 }
+
+test('the plugin imports @opentelemetry/api and no other OpenTelemetry package (no SDK, whatever the host)', () => {
+  const files = readdirSync(join(PACKAGE_ROOT, 'plugin'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
+  const imported = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(join(PACKAGE_ROOT, 'plugin', file), 'utf8');
+    for (const m of text.matchAll(/from '(@opentelemetry\/[^']+)'/g)) imported.add(m[1]!);
+  }
+  expect([...imported]).toEqual(['@opentelemetry/api']);
+});
