@@ -61,6 +61,7 @@ async function deliverMix(h: HostHarness, n: number): Promise<{ delivered: numbe
   }, `all ${n} settled`);
   const { eventsAccepted: delivered, eventsRejected: rejected } = h.sandbox.counters;
   expect(delivered + rejected).toBe(n);
+  expect(h.sandbox.accepted.size).toBe(delivered); // the ledger: each delivered event once
   expect(delivered).toBeGreaterThan(0);
   expect(rejected).toBeGreaterThan(0);
   return { delivered, rejected };
