@@ -35,6 +35,7 @@ Datafly Signal reference host with ${MANIFEST.name}
   Ingestion                  ${b.ingestUrl}/v1/t  /v1/p  /v1/batch
   Amazon                     ${b.sandboxUrl ? `embedded sandbox at ${b.sandboxUrl} (no Amazon account needed)` : 'the real Amazon Ads API (SIGNAL_AMAZON=live)'}
   Data                       ${b.dataDir}
+  Metrics, probes            ${b.adminUrl}/metrics (Bearer admin token)  /healthz  /readyz (both ports)
 
   SIGNAL_ADMIN_TOKEN=${b.tokens.admin}
   SIGNAL_PIPELINE_KEY=${b.tokens.pipeline}${generated}
