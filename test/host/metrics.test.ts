@@ -8,6 +8,7 @@ import {
   type HostHarness,
 } from '../support/host-harness.js';
 import { startPrometheus, promtool, type PrometheusServer } from '../support/prometheus.js';
+import { otlpTracesUrlOf } from '../../host/telemetry/host-telemetry.js';
 
 /**
  * `/metrics` as an on-call engineer's Prometheus sees it: Debian's Prometheus scrapes the host (bearer token,
@@ -238,3 +239,16 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, a span per request to Amazon reaches
   ])
     expect(text).not.toContain(value);
 }, 15_000);
+
+test.each([
+  [{}, undefined],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, 'http://collector:4318/v1/traces'],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318//' }, 'http://collector:4318/v1/traces'],
+  [
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b/traces' },
+    'http://b/traces',
+  ],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }, undefined],
+])('the OTLP traces URL of %j is %s', (env, url) => {
+  expect(otlpTracesUrlOf(env)).toBe(url);
+});
