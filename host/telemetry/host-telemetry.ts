@@ -14,15 +14,24 @@ export interface HostTelemetryOptions {
   deltas?: boolean;
 }
 
-/** The trace URL the standard variables give: the traces endpoint as is, or the base endpoint + `/v1/traces`. */
+/**
+ * The trace URL the standard variables give: the traces endpoint as is, or the base endpoint + `/v1/traces`;
+ * undefined when neither is set or `OTEL_SDK_DISABLED=true`. Throws, naming the variable (not its value: it may
+ * hold credentials), when it is no http(s) URL.
+ */
 export function otlpTracesUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OTEL_SDK_DISABLED === 'true') return undefined;
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!base) return undefined;
-  let end = base.length;
-  while (end > 0 && base[end - 1] === '/') end--;
-  return `${base.slice(0, end)}/v1/traces`;
+  const [name, value] = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT]
+    : ['OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT];
+  if (!value) return undefined;
+  let end = value.length;
+  while (end > 0 && value[end - 1] === '/') end--;
+  const url = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? `${value.slice(0, end)}/v1/traces` : value;
+  const protocol = URL.canParse(url) ? new URL(url).protocol : '';
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new Error(`${name} must be an http:// or https:// URL (like http://localhost:4318)`);
+  return url;
 }
 
 /**

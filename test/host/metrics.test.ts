@@ -252,3 +252,9 @@ test.each([
 ])('the OTLP traces URL of %j is %s', (env, url) => {
   expect(otlpTracesUrlOf(env)).toBe(url);
 });
+
+test('an OTLP endpoint that is no http URL stops the start, naming the variable', () => {
+  expect(() => otlpTracesUrlOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+    'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (like http://localhost:4318)',
+  );
+});
