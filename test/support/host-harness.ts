@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import { SignalHost, type SignalHostOptions } from '../../host/signal-host.js';
-import { createLogger, regionHostsFromBase } from '../../plugin/index.js';
+import { createLogger, regionHostsFromBase, type HostSettings } from '../../plugin/index.js';
 
 export const ADMIN_TOKEN = 'YOUR_TOKEN';
 export const PIPELINE_KEY = 'test-pipeline-key';
@@ -37,12 +37,13 @@ export interface HostHarness {
  * and `sandboxOptions`); `stateRedisUrl` makes the plugin share tokens and pace through that Redis.
  */
 export async function startHost(
-  options: Partial<SignalHostOptions> = {},
+  options: Partial<Omit<SignalHostOptions, 'amazon'>> & { amazon?: Partial<HostSettings> } = {},
   stateRedisUrl?: string,
   sandboxOptions: SandboxOptions = {},
 ): Promise<HostHarness> {
   // The strict rules: Amazon's stated ones, its tag's and the sandbox's inferences (region hosts among them).
   const sandbox = await startSandbox({ tagRules: true, ...sandboxOptions });
+  const { amazon: amazonOverrides, ...hostOptions } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
   const host = await new SignalHost({
     dataDir,
@@ -57,6 +58,7 @@ export async function startHost(
       platformClientId: DEMO_ACCOUNT.clientId,
       requestTimeoutMs: 1_000,
       ...(stateRedisUrl ? { stateRedisUrl } : {}),
+      ...amazonOverrides,
     },
     delivery: { baseBackoffMs: 10, maxBackoffMs: 50, budgetMs: 2_000, maxAttempts: 2 },
     worker: { pollMs: 30, retry: { maxAttempts: 3, baseMs: 30 } },
@@ -66,7 +68,7 @@ export async function startHost(
       clientSecret: DEMO_ACCOUNT.clientSecret,
       authorizeUrls: regionHostsFromBase(`${sandbox.url}/{region}/ap/oa`),
     },
-    ...options,
+    ...hostOptions,
   }).start();
   const call = async (base: string, path: string, method: string, body: unknown, token: string | null) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
