@@ -92,9 +92,9 @@ function write(tree: Tree, ws: string): string {
   return `{${ws}${members.join(`${ws},${ws}`)}${ws}}`;
 }
 
-/** The value a reader should give back: long integers as their digits. */
+/** The value a reader should give back: long integers as their digits (and -0 as JSON writes it, 0). */
 function expected(tree: Tree): unknown {
-  if (tree === null || typeof tree !== 'object') return tree;
+  if (tree === null || typeof tree !== 'object') return Object.is(tree, -0) ? 0 : tree;
   if ('big' in tree) return tree.big;
   if ('list' in tree) return tree.list.map(expected);
   return Object.fromEntries(tree.members.map(([k, v]) => [k, expected(v)]));
