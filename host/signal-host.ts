@@ -10,7 +10,6 @@ import {
 } from '../plugin/index.js';
 import type { Db } from './store/database.js';
 import { openHostStore } from './store/host-store.js';
-import { ConnectionsRepo } from './store/connections-repo.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
 import type { DeliveriesRepo } from './store/deliveries-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -91,6 +90,7 @@ export interface SignalHostOptions {
  */
 export class SignalHost {
   private db!: Db;
+  private closeStore!: () => void;
   private deliveries!: DeliveriesRepo;
   private adminServer!: Server;
   private ingestServer!: Server;
@@ -121,6 +121,7 @@ export class SignalHost {
       tracer: telemetry.pluginTracer,
     }));
     this.db = db;
+    this.closeStore = () => store.close();
     this.deliveries = deliveries;
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
@@ -131,7 +132,8 @@ export class SignalHost {
       now,
     );
     this.retention = new RawRetention(
-      deliveries,
+      store.rawEvents,
+      store.walScrub,
       matchQuality,
       o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
       now,
@@ -194,7 +196,7 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       matchQuality,
-      connections: new ConnectionsRepo(db, box),
+      connections: store.connections,
       oauth: o.oauth,
       oauthStates: new OAuthStates(now),
       live: this.live,
@@ -260,7 +262,7 @@ export class SignalHost {
     this.live.close();
     await close(this.adminServer);
     await this.telemetry.shutdown();
-    this.db.close();
+    this.closeStore();
   }
 }
 

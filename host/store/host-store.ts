@@ -1,9 +1,12 @@
 import { openDatabase, type Db } from './database.js';
 import { loadSecretKey, SecretBox } from './secret-box.js';
 import { IntegrationsRepo } from './integrations-repo.js';
+import { ConnectionsRepo } from './connections-repo.js';
 import { MatchQualityRepo } from './match-quality-repo.js';
 import { DeliveriesRepo } from './deliveries-repo.js';
 import { DeliveryLogRepo } from './delivery-log-repo.js';
+import { RawEventsRepo } from './raw-events-repo.js';
+import { WalScrub } from './wal-scrub.js';
 
 /** The host's database and the repositories delivery works with. */
 export interface HostStore {
@@ -12,9 +15,15 @@ export interface HostStore {
   key: Buffer;
   box: SecretBox;
   integrations: IntegrationsRepo;
+  connections: ConnectionsRepo;
   matchQuality: MatchQualityRepo;
   deliveries: DeliveriesRepo;
   deliveryLog: DeliveryLogRepo;
+  rawEvents: RawEventsRepo;
+  /** Clears the write-ahead log of what a purge or a delete removed. */
+  walScrub: WalScrub;
+  /** Stops the scrub's retries and closes the database. */
+  close(): void;
 }
 
 /**
@@ -26,13 +35,22 @@ export function openHostStore(dataDir: string, key?: Buffer): HostStore {
   const sealing = key ?? loadSecretKey(dataDir, {}).key;
   const box = new SecretBox(sealing);
   const matchQuality = new MatchQualityRepo(db);
+  const walScrub = new WalScrub(db);
+  const scrub = () => void walScrub.scrub();
   return {
     db,
     key: sealing,
     box,
-    integrations: new IntegrationsRepo(db, box),
+    integrations: new IntegrationsRepo(db, box, scrub),
+    connections: new ConnectionsRepo(db, box, scrub),
     matchQuality,
     deliveries: new DeliveriesRepo(db, matchQuality),
     deliveryLog: new DeliveryLogRepo(db),
+    rawEvents: new RawEventsRepo(db),
+    walScrub,
+    close() {
+      walScrub.stop();
+      db.close();
+    },
   };
 }

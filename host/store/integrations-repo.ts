@@ -29,12 +29,14 @@ export interface RevisionRow {
 /**
  * Installed integrations (templates) and their immutable revisions. Secrets are stored encrypted (`SecretBox`)
  * and opened only in the installation a row hands out, for delivery; callers mask them for any view. A deleted
- * integration loses its secrets at once.
+ * integration loses its secrets at once, from the database files too.
  */
 export class IntegrationsRepo {
   constructor(
     private readonly db: Db,
     private box: SecretBox,
+    /** Called after a delete, to clear the removed secrets from the write-ahead log (wal-scrub.ts). */
+    private readonly deleted: () => void = () => {},
   ) {}
 
   /** The installation as stored: its config's secrets sealed. */
@@ -207,6 +209,8 @@ export class IntegrationsRepo {
         this.db.prepare('UPDATE revisions SET config = ? WHERE id = ?').run(config, revision.id);
       }
     })();
+    this.openedCache.delete(id);
+    this.deleted();
   }
 
   /**
