@@ -10,6 +10,7 @@ import {
 } from '../plugin/index.js';
 import type { Db } from './store/database.js';
 import { openHostStore } from './store/host-store.js';
+import { DataDirLock } from './store/data-dir-lock.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
 import type { DeliveriesRepo } from './store/deliveries-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -91,6 +92,7 @@ export interface SignalHostOptions {
 export class SignalHost {
   private db!: Db;
   private closeStore!: () => void;
+  private lock: DataDirLock | undefined;
   private deliveries!: DeliveriesRepo;
   private adminServer!: Server;
   private ingestServer!: Server;
@@ -106,7 +108,18 @@ export class SignalHost {
 
   constructor(private readonly options: SignalHostOptions) {}
 
+  /** Takes the data directory (one host at a time, and no rotate-key beside it) until `stop`, and starts. */
   async start(): Promise<this> {
+    this.lock = DataDirLock.take(this.options.dataDir, 'a host');
+    try {
+      return await this.startHolding();
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+  }
+
+  private async startHolding(): Promise<this> {
     const o = this.options;
     const now = o.now ?? (() => Date.now());
     const store = openHostStore(o.dataDir, o.secretKey);
@@ -263,6 +276,7 @@ export class SignalHost {
     await close(this.adminServer);
     await this.telemetry.shutdown();
     this.closeStore();
+    this.lock?.release();
   }
 }
 

@@ -7,6 +7,8 @@ import { DeliveriesRepo } from './deliveries-repo.js';
 import { DeliveryLogRepo } from './delivery-log-repo.js';
 import { RawEventsRepo } from './raw-events-repo.js';
 import { WalScrub } from './wal-scrub.js';
+import { checkKeyOpensSecrets, settleKeyFiles } from './key-files.js';
+import { join } from 'node:path';
 
 /** The host's database and the repositories delivery works with. */
 export interface HostStore {
@@ -28,11 +30,20 @@ export interface HostStore {
 
 /**
  * Opens the store as the host and every delivery worker process do: the data directory's database, secrets
- * sealed with `key` (default: the directory's key file, made once the directory exists).
+ * sealed with `key` (default: the directory's key file, made once the directory exists, after finishing what
+ * an interrupted `rotate-key` left). A key that does not open the stored secrets stops here, with a message.
  */
 export function openHostStore(dataDir: string, key?: Buffer): HostStore {
   const db = openDatabase(dataDir);
-  const sealing = key ?? loadSecretKey(dataDir, {}).key;
+  let sealing: Buffer;
+  try {
+    if (!key) settleKeyFiles(dataDir, db);
+    sealing = key ?? loadSecretKey(dataDir, {}).key;
+    checkKeyOpensSecrets(db, sealing, key ? 'SIGNAL_SECRET_KEY' : join(dataDir, 'secret.key'));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const box = new SecretBox(sealing);
   const matchQuality = new MatchQualityRepo(db);
   const walScrub = new WalScrub(db);

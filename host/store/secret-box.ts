@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { SECRET_KEYS } from '../../plugin/index.js';
 
 const PREFIX = 'enc:v1:';
-const KEY_FILE = 'secret.key';
+export const KEY_FILE = 'secret.key';
+/** A new key `rotate-key` writes (and syncs) before it seals anything under it; renamed to `KEY_FILE` after. */
+export const NEXT_KEY_FILE = 'secret.key.next';
 
 /**
  * Secrets at rest: AES-256-GCM (node:crypto) under one key, each value with its own random 12-byte nonce and
@@ -66,11 +68,24 @@ export function loadSecretKey(
 
 export function writeKeyFile(dataDir: string, key: Buffer): void {
   const file = join(dataDir, KEY_FILE);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
+  writeFileSync(file, keyFileText(key), { mode: 0o600 });
   chmodSync(file, 0o600);
 }
 
-function parseKey(text: string, where: string): Buffer {
+/** What a key file holds: the key as base64 and a newline. */
+export const keyFileText = (key: Buffer): string => `${key.toString('base64')}\n`;
+
+/** True when `key` opens `sealed` (an `enc:v1:` value): the key the value was sealed with. */
+export function keyOpens(key: Buffer, sealed: string): boolean {
+  try {
+    new SecretBox(key).open(sealed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseKey(text: string, where: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32) throw new Error(`${where} must hold a 32-byte key, as base64 or 64 hex digits.`);
   return key;
