@@ -35,6 +35,8 @@ export class DataDirLock {
     const db = new Database(file, { timeout: 0 });
     chmodSync(file, 0o600);
     try {
+      // Nothing is ever written: no journal file beside the lock.
+      db.pragma('journal_mode = MEMORY');
       db.exec('BEGIN IMMEDIATE');
     } catch (error) {
       db.close();
