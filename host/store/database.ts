@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 export type Db = Database.Database;
 
+/** How long a statement waits for another connection (a delivery worker process) before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS integrations (
   id TEXT PRIMARY KEY,
@@ -126,7 +129,7 @@ export function openDatabase(dataDir: string): Db {
   // FULL: an event answered 2xx is on disk even after a power loss (NORMAL in WAL mode may lose the last
   // transactions); the cost is one more fsync per commit.
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // What a delete or an update removes is overwritten with zeros, in the page and in freed pages, so a purged
   // event or a deleted secret cannot be read back from the file (wal-scrub.ts then clears the log). The pragma
   // holds per connection: every process opens the database here.
