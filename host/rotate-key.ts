@@ -4,7 +4,8 @@ import { openDatabase } from './store/database.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { IntegrationsRepo } from './store/integrations-repo.js';
 import { DataDirBusyError, DataDirLock } from './store/data-dir-lock.js';
-import { checkKeyOpensSecrets, FILE_OPS, settleKeyFiles, type KeyFileOps } from './store/key-files.js';
+import { checkKeyOpensSecrets, settleKeyFiles } from './store/key-files.js';
+import { FILE_OPS, type KeyFileOps } from './store/synced-files.js';
 import {
   KEY_FILE,
   keyFileText,

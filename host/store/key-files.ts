@@ -1,45 +1,8 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './database.js';
+import { FILE_OPS, type KeyFileOps } from './synced-files.js';
 import { isSealed, KEY_FILE, keyOpens, NEXT_KEY_FILE, parseKey } from './secret-box.js';
-
-/** The file operations a key change makes, each durable when it returns (tests put failures in them). */
-export interface KeyFileOps {
-  /** Writes the file (0600) and syncs it to disk. */
-  writeSynced(file: string, text: string): void;
-  /** Renames within a directory, then syncs the directory so the rename survives a power loss. */
-  renameSynced(from: string, to: string): void;
-}
-
-export const FILE_OPS: KeyFileOps = {
-  writeSynced(file, text) {
-    const fd = openSync(file, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  },
-  renameSynced(from, to) {
-    renameSync(from, to);
-    const dir = openSync(join(to, '..'), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  },
-};
 
 /** One stored secret still sealed (a live integration's, a revision's or a connection's), if there is any. */
 export function aSealedSecret(db: Db): string | undefined {

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_KEYS } from '../../plugin/index.js';
+import { FILE_OPS } from './synced-files.js';
 
 const PREFIX = 'enc:v1:';
 export const KEY_FILE = 'secret.key';
@@ -66,10 +67,13 @@ export function loadSecretKey(
   return { key: parseKey(readFileSync(file, 'utf8').trim(), file), source: 'file' };
 }
 
-export function writeKeyFile(dataDir: string, key: Buffer): void {
+/** A first key, on disk (synced, file and directory) before any secret is sealed under it. */
+function writeKeyFile(dataDir: string, key: Buffer): void {
   const file = join(dataDir, KEY_FILE);
-  writeFileSync(file, keyFileText(key), { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const temp = `${file}.new`;
+  FILE_OPS.writeSynced(temp, keyFileText(key));
+  chmodSync(temp, 0o600);
+  FILE_OPS.renameSynced(temp, file);
 }
 
 /** What a key file holds: the key as base64 and a newline. */

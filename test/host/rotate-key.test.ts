@@ -8,7 +8,7 @@ import { credentialsOf, TEST_ACCOUNT } from '../../sandbox/accounts.js';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { rotateKey, type RotateKeyDeps } from '../../host/rotate-key.js';
 import { openHostStore } from '../../host/store/host-store.js';
-import { FILE_OPS } from '../../host/store/key-files.js';
+import { FILE_OPS } from '../../host/store/synced-files.js';
 import { DataDirBusyError } from '../../host/store/data-dir-lock.js';
 import { startHost, purchase, SEED_INSTALL } from '../support/host-harness.js';
 
