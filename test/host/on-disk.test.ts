@@ -249,3 +249,41 @@ test('a deleted connection leaves its refresh token in no file, sealed or not', 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a replaced access token opens from no blob: only the current revision keeps secrets', async () => {
+  const h = await startHost();
+  try {
+    const installed = await h.install({ name: 'Replaced', variant: 'default', config: DELETED });
+    expect(installed.status).toBe(201);
+    const issued = await fetch(`${h.sandbox.url}/auth/o2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: DELETED.refresh_token!,
+        client_id: DELETED.client_id!,
+        client_secret: DELETED.client_secret!,
+      }),
+    });
+    const fresh = ((await issued.json()) as { access_token: string }).access_token;
+    const patched = await h.admin(`/v1/admin/integrations/${installed.body.id}`, {
+      method: 'PATCH',
+      body: { config: { access_token: fresh } },
+    });
+    expect(patched.status).toBe(200);
+    const id = (await h.ingest('/v1/t', plantedEvent('REPLACED-1'))).body.ids[0] as string;
+    await h.waitForOutcome(id, 'delivered');
+    const key = keyOf(h.dataDir);
+    const current = [fresh, DELETED.client_secret!, DELETED.refresh_token!];
+    // The installation and the current revision; the first revision keeps its settings only.
+    const expected = [...current, ...current].sort();
+    await h.waitFor(
+      () => scan(h.dataDir, key, {}).opened.length === expected.length || undefined,
+      'the replaced token gone from the WAL',
+    );
+    const running = scan(h.dataDir, key, { old: DELETED.access_token! });
+    expect([running.found, running.opened.sort(), running.unopened]).toEqual([[], expected, 0]);
+  } finally {
+    await h.close();
+  }
+});
