@@ -20,7 +20,9 @@ export class DataDirBusyError extends Error {
  * One process at a time owns a data directory: the host while it runs, `rotate-key` while it re-keys. The lock
  * is a write transaction held open on an SQLite file of its own, so the operating system drops it when its
  * process dies (a crashed host never blocks the next start), and SQLite refuses it to a second connection in
- * the same process too. Who holds it is written beside it, for the message a refused process prints.
+ * the same process too. Who holds it is written beside it, for the message a refused process prints. Never open
+ * the lock file itself with `fs` in a process that holds it: POSIX drops all of a process's locks on a file when
+ * any descriptor of that file is closed.
  */
 export class DataDirLock {
   private constructor(
