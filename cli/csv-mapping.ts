@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../plugin/errors.js';
 import { SchemaRegistry } from '../plugin/schemas/schema-registry.js';
+import { parseOutsideJson, readOutsideText } from './outside-file.js';
 
 /** How one CSV column becomes a value of the canonical event. */
 export interface ColumnRule {
@@ -32,6 +33,30 @@ export class CellError extends Error {
 let registry: SchemaRegistry | undefined;
 const mappingSchema = () =>
   (registry ??= new SchemaRegistry({ uploadMapping: 'schemas/upload-mapping.schema.json' }));
+
+/** A mapping is a few columns; a file this large is not one. */
+const MAX_MAPPING_BYTES = 1024 * 1024;
+const MAPPING_FIX =
+  'pass --mapping the JSON file that maps CSV columns to event paths (schemas/upload-mapping.schema.json)';
+
+/**
+ * The mapping file read, parsed and checked: the mapping and the text it was read from (a checkpoint holds its
+ * hash), or the lines to print: one naming the file and what to do when it cannot be read or is not JSON,
+ * one per field against the schema.
+ */
+export function readMappingFile(
+  path: string,
+): { mapping: UploadMapping; text: string } | { lines: string[] } {
+  const read = readOutsideText(path, MAX_MAPPING_BYTES);
+  if ('problem' in read) return { lines: [`mapping: ${read.problem}: ${MAPPING_FIX}`] };
+  const parsed = parseOutsideJson(path, read.text);
+  if ('problem' in parsed)
+    return { lines: [`mapping: ${parsed.problem}: fix it (schemas/upload-mapping.schema.json)`] };
+  const checked = readMapping(parsed.json);
+  if ('errors' in checked)
+    return { lines: ['Invalid input:', ...checked.errors.map((e) => `  ${e.field}: ${e.message}`)] };
+  return { mapping: checked.mapping, text: read.text };
+}
 
 /** The mapping file's content checked against its schema: the mapping, or every problem with its field. */
 export function readMapping(raw: unknown): { mapping: UploadMapping } | { errors: FieldError[] } {

@@ -16,7 +16,7 @@ import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';
 import { stopRequested, stopWithin } from './stop-request.js';
-import { rotateKey } from './rotate-key.js';
+import { rotateKeyCommand } from './rotate-key.js';
 import { loadSecretKey } from './store/secret-box.js';
 import { parseRetention } from './pipeline/raw-retention.js';
 import { otlpTracesUrlOf } from './telemetry/host-telemetry.js';
@@ -33,7 +33,10 @@ const STOP_DEADLINE_MS = 10_000;
 async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   const dataDir = resolve(env.SIGNAL_DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (args[0] === 'rotate-key') return rotateKey(dataDir, env, process.stdout);
+  if (args[0] === 'rotate-key') {
+    process.exitCode = rotateKeyCommand(dataDir, env, process.stdout, process.stderr);
+    return;
+  }
   if (args.length > 0) throw new Error(`unknown command ${args[0]}; the host takes none, or rotate-key`);
   const tokens = storedTokens(dataDir, env);
   const live = env.SIGNAL_AMAZON === 'live';

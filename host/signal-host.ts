@@ -10,7 +10,7 @@ import {
 } from '../plugin/index.js';
 import type { Db } from './store/database.js';
 import { openHostStore } from './store/host-store.js';
-import { ConnectionsRepo } from './store/connections-repo.js';
+import { DataDirLock } from './store/data-dir-lock.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
 import type { DeliveriesRepo } from './store/deliveries-repo.js';
 import { LiveHub } from './pipeline/live-hub.js';
@@ -91,6 +91,8 @@ export interface SignalHostOptions {
  */
 export class SignalHost {
   private db!: Db;
+  private closeStore!: () => void;
+  private lock: DataDirLock | undefined;
   private deliveries!: DeliveriesRepo;
   private adminServer!: Server;
   private ingestServer!: Server;
@@ -106,7 +108,18 @@ export class SignalHost {
 
   constructor(private readonly options: SignalHostOptions) {}
 
+  /** Takes the data directory (one host at a time, and no rotate-key beside it) until `stop`, and starts. */
   async start(): Promise<this> {
+    this.lock = DataDirLock.take(this.options.dataDir, 'a host');
+    try {
+      return await this.startHolding();
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+  }
+
+  private async startHolding(): Promise<this> {
     const o = this.options;
     const now = o.now ?? (() => Date.now());
     const store = openHostStore(o.dataDir, o.secretKey);
@@ -121,6 +134,7 @@ export class SignalHost {
       tracer: telemetry.pluginTracer,
     }));
     this.db = db;
+    this.closeStore = () => store.close();
     this.deliveries = deliveries;
     // Secrets stored before they were encrypted are sealed now.
     if (integrations.plaintextSecrets() > 0) integrations.reseal(box);
@@ -131,7 +145,8 @@ export class SignalHost {
       now,
     );
     this.retention = new RawRetention(
-      deliveries,
+      store.rawEvents,
+      store.walScrub,
       matchQuality,
       o.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS,
       now,
@@ -194,7 +209,7 @@ export class SignalHost {
       deliveries,
       deliveryLog,
       matchQuality,
-      connections: new ConnectionsRepo(db, box),
+      connections: store.connections,
       oauth: o.oauth,
       oauthStates: new OAuthStates(now),
       live: this.live,
@@ -260,7 +275,8 @@ export class SignalHost {
     this.live.close();
     await close(this.adminServer);
     await this.telemetry.shutdown();
-    this.db.close();
+    this.closeStore();
+    this.lock?.release();
   }
 }
 

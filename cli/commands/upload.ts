@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { Destination } from '../../plugin/destination.js';
@@ -17,7 +17,7 @@ import { localPlugin, type LocalPlugin } from '../dry-run.js';
 import {
   CellError,
   missingColumns,
-  readMapping,
+  readMappingFile,
   rowEvent,
   rowMessageId,
   type UploadMapping,
@@ -91,24 +91,16 @@ export async function uploadCommand(args: string[], io: CliIo): Promise<number> 
   const file = positionals[0];
   if (!file) throw new UsageError('upload needs the CSV file to send');
   if (!existsSync(file)) throw new UsageError(`cannot read ${file}`);
+  if (!statSync(file).isFile()) throw new UsageError(`cannot read ${file}: it is not a file (a directory?)`);
   if (!values.config) throw new UsageError('upload needs --config FILE (the install config as JSON)');
   if (!values.mapping)
     throw new UsageError('upload needs --mapping FILE (which column sets which event path)');
-  const mappingText = readFileSync(values.mapping, 'utf8');
-  let mappingJson: unknown;
-  try {
-    mappingJson = JSON.parse(mappingText);
-  } catch {
-    writeLine(io.stderr, `Invalid input:\n  mapping: ${values.mapping} is not valid JSON`);
+  const read = readMappingFile(values.mapping);
+  if ('lines' in read) {
+    for (const line of read.lines) writeLine(io.stderr, line);
     return 2;
   }
-  const read = readMapping(mappingJson);
-  if ('errors' in read) {
-    writeLine(io.stderr, 'Invalid input:');
-    for (const e of read.errors) writeLine(io.stderr, `  ${e.field}: ${e.message}`);
-    return 2;
-  }
-  const mapping = read.mapping;
+  const { mapping, text: mappingText } = read;
 
   if (values['dry-run']) {
     const plugin = await localPlugin('upload', values, io);

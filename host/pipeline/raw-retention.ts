@@ -1,5 +1,6 @@
-import type { DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { MatchQualityRepo } from '../store/match-quality-repo.js';
+import type { RawEventsRepo } from '../store/raw-events-repo.js';
+import type { WalScrub } from '../store/wal-scrub.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -19,14 +20,17 @@ export function parseRetention(text: string | undefined): number | undefined {
 /**
  * How long the host keeps raw events (personal data as received) once every delivery of them is final:
  * `retentionMs` after the last outcome, swept at start and every hour; with 0, as soon as they are final.
- * The same sweep drops match quality counters older than their 90 days, and remembered click tokens past their
- * time (`SIGNAL_CLICK_TOKEN_TTL`; in Redis, Redis expires them itself).
+ * Then the payload goes, the kept Amazon events lose their raw identifiers (raw-events-repo.ts) and the
+ * write-ahead log is cleared, so none of it can be read back from the files. The same sweep drops match
+ * quality counters older than their 90 days, and remembered click tokens past their time
+ * (`SIGNAL_CLICK_TOKEN_TTL`; in Redis, Redis expires them itself).
  */
 export class RawRetention {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deliveries: DeliveriesRepo,
+    private readonly rawEvents: RawEventsRepo,
+    private readonly walScrub: WalScrub,
     private readonly matchQuality: MatchQualityRepo,
     private readonly retentionMs: number,
     private readonly now: () => number,
@@ -43,17 +47,30 @@ export class RawRetention {
     clearInterval(this.timer);
   }
 
-  /** Deletes every raw payload and click token that is due (and counters past their days); how many of each. */
+  /**
+   * Ends the retention of every raw event that is due and deletes expired click tokens (and counters past
+   * their days); how many of each.
+   */
   sweep(): { payloads: number; clickTokens: number } {
     this.matchQuality.purge(this.now());
-    return {
-      payloads: this.deliveries.purgePayloads(new Date(this.now() - this.retentionMs).toISOString()),
-      clickTokens: this.clickTokens?.purgeExpired() ?? 0,
-    };
+    const clickTokens = this.clickTokens?.purgeExpired() ?? 0;
+    const payloads = this.purge(
+      new Date(this.now() - this.retentionMs).toISOString(),
+      undefined,
+      clickTokens,
+    );
+    return { payloads, clickTokens };
   }
 
-  /** Some events' deliveries changed: with a retention of 0, their payloads go as soon as all are final. */
+  /** Some events' deliveries changed: with a retention of 0, their raw events go as soon as all are final. */
   changed(eventIds: readonly string[]): void {
-    if (this.retentionMs === 0) this.deliveries.purgePayloads(new Date(this.now()).toISOString(), eventIds);
+    if (this.retentionMs === 0) this.purge(new Date(this.now()).toISOString(), eventIds);
+  }
+
+  /** Raw events due by `cutoff` ended, then the WAL cleared when they or `alsoDeleted` other rows went. */
+  private purge(cutoff: string, eventIds?: readonly string[], alsoDeleted = 0): number {
+    const purged = this.rawEvents.purge(cutoff, eventIds);
+    if (purged + alsoDeleted > 0) this.walScrub.scrub();
+    return purged;
   }
 }

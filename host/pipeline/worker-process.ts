@@ -52,10 +52,8 @@ function send(message: WorkerProcessMessage): void {
 async function run(start: WorkerProcessStart): Promise<void> {
   const secrets = new SecretRegistry();
   const logger = createLogger({ level: start.logLevel, secrets });
-  const { db, integrations, matchQuality, deliveries, deliveryLog } = openHostStore(
-    start.dataDir,
-    Buffer.from(start.secretKey, 'hex'),
-  );
+  const store = openHostStore(start.dataDir, Buffer.from(start.secretKey, 'hex'));
+  const { integrations, matchQuality, deliveries, deliveryLog } = store;
   const telemetry = new HostTelemetry({ deltas: true, otlpTracesUrl: start.otlpTracesUrl });
   const destination = createDestination({
     hostSettings: start.amazon,
@@ -71,7 +69,13 @@ async function run(start: WorkerProcessStart): Promise<void> {
     await new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   };
   const metricsTimer = setInterval(() => void sendMetrics().catch(() => undefined), METRICS_EVERY_MS);
-  const retention = new RawRetention(deliveries, matchQuality, start.rawRetentionMs, Date.now);
+  const retention = new RawRetention(
+    store.rawEvents,
+    store.walScrub,
+    matchQuality,
+    start.rawRetentionMs,
+    Date.now,
+  );
   const worker = new DeliveryWorker(
     destination,
     integrations,
@@ -95,7 +99,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
       await sendMetrics().catch(() => undefined);
       await telemetry.shutdown();
       await destination.close();
-      db.close();
+      store.close();
       process.exit(0);
     })();
   });

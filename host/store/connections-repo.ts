@@ -17,6 +17,8 @@ export class ConnectionsRepo {
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
+    /** Called after a delete, to clear the removed token from the write-ahead log (wal-scrub.ts). */
+    private readonly deleted: () => void = () => {},
   ) {}
 
   add(clientId: string, refreshToken: string, profilesCount: number, at: string): ConnectionRow {
@@ -50,7 +52,9 @@ export class ConnectionsRepo {
 
   /** Removes a connection and its refresh token at once; false when there was none. */
   delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0;
+    const removed = this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0;
+    if (removed) this.deleted();
+    return removed;
   }
 
   /** Seals every refresh token under `next` (key rotation); returns how many. */

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 export type Db = Database.Database;
 
+/** How long a statement waits for another connection (a delivery worker process) before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS integrations (
   id TEXT PRIMARY KEY,
@@ -105,12 +108,14 @@ const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]
   ['deliveries', 'event_name', 'TEXT'],
   // The delivery worker that took a row in flight (`SIGNAL_WORKERS`): its rows go back on the queue if it dies.
   ['deliveries', 'claimed_by', 'TEXT'],
+  // 1 once the raw event's retention ended (raw-events-repo.ts): its payload and raw identifiers are gone.
+  ['events', 'purged', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /**
  * Opens (and creates) the host's SQLite database in the data directory, in WAL mode. The directory is 0700 and
  * the database 0600 before WAL starts, so SQLite gives its -wal and -shm files the same mode: no other user of
- * the machine can read events or secrets.
+ * the machine can read events or secrets. Deleted content is zeroed (`secure_delete`).
  */
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -124,7 +129,11 @@ export function openDatabase(dataDir: string): Db {
   // FULL: an event answered 2xx is on disk even after a power loss (NORMAL in WAL mode may lose the last
   // transactions); the cost is one more fsync per commit.
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // What a delete or an update removes is overwritten with zeros, in the page and in freed pages, so a purged
+  // event or a deleted secret cannot be read back from the file (wal-scrub.ts then clears the log). The pragma
+  // holds per connection: every process opens the database here.
+  db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
   for (const [table, column, type] of ADDED_COLUMNS) {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;

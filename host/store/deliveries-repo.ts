@@ -231,23 +231,6 @@ export class DeliveriesRepo {
     })();
   }
 
-  /**
-   * Deletes the raw payloads (the events as received, personal data and all) of events whose every delivery
-   * has a final outcome, the last of them no later than `cutoff`; only of `eventIds` when given. Outcomes,
-   * Amazon's (hashed) events and the Delivery Log stay. A deleted payload is the empty text. Returns how many.
-   */
-  purgePayloads(cutoff: string, eventIds?: readonly string[]): number {
-    const only = eventIds ? `AND event_id IN (${eventIds.map(() => '?').join(',')})` : '';
-    if (eventIds?.length === 0) return 0;
-    return this.db
-      .prepare(
-        `UPDATE events SET payload = '' WHERE payload != '' AND id IN (
-           SELECT event_id FROM deliveries WHERE 1 = 1 ${only} GROUP BY event_id
-           HAVING SUM(status IN ('queued', 'in_flight')) = 0 AND MAX(updated_at) <= ?)`,
-      )
-      .run(...(eventIds ?? []), cutoff).changes;
-  }
-
   /** Rows per status, for the accounting of soak runs and the stats endpoint. */
   counts(): Record<string, number> {
     const rows = this.db

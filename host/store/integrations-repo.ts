@@ -29,12 +29,15 @@ export interface RevisionRow {
 /**
  * Installed integrations (templates) and their immutable revisions. Secrets are stored encrypted (`SecretBox`)
  * and opened only in the installation a row hands out, for delivery; callers mask them for any view. A deleted
- * integration loses its secrets at once.
+ * integration loses its secrets at once, from the database files too; a revision keeps its secrets only while it
+ * is the current one.
  */
 export class IntegrationsRepo {
   constructor(
     private readonly db: Db,
     private box: SecretBox,
+    /** Called after a delete or a revision removed secrets, to clear them from the write-ahead log (wal-scrub.ts). */
+    private readonly deleted: () => void = () => {},
   ) {}
 
   /** The installation as stored: its config's secrets sealed. */
@@ -112,7 +115,11 @@ export class IntegrationsRepo {
           'UPDATE integrations SET current_revision_id = ?, installation = ?, catalog_variant_key = ?, needs_reconnect = 0, updated_at = ? WHERE id = ?',
         )
         .run(revisionId, this.sealed(installation), installation.variant, now, id);
+      // Only the current revision is ever used: the ones before it keep their settings, not their secrets,
+      // so a credential replaced here is gone from the database like a deleted one.
+      this.removeSecretsFromRevisions(id, revisionId);
     })();
+    this.deleted();
     return this.revision(revisionId)!;
   }
 
@@ -200,13 +207,19 @@ export class IntegrationsRepo {
           'UPDATE integrations SET deleted_at = ?, enabled = 0, installation = ?, updated_at = ? WHERE id = ?',
         )
         .run(now, kept, now, id);
-      for (const revision of this.db
-        .prepare('SELECT id, config FROM revisions WHERE integration_id = ?')
-        .all(id) as Array<{ id: string; config: string }>) {
-        const config = JSON.stringify(withoutSecrets(JSON.parse(revision.config) as object));
-        this.db.prepare('UPDATE revisions SET config = ? WHERE id = ?').run(config, revision.id);
-      }
+      this.removeSecretsFromRevisions(id);
     })();
+    this.openedCache.delete(id);
+    this.deleted();
+  }
+
+  /** The integration's revisions (but `keep`) without their secrets. */
+  private removeSecretsFromRevisions(id: string, keep = ''): void {
+    const update = this.db.prepare('UPDATE revisions SET config = ? WHERE id = ?');
+    for (const revision of this.db
+      .prepare('SELECT id, config FROM revisions WHERE integration_id = ? AND id != ?')
+      .all(id, keep) as Array<{ id: string; config: string }>)
+      update.run(JSON.stringify(withoutSecrets(JSON.parse(revision.config) as object)), revision.id);
   }
 
   /**

@@ -1,10 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRET_KEYS } from '../../plugin/index.js';
+import { FILE_OPS } from './synced-files.js';
 
 const PREFIX = 'enc:v1:';
-const KEY_FILE = 'secret.key';
+export const KEY_FILE = 'secret.key';
+/** A new key `rotate-key` writes (and syncs) before it seals anything under it; renamed to `KEY_FILE` after. */
+export const NEXT_KEY_FILE = 'secret.key.next';
 
 /**
  * Secrets at rest: AES-256-GCM (node:crypto) under one key, each value with its own random 12-byte nonce and
@@ -64,13 +67,29 @@ export function loadSecretKey(
   return { key: parseKey(readFileSync(file, 'utf8').trim(), file), source: 'file' };
 }
 
-export function writeKeyFile(dataDir: string, key: Buffer): void {
+/** A first key, on disk (synced, file and directory) before any secret is sealed under it. */
+function writeKeyFile(dataDir: string, key: Buffer): void {
   const file = join(dataDir, KEY_FILE);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  const temp = `${file}.new`;
+  FILE_OPS.writeSynced(temp, keyFileText(key));
+  chmodSync(temp, 0o600);
+  FILE_OPS.renameSynced(temp, file);
 }
 
-function parseKey(text: string, where: string): Buffer {
+/** What a key file holds: the key as base64 and a newline. */
+export const keyFileText = (key: Buffer): string => `${key.toString('base64')}\n`;
+
+/** True when `key` opens `sealed` (an `enc:v1:` value): the key the value was sealed with. */
+export function keyOpens(key: Buffer, sealed: string): boolean {
+  try {
+    new SecretBox(key).open(sealed);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseKey(text: string, where: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32) throw new Error(`${where} must hold a 32-byte key, as base64 or 64 hex digits.`);
   return key;

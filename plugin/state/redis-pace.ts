@@ -77,7 +77,7 @@ export class RedisPace implements RequestPace {
       (r) => (r as unknown as Scripts).paceTake(key(advertiser), this.now()),
       () => this.local.take(advertiser),
     );
-    return Number(wait);
+    return paceWaitFrom(wait);
   }
 
   async report(advertiser: string, outcome: PaceOutcome, retryAfterMs = 0): Promise<void> {
@@ -95,6 +95,16 @@ export class RedisPace implements RequestPace {
 interface Scripts {
   paceTake(key: string, now: number): Promise<number>;
   paceReport(key: string, now: number, outcome: PaceOutcome, retryAfterMs: number): Promise<number>;
+}
+
+/**
+ * The one place a wait Redis answers is read: a whole number of ms from 0 to the life of a pace state (a state
+ * in Redis holding a pause beyond that, or no number at all, cannot hold delivery back longer or forever).
+ */
+export function paceWaitFrom(reply: unknown): number {
+  const wait = typeof reply === 'number' || typeof reply === 'string' ? Number(reply) : NaN;
+  if (!Number.isFinite(wait) || wait <= 0) return 0;
+  return Math.min(Math.ceil(wait), PACE_RULE.idleMs);
 }
 
 function key(advertiser: string): string {

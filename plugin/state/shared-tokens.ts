@@ -42,6 +42,32 @@ export class LocalTokens implements SharedTokens {
   async close(): Promise<void> {}
 }
 
+/** Longer than any access token Login with Amazon issues (about 400 characters); larger values are not read. */
+const MAX_SHARED_TOKEN_BYTES = 8_192;
+/** What may go in an Authorization header: visible ASCII, no space, no control character. */
+const TOKEN_TEXT = /^[\x21-\x7e]{1,4096}$/;
+
+/**
+ * The one place a shared token read from Redis is parsed. Whatever is stored there (garbage, truncated JSON,
+ * another shape, a huge value, a token that would break a header) reads as no token: this process then renews
+ * it itself and writes a good one in its place.
+ */
+export function sharedTokenFrom(stored: Buffer): SharedToken | undefined {
+  if (stored.length > MAX_SHARED_TOKEN_BYTES) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(stored.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { token, expiresAt, renewAt } = value as Record<string, unknown>;
+  if (typeof token !== 'string' || !TOKEN_TEXT.test(token)) return undefined;
+  if (!Number.isFinite(expiresAt) || !Number.isFinite(renewAt)) return undefined;
+  if ((renewAt as number) > (expiresAt as number)) return undefined;
+  return { token, expiresAt: expiresAt as number, renewAt: renewAt as number };
+}
+
 const UNLOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
@@ -56,10 +82,11 @@ export class RedisTokens implements SharedTokens {
 
   async read(credential: string): Promise<SharedToken | undefined> {
     const text = await this.connection.call(
-      (r) => r.get(`amazon-dsp:token:${credential}`),
+      // One byte past the limit at most: a huge value is never fetched whole.
+      (r) => r.getrangeBuffer(`amazon-dsp:token:${credential}`, 0, MAX_SHARED_TOKEN_BYTES),
       () => null,
     );
-    return text ? (JSON.parse(text) as SharedToken) : undefined;
+    return text === null ? undefined : sharedTokenFrom(text);
   }
 
   async write(credential: string, token: SharedToken): Promise<void> {

@@ -5,7 +5,8 @@ import { openDatabase, type Db } from '../../host/store/database.js';
 import { SqliteClickTokens } from '../../host/identity/sqlite-click-tokens.js';
 import { ClickTokenMemory, visitorKey } from '../../host/identity/click-token-memory.js';
 import { RawRetention } from '../../host/pipeline/raw-retention.js';
-import type { DeliveriesRepo } from '../../host/store/deliveries-repo.js';
+import type { RawEventsRepo } from '../../host/store/raw-events-repo.js';
+import type { WalScrub } from '../../host/store/wal-scrub.js';
 import type { MatchQualityRepo } from '../../host/store/match-quality-repo.js';
 
 /**
@@ -195,7 +196,8 @@ describe('which token: the newest wins; a value the event carries is never repla
 describe('purged by the retention sweep, and counted', () => {
   const retention = () =>
     new RawRetention(
-      { purgePayloads: () => 0 } as unknown as DeliveriesRepo,
+      { purge: () => 0 } as unknown as RawEventsRepo,
+      { scrub: () => true } as unknown as WalScrub,
       { purge: () => 0 } as unknown as MatchQualityRepo,
       DAY,
       () => clock,

@@ -45,7 +45,7 @@ export async function startHost(
   const sandbox = await startSandbox({ tagRules: true, ...sandboxOptions });
   const { amazon: amazonOverrides, ...hostOptions } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-host-'));
-  const host = await new SignalHost({
+  const host = new SignalHost({
     dataDir,
     adminPort: 0,
     ingestPort: 0,
@@ -69,7 +69,15 @@ export async function startHost(
       authorizeUrls: regionHostsFromBase(`${sandbox.url}/{region}/ap/oa`),
     },
     ...hostOptions,
-  }).start();
+  });
+  try {
+    await host.start();
+  } catch (error) {
+    // A host that could not start (its data directory held, say) leaves nothing running behind it.
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const call = async (base: string, path: string, method: string, body: unknown, token: string | null) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
