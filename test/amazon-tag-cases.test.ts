@@ -13,7 +13,7 @@ import type { TransformResult } from '../plugin/contracts.js';
  * The cases of Amazon's own server-side tag's tests (the `___TESTS___` section of `template.tpl` in
  * github.com/amzn/ads-events-api-gtm-tag): their inputs and expected results, played through our plugin. Each
  * `describe` is named after the tag test it takes its rows from. Where we answer otherwise on purpose, the row
- * says so and docs/decisions/008-following-amazons-tag.md says why.
+ * says so and docs/decisions/009-following-amazons-tag.md says why.
  */
 
 const run = (event: unknown, config: Partial<AmazonDspConfig> = {}): TransformResult =>

@@ -25,7 +25,7 @@ export const isCustomDataChar = (char: string): boolean => /[A-Za-z0-9_]/.test(c
  * region: the EU 27, the United Kingdom, Norway, Iceland and Liechtenstein, exactly the list of Amazon's
  * server-side GTM tag (`isGdprCountry` in `template.tpl` of github.com/amzn/ads-events-api-gtm-tag, held by its
  * test "EU/UK consent enforcement blocks firing without consent method"). Switzerland is not on it, and so not
- * here: docs/decisions/008-following-amazons-tag.md.
+ * here: docs/decisions/009-following-amazons-tag.md.
  */
 // prettier-ignore
 export const CONSENT_REQUIRED_COUNTRIES: ReadonlySet<string> = new Set([
