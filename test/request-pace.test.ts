@@ -17,7 +17,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((p) => p.close()));
 });
 afterAll(async () => {
-  await redis.stop();
+  await redis?.stop();
 });
 
 type Step =

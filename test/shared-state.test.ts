@@ -26,8 +26,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(plugins.splice(0).map((p) => p.close()));
-  await redis.stop();
-  await sandbox.close();
+  await redis?.stop();
+  await sandbox?.close();
 });
 
 async function workers(count: number, redisUrl?: string) {

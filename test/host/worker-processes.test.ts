@@ -13,8 +13,8 @@ let h: HostHarness;
 beforeAll(async () => {
   redis = await startRedis();
 });
-afterAll(() => redis.stop());
-afterEach(() => h.close());
+afterAll(() => redis?.stop());
+afterEach(() => h?.close());
 
 const EVENTS = 2_000;
 
