@@ -15,7 +15,7 @@ import {
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';
-import { stopRequested, stopWithin } from './stop-request.js';
+import { stopRequested, stopWithin } from '../cli/stop-request.js';
 import { rotateKeyCommand } from './rotate-key.js';
 import { loadSecretKey } from './store/secret-box.js';
 import { parseRetention } from './pipeline/raw-retention.js';

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 export { Destination, type TokenHealth } from './destination.js';
 export { createDestination, createPluginContainer, type PluginOptions } from './di/container.js';
 export { TOKENS } from './di/tokens.js';
+export type { Clock } from './clock.js';
 export { hostSettingsFromEnv, regionHostsFromBase, type HostSettings } from './host-settings.js';
 export { LWA_AUTHORIZE_URLS, REGIONS, type Region } from './constants.js';
 export { createLogger, type Logger } from './logging/logger.js';

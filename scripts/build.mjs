@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Compiles the TypeScript sources to dist/ (tsc -p tsconfig.build.json) and stamps dist/.built on success.
+// Compiles the TypeScript sources to a fresh dist/ (tsc -p tsconfig.build.json) and stamps dist/.built on success.
 // With --if-stale it first compares the stamp with every source, so `npm start` and `npm test` build only
 // when something changed since the last good build (a second start answers in a second, not after tsc).
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,9 @@ if (process.argv.includes('--if-stale') && existsSync(stamp)) {
   const built = statSync(stamp).mtimeMs;
   if (SOURCES.every((s) => newest(join(root, s)) <= built)) process.exit(0);
 }
+// tsc emits every file on each run, so starting from an empty dist/ costs nothing and leaves no output of a
+// deleted source behind (the package ships dist/ as it is).
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 const tsc = spawnSync(
   process.execPath,
   [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],

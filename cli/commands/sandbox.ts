@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT, credentialsOf } from '../../sandbox/accounts.js';
-import { stopRequested } from '../../host/stop-request.js';
+import { stopRequested } from '../stop-request.js';
 import { writeLine, UsageError, type CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';
 
