@@ -23,9 +23,12 @@ const PACKAGE = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf
   version: string;
   dependencies: Record<string, string>;
 };
-/** Measured at 0.2.0: 222,257 bytes in 213 files; the bounds leave room for a release's growth, not a folder. */
-const MAX_TARBALL_BYTES = 256 * 1024;
-const MAX_TARBALL_FILES = 240;
+/**
+ * Measured at 0.2.0: 236,803 bytes in 240 files (0.1.0 packed 369 KB in 256 files with the tests, the host and
+ * the bench). The bounds leave room for a release's growth, not for a folder slipping in.
+ */
+const MAX_TARBALL_BYTES = 300 * 1024;
+const MAX_TARBALL_FILES = 300;
 
 interface Packed {
   filename: string;
@@ -36,6 +39,11 @@ interface Packed {
 
 const work = tempDirForFile('package-contract-');
 const project = join(work, 'a-host');
+const CONTRACT = readFileSync(join(PACKAGE_ROOT, 'docs', 'host-contract.md'), 'utf8');
+const blocks = (lang: string) =>
+  [...CONTRACT.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+/** The one shell command of docs/host-contract.md: how a host installs the tarball. */
+const INSTALL_COMMAND = blocks('sh')[0]!.trim();
 const installed = join(project, 'node_modules', PACKAGE.name);
 let packed: Packed;
 
@@ -56,26 +64,18 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(() => {
-  const pack = run('npm', ['pack', '--json', '--pack-destination', work], PACKAGE_ROOT, 300_000);
-  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
-  packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1)) as Packed[])[0]!;
-
   mkdirSync(project);
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({
-      name: 'a-host',
-      private: true,
-      type: 'module',
-      dependencies: {
-        [PACKAGE.name]: `file:../${packed.filename}`,
-        // The host's own schema validator.
-        ajv: PACKAGE.dependencies.ajv,
-        'ajv-formats': PACKAGE.dependencies['ajv-formats'],
-      },
-    }),
+    JSON.stringify({ name: 'a-host', private: true, type: 'module' }),
   );
-  const install = run('npm', ['install', '--omit=dev', '--offline', '--no-audit', '--no-fund'], project);
+  const pack = run('npm', ['pack', '--json', '--pack-destination', project], PACKAGE_ROOT, 300_000);
+  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+  packed = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('\n[') + 1)) as Packed[])[0]!;
+
+  // The install command of docs/host-contract.md, from the npm cache alone.
+  const [command, ...args] = INSTALL_COMMAND.split(' ');
+  const install = run(command!, [...args, '--offline', '--no-audit', '--no-fund'], project);
   if (install.status !== 0) {
     const cause = /ENOTCACHED/.test(install.stderr)
       ? 'the npm cache lacks a dependency of the package: run `node scripts/prime-npm-cache.mjs` ' +
@@ -90,12 +90,12 @@ beforeAll(() => {
 
 describe('the tarball', () => {
   const SHIPPED =
-    /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|manifest\.json|bin\/amazon-dsp-events\.js|(schemas|blueprints|amazon-reference)\/[\w.-]+\.json|dist\/(manifest\.json|(schemas|amazon-reference)\/[\w.-]+\.json|(plugin|cli|sandbox)\/[\w/.-]+(?<!\.d)\.js|(plugin|cli|sandbox)\/[\w/.-]+\.d\.ts))$/;
+    /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/host-contract\.md|manifest\.json|bin\/amazon-dsp-events\.js|(schemas|blueprints|amazon-reference)\/[\w.-]+\.json|dist\/(manifest\.json|(schemas|amazon-reference)\/[\w.-]+\.json|(plugin|cli|sandbox)\/[\w/.-]+(?<!\.d)\.js|(plugin|cli|sandbox)\/[\w/.-]+\.d\.ts))$/;
   const paths = () => packed.files.map((f) => f.path);
 
   test('holds only what a host and a CLI user need', () => {
     expect(paths().filter((p) => !SHIPPED.test(p))).toEqual([]);
-    expect(paths().filter((p) => /(^|\/)(test|host|bench|examples|scripts|docs)\//.test(p))).toEqual([]);
+    expect(paths().filter((p) => /(^|\/)(test|host|bench|examples|scripts)\//.test(p))).toEqual([]);
     expect(paths().filter((p) => /\.(node|map|mjs)$|binding\.gyp$|(?<!\.d)\.ts$/.test(p))).toEqual([]);
   });
 
@@ -103,6 +103,7 @@ describe('the tarball', () => {
     'README.md',
     'LICENSE',
     'CHANGELOG.md',
+    'docs/host-contract.md',
     'manifest.json',
     'bin/amazon-dsp-events.js',
     'dist/plugin/index.js',
@@ -277,5 +278,19 @@ export { startSandbox, SchemaRegistry };
     );
     expect(tsc.stdout).toBe('');
     expect(tsc.status).toBe(0);
+  });
+
+  test('the snippets of docs/host-contract.md, one after another, are a host that runs', () => {
+    expect(INSTALL_COMMAND).toBe(
+      `npm install ./${PACKAGE.name}-${PACKAGE.version}.tgz ajv ajv-formats --omit=dev`,
+    );
+    expect(packed.filename).toBe(`${PACKAGE.name}-${PACKAGE.version}.tgz`);
+    const snippets = blocks('js');
+    expect(snippets.length).toBeGreaterThanOrEqual(7);
+    writeFileSync(join(project, 'contract-host.mjs'), snippets.join('\n'));
+    const host = run(process.execPath, ['contract-host.mjs'], project, 60_000);
+    expect(host.stderr).not.toMatch(/Error/);
+    expect(host.stdout).toBe('delivered T-1001 through the sandbox; closed\n');
+    expect(host.status).toBe(0);
   });
 });
