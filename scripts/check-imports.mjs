@@ -2,8 +2,11 @@
 // Finds import circles among the project's TypeScript sources: every relative import counts, `import type`
 // included (a circle of types is still a knot to untie when reading). Also refuses imports across a wall:
 // the sandbox is the instrument the plugin is measured with, so nothing under sandbox/ imports the plugin
-// (or the host, the CLI, the bench built on it). Prints each circle and crossing and exits 1, or prints how
-// many files it read and exits 0. Run by `npm run lint` and by test/import-graph.test.ts.
+// (or the host, the CLI, the bench built on it). And it checks what the package ships (plugin/, cli/,
+// sandbox/): every package those sources import, types included, is a runtime dependency of package.json,
+// and no relative import leaves what the package ships (the host, the bench, the tests). Prints each circle,
+// crossing and problem and exits 1, or prints how many files it read and exits 0. Run by `npm run lint`, by
+// test/import-graph.test.ts and test/package-contract.test.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FOLDERS = ['plugin', 'host', 'cli', 'sandbox', 'bench'];
 const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
+/** Folders and files whose compiled form the package ships (package.json `files`); the rest stays home. */
+const SHIPPED_FOLDERS = ['plugin', 'cli', 'sandbox'];
+const SHIPPED_DATA = ['manifest.json', 'schemas', 'amazon-reference'];
+/** Every module specifier: `from '…'`, a side-effect `import '…'`, and `import('…')`. */
+const SPECIFIER = /(?:^\s*(?:import|export)\s[^;]*?from\s+|^\s*import\s+|\bimport\(\s*)['"]([^'"]+)['"]/gm;
 
 function files(dir) {
   if (!existsSync(dir)) return [];
@@ -83,6 +91,36 @@ export function circles(graph) {
   return found.map((c) => c.map((f) => relative(root, f)).sort());
 }
 
+/** The package a bare specifier names: `@scope/name` or `name`, without a subpath. */
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/**
+ * What the shipped sources import that a host's `npm install --omit=dev` would not give them: a package that
+ * is not in `dependencies`, or a file outside what the package ships. One line per import, `file: specifier`.
+ */
+export function unshippedImports(dependencies) {
+  const problems = [];
+  for (const file of SHIPPED_FOLDERS.flatMap((f) => files(join(root, f)))) {
+    const from = relative(root, file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
+      if (specifier.startsWith('node:')) continue;
+      if (!specifier.startsWith('.')) {
+        if (!Object.hasOwn(dependencies, packageOf(specifier)))
+          problems.push(`${from}: ${specifier} is not a runtime dependency`);
+        continue;
+      }
+      const target = relative(root, resolve(dirname(file), specifier)).split('/')[0];
+      if (![...SHIPPED_FOLDERS, ...SHIPPED_DATA].includes(target))
+        problems.push(`${from}: ${specifier} is not shipped`);
+    }
+  }
+  return problems;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const graph = importGraph();
   const found = circles(graph);
@@ -90,6 +128,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const crossed = crossings(graph);
   for (const c of crossed)
     console.log(`import across a wall (the sandbox stands apart from the plugin): ${c}`);
-  if (found.length > 0 || crossed.length > 0) process.exit(1);
-  console.log(`no import circle in ${graph.size} files`);
+  const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const unshipped = unshippedImports(dependencies);
+  for (const problem of unshipped) console.log(`package import: ${problem}`);
+  if (found.length > 0 || crossed.length > 0 || unshipped.length > 0) process.exit(1);
+  console.log(`no import circle in ${graph.size} files; the shipped ones import only what the package has`);
 }

@@ -294,3 +294,49 @@ export { startSandbox, SchemaRegistry };
     expect(host.status).toBe(0);
   });
 });
+
+/** The same promise checked on the sources, before anything is packed (scripts/check-imports.mjs, in `npm run lint`). */
+describe('the import check of what the package ships', () => {
+  const check = (cwd: string) =>
+    spawnSync(process.execPath, [join(cwd, 'scripts', 'check-imports.mjs')], { cwd, encoding: 'utf8' });
+
+  test('finds every import of plugin/, cli/ and sandbox/ in the package', () => {
+    const result = check(PACKAGE_ROOT);
+    expect(result.stdout).toMatch(/the shipped ones import only what the package has/);
+    expect(result.status).toBe(0);
+  });
+
+  test('names each import a host would not get: an undeclared package, types included, or a host file', () => {
+    const root = join(work, 'import-check');
+    for (const folder of ['scripts', 'plugin', 'cli', 'host'])
+      mkdirSync(join(root, folder), { recursive: true });
+    copyFileSync(
+      join(PACKAGE_ROOT, 'scripts', 'check-imports.mjs'),
+      join(root, 'scripts', 'check-imports.mjs'),
+    );
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ dependencies: { ajv: '^8.0.0' } }));
+    writeFileSync(join(root, 'manifest.json'), '{}');
+    writeFileSync(join(root, 'host', 'stop.ts'), 'export const stop = 1;\n');
+    writeFileSync(
+      join(root, 'plugin', 'a.ts'),
+      [
+        "import 'reflect-metadata';",
+        "import { Ajv } from 'ajv';",
+        "import { readFileSync } from 'node:fs';",
+        "import manifest from '../manifest.json' with { type: 'json' };",
+        "import type { Browser } from 'playwright-core';",
+        "export const load = () => import('@iabgpp/cmpapi/lib');",
+        'export { Ajv, readFileSync, manifest, type Browser };',
+      ].join('\n'),
+    );
+    writeFileSync(join(root, 'cli', 'b.ts'), "export { stop } from '../host/stop.js';\n");
+    const result = check(root);
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('package import:'))).toEqual([
+      'package import: plugin/a.ts: reflect-metadata is not a runtime dependency',
+      'package import: plugin/a.ts: playwright-core is not a runtime dependency',
+      'package import: plugin/a.ts: @iabgpp/cmpapi/lib is not a runtime dependency',
+      'package import: cli/b.ts: ../host/stop.js is not shipped',
+    ]);
+    expect(result.status).toBe(1);
+  });
+});
