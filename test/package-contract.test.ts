@@ -24,7 +24,7 @@ const PACKAGE = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf
   dependencies: Record<string, string>;
 };
 /**
- * Measured at 0.2.0: 236,803 bytes in 240 files (0.1.0 packed 369 KB in 256 files with the tests, the host and
+ * Measured at 0.2.0: 245,779 bytes in 246 files (0.1.0 packed 369 KB in 256 files with the tests, the host and
  * the bench). The bounds leave room for a release's growth, not for a folder slipping in.
  */
 const MAX_TARBALL_BYTES = 300 * 1024;
@@ -90,13 +90,13 @@ beforeAll(() => {
 
 describe('the tarball', () => {
   const SHIPPED =
-    /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/host-contract\.md|manifest\.json|bin\/amazon-dsp-events\.js|(schemas|blueprints|amazon-reference)\/[\w.-]+\.json|dist\/(manifest\.json|(schemas|amazon-reference)\/[\w.-]+\.json|(plugin|cli|sandbox)\/[\w/.-]+(?<!\.d)\.js|(plugin|cli|sandbox)\/[\w/.-]+\.d\.ts))$/;
+    /^(?:package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/host-contract\.md|manifest\.json|bin\/amazon-dsp-events\.js|(?:schemas|blueprints|amazon-reference)\/[\w.-]+\.json|dist\/(?:manifest\.json|(?:schemas|amazon-reference)\/[\w.-]+\.json|(?:plugin|cli|sandbox)\/[\w/.-]+(?<!\.d)\.js|(?:plugin|cli|sandbox)\/[\w/.-]+\.d\.ts))$/;
   const paths = () => packed.files.map((f) => f.path);
 
   test('holds only what a host and a CLI user need', () => {
     expect(paths().filter((p) => !SHIPPED.test(p))).toEqual([]);
-    expect(paths().filter((p) => /(^|\/)(test|host|bench|examples|scripts)\//.test(p))).toEqual([]);
-    expect(paths().filter((p) => /\.(node|map|mjs)$|binding\.gyp$|(?<!\.d)\.ts$/.test(p))).toEqual([]);
+    expect(paths().filter((p) => /(?:^|\/)(?:test|host|bench|examples|scripts)\//.test(p))).toEqual([]);
+    expect(paths().filter((p) => /\.(?:node|map|mjs)$|binding\.gyp$|(?<!\.d)\.ts$/.test(p))).toEqual([]);
   });
 
   test.each([
@@ -132,7 +132,7 @@ describe('the tarball', () => {
     const unresolved: string[] = [];
     for (const path of paths().filter((p) => /\.js$/.test(p))) {
       const text = readFileSync(join(installed, path), 'utf8');
-      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)'(\.{1,2}\/[^']+)'/g)) {
         const target = relative(installed, resolve(dirname(join(installed, path)), m[1]!));
         if (!shipped.has(target)) unresolved.push(`${path} → ${m[1]}`);
       }
@@ -154,7 +154,7 @@ describe('the tarball', () => {
 describe('installed with --omit=dev', () => {
   test('brings no native addon and nothing of the reference host', () => {
     const modules = join(project, 'node_modules');
-    expect(filesUnder(modules).filter((f) => /\.node$|(^|\/)binding\.gyp$/.test(f))).toEqual([]);
+    expect(filesUnder(modules).filter((f) => /\.node$|(?:^|\/)binding\.gyp$/.test(f))).toEqual([]);
     expect(existsSync(join(modules, 'better-sqlite3'))).toBe(false);
     expect(existsSync(join(modules, 'jest'))).toBe(false);
   });
