@@ -184,8 +184,11 @@ describe('installed with --omit=dev', () => {
       deepImports: {
         'dist/plugin/config.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
         'dist/sandbox/server.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+        'sandbox/server.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
         'package.json': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
         'host/main.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+        // A pattern export cannot be walked out of.
+        'schemas/../dist/plugin/config.js': 'ERR_INVALID_MODULE_SPECIFIER',
       },
     });
   });

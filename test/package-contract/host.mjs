@@ -60,7 +60,14 @@ try {
   const items = results.flatMap((r, i) => (r.status === 'ok' ? [{ id: `item-${i}`, event: r.event }] : []));
   const report = await destination.deliver(items, installation);
   const deepImports = {};
-  for (const path of ['dist/plugin/config.js', 'dist/sandbox/server.js', 'package.json', 'host/main.js']) {
+  for (const path of [
+    'dist/plugin/config.js',
+    'dist/sandbox/server.js',
+    'sandbox/server.js',
+    'package.json',
+    'host/main.js',
+    'schemas/../dist/plugin/config.js',
+  ]) {
     deepImports[path] = await import(`amazon-dsp-events/${path}`).then(
       () => 'imported',
       (error) => error.code,
