@@ -128,8 +128,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const crossed = crossings(graph);
   for (const c of crossed)
     console.log(`import across a wall (the sandbox stands apart from the plugin): ${c}`);
-  const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const unshipped = unshippedImports(dependencies);
+  // A folder without package.json (a test's copy) is checked for circles and crossings only.
+  const manifestFile = join(root, 'package.json');
+  const unshipped = existsSync(manifestFile)
+    ? unshippedImports(JSON.parse(readFileSync(manifestFile, 'utf8')).dependencies ?? {})
+    : [];
   for (const problem of unshipped) console.log(`package import: ${problem}`);
   if (found.length > 0 || crossed.length > 0 || unshipped.length > 0) process.exit(1);
   console.log(`no import circle in ${graph.size} files; the shipped ones import only what the package has`);
