@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // What `npm test` needs besides node_modules, checked before any test runs (the `pretest` script), so that a
 // machine without it stops within seconds naming the command that fixes it, instead of failing tests one by one:
-// - Debian's `chromium` (test/web-page.test.ts drives it) and `redis-server` (the shared-state tests start
-//   their own), each run once with --version; missing ones are installed with apt-get when this runs as root
-//   and apt-get is there, as .ci/run does;
+// - Debian's `chromium` (test/web-page.test.ts drives it), `redis-server` (the shared-state tests start
+//   their own) and `prometheus` with `promtool` (the metrics tests), each run once with --version; missing
+//   ones are installed with apt-get when this runs as root and apt-get is there, as .ci/run does;
 // - the npm cache holding the runtime dependencies (test/package-contract.test.ts installs the packed tarball
 //   offline); filled from the registry when it does not (scripts/prime-npm-cache.mjs), checked once per set
 //   of dependencies.
-// SIGNAL_TEST_CHROMIUM and SIGNAL_TEST_REDIS_SERVER name other binaries (the tests use the same variables);
-// SIGNAL_TEST_APT_GET another apt-get, or '' never to install.
+// SIGNAL_TEST_CHROMIUM, SIGNAL_TEST_REDIS_SERVER, SIGNAL_TEST_PROMETHEUS and SIGNAL_TEST_PROMTOOL name other
+// binaries (the tests use the same variables); SIGNAL_TEST_APT_GET another apt-get, or '' never to install.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,20 @@ const PROGRAMS = [
     variable: 'SIGNAL_TEST_REDIS_SERVER',
     debian: 'redis-server',
     usedBy: 'the shared-state tests',
+  },
+  {
+    name: 'prometheus',
+    command: env.SIGNAL_TEST_PROMETHEUS || '/usr/bin/prometheus',
+    variable: 'SIGNAL_TEST_PROMETHEUS',
+    debian: 'prometheus',
+    usedBy: 'the metrics tests',
+  },
+  {
+    name: 'promtool',
+    command: env.SIGNAL_TEST_PROMTOOL || '/usr/bin/promtool',
+    variable: 'SIGNAL_TEST_PROMTOOL',
+    debian: 'prometheus',
+    usedBy: 'the metrics tests',
   },
 ];
 const APT_GET = env.SIGNAL_TEST_APT_GET ?? 'apt-get';
@@ -68,11 +82,12 @@ function aptInstall(packages) {
   );
 }
 
+/** The Debian packages of some programs, each once (prometheus gives promtool too). */
+const packagesOf = (programs) => [...new Set(programs.map((p) => p.debian))];
 let missing = missingPrograms();
-if (missing.length > 0 && canInstall() && aptInstall(missing.map((p) => p.debian)))
-  missing = missingPrograms();
+if (missing.length > 0 && canInstall() && aptInstall(packagesOf(missing))) missing = missingPrograms();
 if (missing.length > 0) {
-  const fix = `${isRoot ? '' : 'sudo '}apt-get install -y ${missing.map((p) => p.debian).join(' ')}`;
+  const fix = `${isRoot ? '' : 'sudo '}apt-get install -y ${packagesOf(missing).join(' ')}`;
   console.error(
     [
       'npm test cannot start: this machine cannot run',

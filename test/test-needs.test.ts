@@ -5,10 +5,11 @@ import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
 /**
- * `npm test` on a machine without Debian's chromium or redis-server stops before any test runs, within seconds,
- * naming the command that fixes it (scripts/test-needs.mjs, the `pretest` script). The machine is played by
- * pointing SIGNAL_TEST_CHROMIUM / SIGNAL_TEST_REDIS_SERVER at programs that cannot run, and SIGNAL_TEST_APT_GET
- * at an apt-get that is not there or fails, so nothing is installed.
+ * `npm test` on a machine without Debian's chromium, redis-server or prometheus stops before any test runs,
+ * within seconds, naming the command that fixes it (scripts/test-needs.mjs, the `pretest` script). The machine
+ * is played by pointing SIGNAL_TEST_CHROMIUM, SIGNAL_TEST_REDIS_SERVER, SIGNAL_TEST_PROMETHEUS or
+ * SIGNAL_TEST_PROMTOOL at programs that cannot run, and SIGNAL_TEST_APT_GET at an apt-get that is not there or
+ * fails, so nothing is installed.
  */
 const dir = tempDirForFile('test-needs-');
 const MISSING = join(dir, 'not-here');
@@ -41,6 +42,29 @@ describe('the precheck of npm test', () => {
       env: { SIGNAL_TEST_CHROMIUM: MISSING, SIGNAL_TEST_REDIS_SERVER: MISSING, SIGNAL_TEST_APT_GET: MISSING },
       named: [`chromium (the browser test): ${MISSING}: ENOENT`, `redis-server (the shared-state tests)`],
       fix: 'apt-get install -y chromium redis-server',
+    },
+    {
+      machine: 'none of the four programs, no apt-get: one package for prometheus and promtool',
+      env: {
+        SIGNAL_TEST_CHROMIUM: MISSING,
+        SIGNAL_TEST_REDIS_SERVER: MISSING,
+        SIGNAL_TEST_PROMETHEUS: MISSING,
+        SIGNAL_TEST_PROMTOOL: MISSING,
+        SIGNAL_TEST_APT_GET: MISSING,
+      },
+      named: [
+        'chromium (the browser test)',
+        'redis-server (the shared-state tests)',
+        `prometheus (the metrics tests): ${MISSING}: ENOENT`,
+        `promtool (the metrics tests): ${MISSING}: ENOENT`,
+      ],
+      fix: 'apt-get install -y chromium redis-server prometheus',
+    },
+    {
+      machine: 'no promtool, no apt-get',
+      env: { SIGNAL_TEST_PROMTOOL: MISSING, SIGNAL_TEST_APT_GET: MISSING },
+      named: [`promtool (the metrics tests): ${MISSING}: ENOENT`],
+      fix: 'apt-get install -y prometheus',
     },
     {
       machine: 'no redis-server, no apt-get',

@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Debian's Prometheus and promtool (installed by .ci/run). */
-export const PROMETHEUS = '/usr/bin/prometheus';
-export const PROMTOOL = '/usr/bin/promtool';
+/** Debian's Prometheus and promtool (installed by .ci/run), or `SIGNAL_TEST_PROMETHEUS` / `SIGNAL_TEST_PROMTOOL`. */
+export const PROMETHEUS = process.env.SIGNAL_TEST_PROMETHEUS || '/usr/bin/prometheus';
+export const PROMTOOL = process.env.SIGNAL_TEST_PROMTOOL || '/usr/bin/promtool';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
