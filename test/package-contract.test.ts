@@ -24,7 +24,7 @@ const PACKAGE = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf
   dependencies: Record<string, string>;
 };
 /**
- * Measured at 0.2.0: 266,911 bytes in 258 files (0.1.0 packed 369 KB in 256 files with the tests, the host and
+ * Measured at 0.2.0: 270,502 bytes in 260 files (0.1.0 packed 369 KB in 256 files with the tests, the host and
  * the bench). The bounds leave room for a release's growth, not for a folder slipping in.
  */
 const MAX_TARBALL_BYTES = 320 * 1024;
