@@ -92,6 +92,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     pipelineKey: tokens.pipeline,
     amazon,
     oauth,
+    publicUrl: publicUrl(env.SIGNAL_PUBLIC_URL),
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
     logLevel: env.LOG_LEVEL ?? 'warn',
     workerProcesses: positive(env.SIGNAL_WORKERS),
@@ -132,6 +133,17 @@ function duration(name: string, value: string | undefined): number | undefined {
   const ms = parseRetention(value);
   if (ms === undefined) throw new Error(`${name} must be like 7d, 12h, 30m or 0, not ${value}`);
   return ms;
+}
+
+/** `SIGNAL_PUBLIC_URL`: an http(s) URL where browsers reach the admin port; anything else stops the start. */
+function publicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash)
+    throw new Error(
+      `SIGNAL_PUBLIC_URL must be an http(s) URL such as https://signal.example.com, not ${value}`,
+    );
+  return url.toString();
 }
 
 /** A positive number from the environment, or undefined when unset or not a positive number. */

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createDestination,
@@ -26,6 +26,7 @@ import { SqliteClickTokens } from './identity/sqlite-click-tokens.js';
 import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
+import { serve } from './http/serve.js';
 import { mountWebPage } from './http/web-page.js';
 import { mountProbes } from './http/probe-routes.js';
 import { HostTelemetry } from './telemetry/host-telemetry.js';
@@ -80,6 +81,11 @@ export interface SignalHostOptions {
   metricsToken?: string;
   /** Where spans are exported over OTLP (from `OTEL_EXPORTER_OTLP_ENDPOINT`); none: no spans leave the host. */
   otlpTracesUrl?: string;
+  /**
+   * Where browsers reach the Management API (`SIGNAL_PUBLIC_URL`): the base of the Login with Amazon
+   * `redirect_uri`. Default `http://localhost:<admin port>`.
+   */
+  publicUrl?: string;
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -215,6 +221,7 @@ export class SignalHost {
       live: this.live,
       liveEvents,
       now,
+      publicUrl: () => withoutTrailingSlash(o.publicUrl ?? `http://localhost:${portOf(this.adminUrl)}`),
     });
     const readiness = (this.readiness = new Readiness(db, () =>
       this.worker instanceof WorkerProcesses ? this.worker.running() : true,
@@ -230,13 +237,16 @@ export class SignalHost {
     mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], () => telemetry.exposition());
     mountWebPage(admin);
     o.extraAdmin?.(admin);
-    this.adminServer = createServer(metrics.counting('admin', admin.listener(1024 * 1024)));
+    this.adminServer = serve(metrics.counting('admin', admin.listener(1024 * 1024, o.logger)), o.logger);
     const ingest = ingestRouter(o.pipelineKey, intake, now, (events) => {
       metrics.accepted(events);
       readiness.storageWorked();
     });
     mountProbes(ingest, () => readiness.reasons());
-    this.ingestServer = createServer(metrics.counting('ingest', ingest.listener(INGEST_BODY_LIMIT)));
+    this.ingestServer = serve(
+      metrics.counting('ingest', ingest.listener(INGEST_BODY_LIMIT, o.logger)),
+      o.logger,
+    );
     const host = o.host ?? '127.0.0.1';
     this.adminUrl = await listen(this.adminServer, o.adminPort, host);
     this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
@@ -278,6 +288,14 @@ export class SignalHost {
     this.closeStore();
     this.lock?.release();
   }
+}
+
+const portOf = (url: string) => new URL(url).port;
+
+function withoutTrailingSlash(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../../plugin/index.js';
 import { parseJsonLossless } from '../../plugin/amazon/lossless-json.js';
+import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { isStorageUnavailable, STORAGE_RETRY_AFTER_S } from '../store/storage-errors.js';
+import { HttpError } from './http-error.js';
+import { parseTarget } from './request-target.js';
+import { sameSecret } from './same-secret.js';
+
+export { HttpError } from './http-error.js';
 
 /**
  * On every answer of the host: the page loads only its own files and cannot be framed, browsers take types as
@@ -26,18 +32,6 @@ export interface Request {
 }
 
 export type Handler = (req: Request, res: ServerResponse) => Promise<void> | void;
-
-/** An error with an HTTP status and a stable code, answered as `{"error":{"code","message","fields"?}}`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields?: Array<{ field: string; message: string }>,
-  ) {
-    super(message);
-  }
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -97,20 +91,20 @@ export function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Constant-time check of `Authorization: Bearer <token>` (or `?token=` for EventSource streams). */
-export function checkBearer(req: Request, token: string, allowQuery = false): void {
+/** The token of `Authorization: Bearer <token>`, or undefined when the header is absent or of another scheme. */
+export function bearerOf(req: Request): string | undefined {
   const header = req.headers.authorization;
-  const given =
-    typeof header === 'string' && /^Bearer\s+/i.test(header)
-      ? header.replace(/^Bearer\s+/i, '').trim()
-      : allowQuery
-        ? (req.query.get('token') ?? '')
-        : '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (!given) throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <token>.');
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    throw new HttpError(401, 'unauthorized', 'The token is not valid.');
+  if (typeof header !== 'string') return undefined;
+  const space = header.indexOf(' ');
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return undefined;
+  return header.slice(space + 1).trim() || undefined;
+}
+
+/** Checks `Authorization: Bearer <token>` in constant time (length included); 401 otherwise. */
+export function checkBearer(req: Request, token: string): void {
+  const given = bearerOf(req);
+  if (given === undefined) throw new HttpError(401, 'unauthorized', 'Send Authorization: Bearer <token>.');
+  if (!sameSecret(given, token)) throw new HttpError(401, 'unauthorized', 'The token is not valid.');
 }
 
 interface Route {
@@ -133,55 +127,80 @@ export class Router {
     return this;
   }
 
-  /** The node `request` listener: routes, answers 404 / 405, and turns thrown errors into JSON errors. */
-  listener(bodyLimit: number): (req: IncomingMessage, res: ServerResponse) => void {
+  /**
+   * The node `request` listener, and the one boundary every request passes: the target is parsed inside it
+   * (400 `invalid_target` when it cannot be), routes answer 404 / 405, a thrown `HttpError` is its JSON error,
+   * storage failures 503, and anything else a 500 that is logged (the error's kind and place, never its
+   * message, which may quote the request) while the process goes on.
+   */
+  listener(bodyLimit: number, logger?: Logger): (req: IncomingMessage, res: ServerResponse) => void {
     return (raw, res) => {
-      const url = new URL(raw.url ?? '/', 'http://host');
-      const method = raw.method ?? 'GET';
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-      const matches = this.routes.filter((r) => r.pattern.test(url.pathname));
-      // HEAD answers as GET does; Node sends no body for it.
-      const route = matches.find((r) => r.method === (method === 'HEAD' ? 'GET' : method));
-      const handle = async (): Promise<void> => {
-        if (!route) {
-          throw matches.length > 0
-            ? new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}.`)
-            : new HttpError(404, 'not_found', `No route ${method} ${url.pathname}.`);
-        }
-        const m = route.pattern.exec(url.pathname)!;
-        let parsed: Promise<unknown> | undefined;
-        await route.handler(
-          {
-            method,
-            path: url.pathname,
-            query: url.searchParams,
-            params: pathParams(route.names, m),
-            headers: raw.headers,
-            body: () => (parsed ??= readJson(raw, bodyLimit)),
-            raw,
-          },
-          res,
-        );
-      };
-      handle().catch((error: unknown) => {
-        if (res.headersSent) return res.destroy();
-        if (error instanceof HttpError) return sendError(res, error);
-        if (isStorageUnavailable(error)) {
-          // Disk full, read-only, I/O error: nothing was stored; the client keeps the request and sends it again.
-          res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_S));
-          return sendError(
-            res,
-            new HttpError(
-              503,
-              'storage_unavailable',
-              'The host cannot store anything right now; send it again later.',
-            ),
-          );
-        }
-        sendError(res, new HttpError(500, 'internal_error', 'The host failed to handle the request.'));
-      });
+      this.handle(raw, res, bodyLimit).catch((error: unknown) => answerError(raw, res, error, logger));
     };
   }
+
+  private async handle(raw: IncomingMessage, res: ServerResponse, bodyLimit: number): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const method = raw.method ?? 'GET';
+    const { pathname, query } = parseTarget(raw.url);
+    const matches = this.routes.filter((r) => r.pattern.test(pathname));
+    // HEAD answers as GET does; Node sends no body for it.
+    const route = matches.find((r) => r.method === (method === 'HEAD' ? 'GET' : method));
+    if (!route) {
+      throw matches.length > 0
+        ? new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}.`)
+        : new HttpError(404, 'not_found', `No route ${method} ${pathname}.`);
+    }
+    const m = route.pattern.exec(pathname)!;
+    let parsed: Promise<unknown> | undefined;
+    await route.handler(
+      {
+        method,
+        path: pathname,
+        query,
+        params: pathParams(route.names, m),
+        headers: raw.headers,
+        body: () => (parsed ??= readJson(raw, bodyLimit)),
+        raw,
+      },
+      res,
+    );
+  }
+}
+
+/** Whatever a handler threw, as an answer; a connection that can no longer take one is closed. */
+function answerError(raw: IncomingMessage, res: ServerResponse, error: unknown, logger?: Logger): void {
+  try {
+    if (res.headersSent) return void res.destroy();
+    if (error instanceof HttpError) return sendError(res, error);
+    if (isStorageUnavailable(error)) {
+      // Disk full, read-only, I/O error: nothing was stored; the client keeps the request and sends it again.
+      res.setHeader('retry-after', String(STORAGE_RETRY_AFTER_S));
+      return sendError(
+        res,
+        new HttpError(
+          503,
+          'storage_unavailable',
+          'The host cannot store anything right now; send it again later.',
+        ),
+      );
+    }
+    logger?.error('request failed', { event: 'request_error', method: raw.method, error: errorKind(error) });
+    sendError(res, new HttpError(500, 'internal_error', 'The host failed to handle the request.'));
+  } catch {
+    res.destroy();
+  }
+}
+
+/** An unexpected error's class and where it was thrown (`TypeError at host/x.ts:12:5`): no message, no data. */
+export function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const line = error.stack?.split('\n').find((l) => l.trimStart().startsWith('at ')) ?? '';
+  const open = line.lastIndexOf('(');
+  let place = open >= 0 ? line.slice(open + 1, line.lastIndexOf(')')) : line.trim().slice(3);
+  if (place.startsWith('file://')) place = place.slice('file://'.length);
+  if (place.startsWith(`${PACKAGE_ROOT}/`)) place = place.slice(PACKAGE_ROOT.length + 1);
+  return place ? `${error.name} at ${place}` : error.name;
 }
 
 /**

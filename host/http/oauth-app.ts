@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Region } from '../../plugin/index.js';
+import { sameSecret } from './same-secret.js';
 
 /** The host's own Login with Amazon application, for "Connect with Amazon". */
 export interface AmazonOAuthApp {
@@ -14,6 +15,10 @@ export interface AmazonOAuthApp {
 
 const STATE_TTL_MS = 10 * 60_000;
 
+/** The cookie that binds an authorization to the browser that started it. */
+export const BROWSER_COOKIE = 'signal_oauth';
+export const STATE_TTL_S = STATE_TTL_MS / 1000;
+
 /**
  * What an authorization was started for: the callback URL, the region whose sign-in page the user was sent to
  * (its token endpoint exchanges the code), and the integration a reconnect renews.
@@ -24,23 +29,34 @@ export interface OAuthStart {
   integrationId?: string;
 }
 
-/** Authorization requests under way: each state is random, used once, and expires after 10 minutes. */
+/** A browser's binding value: the one its cookie holds when well formed, else a new random one. */
+export function browserBinding(fromCookie: string | undefined): string {
+  return fromCookie && /^[\w-]{32}$/.test(fromCookie) ? fromCookie : randomBytes(24).toString('base64url');
+}
+
+/**
+ * Authorization requests under way: each state is random, used once, expires after 10 minutes, and is bound
+ * to the browser that started it (the value of its `signal_oauth` cookie): a state alone completes nothing.
+ */
 export class OAuthStates {
-  private readonly states = new Map<string, OAuthStart & { expiresAt: number }>();
+  private readonly states = new Map<string, OAuthStart & { browser: string; expiresAt: number }>();
 
   constructor(private readonly now: () => number) {}
 
-  start(start: OAuthStart): string {
+  start(start: OAuthStart & { browser: string }): string {
     for (const [s, v] of this.states) if (v.expiresAt < this.now()) this.states.delete(s);
     const state = randomBytes(24).toString('base64url');
     this.states.set(state, { ...start, expiresAt: this.now() + STATE_TTL_MS });
     return state;
   }
 
-  /** What a state still valid was started with, and the state is then used up; undefined for any other. */
-  take(state: string | null): OAuthStart | undefined {
+  /**
+   * What a state still valid was started with, when `browser` (its cookie) is the one that started it; the
+   * state is then used up. Undefined for any other, and a wrong browser leaves the state to its owner.
+   */
+  take(state: string | null, browser: string | undefined): OAuthStart | undefined {
     const entry = state ? this.states.get(state) : undefined;
-    if (!entry) return undefined;
+    if (!entry || !browser || !sameSecret(browser, entry.browser)) return undefined;
     this.states.delete(state!);
     return entry.expiresAt >= this.now() ? entry : undefined;
   }

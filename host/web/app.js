@@ -85,7 +85,7 @@ async function show() {
       $(`#tab-${t}`).setAttribute('aria-selected', String(t === tab));
       $(`#panel-${t}`).hidden = t !== tab;
     }
-    if (tab === 'installed' && rest[2] === 'reconnect' && rest[3]) return finishReconnect(rest[1], rest[3]);
+    if (tab === 'installed' && rest[2] === 'reconnect' && rest[3]) return confirmReconnect(rest[1], rest[3]);
     if (tab === 'installed') await loadIntegrations(rest[1]);
     // Back from Amazon: the install dialog opens with the connection's pickers.
     if (tab === 'library' && rest[1] === 'connect' && rest[2] && !$('#install-dialog').open)
@@ -486,7 +486,37 @@ async function reconnect(i) {
   location.href = authorize_url;
 }
 
-/** Back from Amazon for a reconnect: the integration gets the new connection as a new revision. */
+/**
+ * Back from Amazon for a reconnect: the address alone changes nothing; the operator confirms with a click,
+ * then the integration gets the new connection as a new revision.
+ */
+async function confirmReconnect(integrationId, connectionId) {
+  await loadIntegrations();
+  const i = state.integrations.find((x) => x.id === integrationId);
+  const back = () => (location.hash = `#/integrations/installed/${encodeURIComponent(integrationId)}`);
+  $('#integration-detail').replaceChildren(
+    el(
+      'article',
+      { class: 'card detail', 'aria-labelledby': 'reconnect-title' },
+      el('h3', { id: 'reconnect-title', text: `Reconnect ${i?.name ?? integrationId}` }),
+      el('p', {
+        text: 'Amazon is connected. Use this connection for the integration? Its queue and history are kept.',
+      }),
+      el(
+        'div',
+        { class: 'row-actions' },
+        el('button', {
+          type: 'button',
+          text: 'Use this connection',
+          onclick: () => finishReconnect(integrationId, connectionId),
+        }),
+        el('button', { type: 'button', text: 'Cancel', onclick: back }),
+      ),
+    ),
+  );
+}
+
+/** The operator confirmed: the integration gets the new connection as a new revision. */
 async function finishReconnect(integrationId, connectionId) {
   try {
     await api(`/v1/admin/integrations/${encodeURIComponent(integrationId)}`, {
@@ -676,7 +706,10 @@ async function startLive() {
   state.live = new Map(data.map((e) => [String(e.id), e]));
   $('#live-list').replaceChildren(...data.map(liveItem));
   filterLive();
-  const source = new EventSource(`/v1/admin/live-events/stream?token=${encodeURIComponent(state.token)}`);
+  // The stream authenticates with an HttpOnly session cookie: EventSource cannot send the token in a header,
+  // and a token in the URL would end up in logs.
+  await api('/v1/admin/session', { method: 'POST' });
+  const source = new EventSource('/v1/admin/live-events/stream');
   source.addEventListener('open', () => ($('#live-state').textContent = 'live'));
   source.addEventListener('error', () => ($('#live-state').textContent = 'reconnecting…'));
   source.addEventListener('event', (m) => upsertLive(JSON.parse(m.data)));

@@ -171,7 +171,9 @@ describe('through the host', () => {
     for (const value of Object.values(C)) expect(sent).toContain(value);
 
     const { body: created } = await h.install();
-    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream?token=${ADMIN_TOKEN}`);
+    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const reader = stream.body!.getReader();
     let streamed = '';
     const reading = (async () => {

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
-import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
  * "Connect with Amazon" at the API level: start → Amazon's consent page → Allow → the callback keeps a connection
@@ -16,12 +16,27 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
+/** The browser's binding cookie (`signal_oauth=…`) the last start set, as the browser would send it back. */
+let browserCookie = '';
+
+/** `POST …/oauth/amazon/start` as the page sends it; keeps the cookie the answer sets. */
+async function start(body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const r = await fetch(`${h.host.adminUrl}/v1/admin/oauth/amazon/start`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const setCookie = r.headers.get('set-cookie') ?? '';
+  browserCookie = setCookie.split(';')[0]!;
+  return { status: r.status, body: (await r.json()) as any, setCookie };
+}
+
 /** Start, then press a button on Amazon's consent page as the browser would; resolves to where Amazon sends it. */
 async function authorize(button: 'approve' | 'deny'): Promise<{ callback: string; state: string }> {
-  const started = await h.admin('/v1/admin/oauth/amazon/start', { method: 'POST', body: {} });
+  const started = await start();
   expect(started.status).toBe(200);
   const url = new URL(started.body.authorize_url);
-  expect(url.searchParams.get('redirect_uri')).toBe(`${h.host.adminUrl}/v1/admin/oauth/amazon/callback`);
+  expect(url.searchParams.get('redirect_uri')).toBe(publicCallback());
   const consentPage = await fetch(url);
   expect(await consentPage.text()).toContain('advertising::campaign_management');
   const answer = await fetch(`${url.origin}/ap/oa`, {
@@ -32,7 +47,17 @@ async function authorize(button: 'approve' | 'deny'): Promise<{ callback: string
   });
   return { callback: answer.headers.get('location')!, state: started.body.state };
 }
-const callback = (url: string) => fetch(url, { redirect: 'manual' });
+
+/** The callback at the default public URL, `http://localhost:<admin port>`. */
+const publicCallback = () =>
+  `http://localhost:${new URL(h.host.adminUrl).port}/v1/admin/oauth/amazon/callback`;
+
+/** The browser following Amazon's redirect (to localhost, which is this host's loopback address). */
+const callback = (url: string, cookie = browserCookie) =>
+  fetch(url.replace('//localhost:', '//127.0.0.1:'), {
+    redirect: 'manual',
+    headers: cookie ? { cookie } : {},
+  });
 
 test('Allow: the callback keeps a connection and opens the install dialog; its profiles and advertisers list', async () => {
   const { callback: url } = await authorize('approve');
@@ -99,6 +124,35 @@ test.each<[string, () => Promise<string>, RegExp]>([
   expect(r.status).toBe(400);
   expect(await r.text()).toMatch(message);
   expect((await h.admin('/v1/admin/connections')).body.data.length).toBe(before);
+});
+
+test('the start sets an HttpOnly, SameSite=Lax cookie; a callback without it (or with another) is refused', async () => {
+  const { setCookie } = await start();
+  expect(setCookie).toMatch(
+    /^signal_oauth=[\w-]{32}; Path=\/v1\/admin\/oauth\/amazon; Max-Age=600; HttpOnly; SameSite=Lax$/,
+  );
+  const { callback: url } = await authorize('approve');
+  for (const cookie of ['', 'signal_oauth=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'other=1']) {
+    const r = await callback(url, cookie);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain('started in another browser');
+  }
+  expect((await h.admin('/v1/admin/connections')).body.data).toEqual([]);
+  // The state was not used up by the wrong browsers: the one that started it still completes.
+  expect((await callback(url)).status).toBe(302);
+  expect((await h.admin('/v1/admin/connections')).body.data).toHaveLength(1);
+});
+
+test('redirect_uri comes from the public URL, never from the Host header', async () => {
+  const started = await start({}, { host: 'evil.example' });
+  expect(new URL(started.body.authorize_url).searchParams.get('redirect_uri')).toBe(publicCallback());
+  await h.close();
+  h = await startHost({ publicUrl: 'https://signal.example.com/' });
+  const behind = await start({}, { host: 'evil.example', 'x-forwarded-host': 'evil.example' });
+  expect(new URL(behind.body.authorize_url).searchParams.get('redirect_uri')).toBe(
+    'https://signal.example.com/v1/admin/oauth/amazon/callback',
+  );
+  expect(behind.setCookie).toMatch(/; Secure$/);
 });
 
 test('the pickers need a known connection and profile; the start needs the admin token', async () => {
@@ -199,10 +253,7 @@ test('token health: an access token alone expires within the hour; a connection 
   });
   expect(Date.parse(pasted.body.auth.access_token_expires_at)).toBeLessThanOrEqual(Date.now() + 3_600_000);
 
-  const reconnect = await h.admin('/v1/admin/oauth/amazon/start', {
-    method: 'POST',
-    body: { integration_id: pasted.body.id },
-  });
+  const reconnect = await start({ integration_id: pasted.body.id });
   const url = new URL(reconnect.body.authorize_url);
   const answer = await fetch(`${url.origin}/ap/oa`, {
     method: 'POST',

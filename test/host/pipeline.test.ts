@@ -178,7 +178,8 @@ describe('delivery through the host', () => {
 
   test('the live stream pushes each stage as it happens', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream?token=YOUR_TOKEN`, {
+    const response = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
+      headers: { authorization: 'Bearer YOUR_TOKEN' },
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toBe('text/event-stream');

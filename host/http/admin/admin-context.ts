@@ -8,6 +8,8 @@ import type { AmazonOAuthApp, OAuthStates } from '../oauth-app.js';
 import type { LiveHub } from '../../pipeline/live-hub.js';
 import type { LiveEvents } from '../../pipeline/live-view.js';
 import { checkBearer, HttpError, type Request, type Router } from '../http-kit.js';
+import { AdminSessions, SESSION_COOKIE } from '../admin-sessions.js';
+import { cookie } from '../cookies.js';
 import { presentIntegration } from '../presenters.js';
 import { cursor } from '../../ids.js';
 
@@ -26,14 +28,26 @@ export interface AdminDeps {
   live: LiveHub;
   liveEvents: LiveEvents;
   now: () => number;
+  /**
+   * Where browsers reach the Management API (`SIGNAL_PUBLIC_URL`, default `http://localhost:<admin port>`):
+   * the base of the Login with Amazon `redirect_uri`, never taken from a request's Host header.
+   */
+  publicUrl: () => string;
 }
 
 /** The helpers every resource's routes share: auth, the integration named in the path, paging, bodies. */
 export interface AdminContext extends AdminDeps {
   /** The time now, as ISO text. */
   iso(): string;
-  /** Checks the admin bearer token (`?token=` too when `allowQuery`, for EventSource); 401 otherwise. */
-  auth(req: Request, allowQuery?: boolean): void;
+  /**
+   * Checks the admin bearer token; with `session`, an admin session cookie instead (the page's EventSource,
+   * which cannot send headers). A token in the URL (`?token=`) is never accepted. 401 otherwise.
+   */
+  auth(req: Request, options?: { session?: boolean }): void;
+  /** The admin sessions opened with the token (cookies `HttpOnly; SameSite=Strict; Path=/v1/admin`). */
+  sessions: AdminSessions;
+  /** Whether cookies the API sets need HTTPS (`publicUrl` is https). */
+  secureCookies(): boolean;
   /** The integration of that id, or 404. */
   integration(id: string): IntegrationRow;
   /** The integration as the API shows it: current revision, secrets masked. */
@@ -50,10 +64,29 @@ export interface AdminContext extends AdminDeps {
 export type AdminRoutes = (router: Router, ctx: AdminContext) => void;
 
 export function adminContext(d: AdminDeps): AdminContext {
+  const sessions = new AdminSessions(d.now);
   return {
     ...d,
+    sessions,
+    secureCookies: () => d.publicUrl().startsWith('https:'),
     iso: () => new Date(d.now()).toISOString(),
-    auth: (req, allowQuery = false) => checkBearer(req, d.token, allowQuery),
+    auth(req, options = {}) {
+      if (req.query.has('token'))
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'A token in the URL is not accepted: send Authorization: Bearer <token>, or open a session with POST /v1/admin/session.',
+        );
+      if (options.session && req.headers.authorization === undefined) {
+        if (sessions.valid(cookie(req.headers, SESSION_COOKIE))) return;
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'Send Authorization: Bearer <token>, or open a session first with POST /v1/admin/session.',
+        );
+      }
+      checkBearer(req, d.token);
+    },
     integration(id) {
       const row = d.integrations.get(id);
       if (!row) throw new HttpError(404, 'not_found', `No integration ${id}.`);

@@ -8,6 +8,7 @@ import { deadLetterRoutes } from './dead-letter-routes.js';
 import { statsRoutes } from './stats-routes.js';
 import { matchQualityRoutes } from './match-quality-routes.js';
 import { connectionRoutes } from './connection-routes.js';
+import { sessionRoutes } from './session-routes.js';
 
 export type { AdminDeps } from './admin-context.js';
 
@@ -21,6 +22,7 @@ const RESOURCES: readonly AdminRoutes[] = [
   statsRoutes,
   matchQualityRoutes,
   connectionRoutes,
+  sessionRoutes,
 ];
 
 /** The Management API on /v1/admin. */

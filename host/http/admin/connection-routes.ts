@@ -9,14 +9,16 @@ import {
 import { HttpError, sendJson, type Request } from '../http-kit.js';
 import { installHttpError } from '../install-errors.js';
 import type { AdminContext, AdminRoutes } from './admin-context.js';
-import type { AmazonOAuthApp } from '../oauth-app.js';
+import { BROWSER_COOKIE, browserBinding, STATE_TTL_S, type AmazonOAuthApp } from '../oauth-app.js';
+import { cookie, setCookie } from '../cookies.js';
 
 const CALLBACK = '/v1/admin/oauth/amazon/callback';
 
 /**
- * "Connect with Amazon": start an authorization at Login with Amazon, take its answer on the callback (the
- * state is the proof, no bearer), keep the refresh token as a connection, and list the profiles and DSP
- * advertisers a connection sees, for the install dialog's pickers.
+ * "Connect with Amazon": start an authorization at Login with Amazon, take its answer on the callback (no
+ * bearer: the state and the browser cookie the start set are the proof), keep the refresh token as a
+ * connection, and list the profiles and DSP advertisers a connection sees, for the install dialog's pickers.
+ * The `redirect_uri` is the host's public URL (`SIGNAL_PUBLIC_URL`), never what a request's Host header says.
  */
 export const connectionRoutes: AdminRoutes = (router, ctx) => {
   router
@@ -29,8 +31,9 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       // A reconnect names the integration whose credentials the new connection replaces.
       const integrationId =
         body.integration_id === undefined ? undefined : ctx.integration(String(body.integration_id)).id;
-      const redirectUri = `http://${req.headers.host}${CALLBACK}`;
-      const state = ctx.oauthStates.start({ redirectUri, region, integrationId });
+      const redirectUri = `${ctx.publicUrl()}${CALLBACK}`;
+      const browser = browserBinding(cookie(req.headers, BROWSER_COOKIE));
+      const state = ctx.oauthStates.start({ redirectUri, region, integrationId, browser });
       const url = new URL(app.authorizeUrls[region]);
       url.search = new URLSearchParams({
         client_id: app.clientId,
@@ -39,16 +42,26 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
         redirect_uri: redirectUri,
         state,
       }).toString();
+      // Lax: the cookie comes back on the top-level redirect from Amazon, and on nothing cross-site else.
+      res.setHeader(
+        'set-cookie',
+        setCookie(BROWSER_COOKIE, browser, {
+          path: '/v1/admin/oauth/amazon',
+          sameSite: 'Lax',
+          maxAgeS: STATE_TTL_S,
+          secure: ctx.secureCookies(),
+        }),
+      );
       sendJson(res, 200, { authorize_url: url.toString(), state, region });
     })
     .on('GET', CALLBACK, async (req, res) => {
       const app = oauthApp(ctx);
-      const started = ctx.oauthStates.take(req.query.get('state'));
+      const started = ctx.oauthStates.take(req.query.get('state'), cookie(req.headers, BROWSER_COOKIE));
       if (!started)
         return page(
           res,
           400,
-          'This sign-in is no longer valid (used, expired or not ours). Start "Connect with Amazon" again.',
+          'This sign-in is no longer valid (used, expired, not ours, or started in another browser). Start "Connect with Amazon" again from this browser.',
         );
       if (req.query.get('error'))
         return page(res, 400, 'Amazon was not connected: the sign-in was cancelled. Nothing was stored.');

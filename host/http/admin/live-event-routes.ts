@@ -18,7 +18,7 @@ export const liveEventRoutes: AdminRoutes = (router, ctx) => {
       sendJson(res, 200, { ...p, data: ctx.liveEvents.entries(p.data) });
     })
     .on('GET', '/v1/admin/live-events/stream', (req, res: ServerResponse) => {
-      ctx.auth(req, true);
+      ctx.auth(req, { session: true });
       ctx.live.attach(res);
     });
 };

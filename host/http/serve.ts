@@ -1,0 +1,37 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../../plugin/index.js';
+
+/** What a request that Node's parser refuses gets, by the parser's code; a 400 for every other. */
+const PARSER_ANSWERS: ReadonlyMap<string, [status: number, text: string, code: string]> = new Map([
+  ['HPE_HEADER_OVERFLOW', [431, 'Request Header Fields Too Large', 'headers_too_large']],
+  ['ERR_HTTP_REQUEST_TIMEOUT', [408, 'Request Timeout', 'request_timeout']],
+]);
+
+/**
+ * An HTTP server with both of the host's boundaries: every request goes through `listener` (a router's
+ * `Router.listener`, which answers whatever it is given), and a request Node cannot even parse (a bad request line, bad header bytes, headers
+ * too large) is answered 400 (431, 408) with a JSON error on the raw socket, which is then closed.
+ */
+export function serve(listener: RequestListener, logger?: Logger): Server {
+  const server = createServer(listener);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuse(error, socket));
+  return server;
+}
+
+function refuse(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // As Node's own handler: no answer once an answer to an earlier request on the socket has begun.
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) return void socket.destroy();
+  const [status, text, code] = PARSER_ANSWERS.get(error.code ?? '') ?? [400, 'Bad Request', 'bad_request'];
+  const body = JSON.stringify({
+    error: { code, message: 'The request is not valid HTTP/1.1; nothing was done.' },
+  });
+  // Closed once written, or after a second for a peer that never reads.
+  const timer = setTimeout(() => socket.destroy(), 1_000).unref();
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    () => (clearTimeout(timer), socket.destroy()),
+  );
+}
