@@ -74,6 +74,8 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
 function keepMaskedSecrets(config: unknown, stored: object): unknown {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
   const out: Record<string, unknown> = { ...(config as Record<string, unknown>) };
-  for (const key of SECRET_KEYS) if (out[key] === MASK) out[key] = (stored as Record<string, unknown>)[key];
+  for (const key of SECRET_KEYS)
+    if (Object.hasOwn(out, key) && out[key] === MASK)
+      out[key] = Object.hasOwn(stored, key) ? (stored as Record<string, unknown>)[key] : undefined;
   return out;
 }

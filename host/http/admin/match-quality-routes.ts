@@ -22,7 +22,8 @@ export const matchQualityRoutes: AdminRoutes = (router, ctx) => {
     ctx.auth(req);
     const row = ctx.integration(req.params.id!);
     const window = req.query.get('window') ?? '24h';
-    const length = WINDOWS[window];
+    // A user-given key: only the table's own entries count (`constructor` or `__proto__` are no window).
+    const length = Object.hasOwn(WINDOWS, window) ? WINDOWS[window] : undefined;
     if (length === undefined)
       throw new HttpError(
         400,
