@@ -169,6 +169,7 @@ export class SignalHost {
       this.retention,
       this.clickTokens,
       now,
+      o.logger,
     );
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     const sinks: WorkerSinks = {

@@ -1,4 +1,5 @@
 import { isStorageUnavailable } from '../store/storage-errors.js';
+import { errorKind } from '../error-kind.js';
 import {
   QualityTally,
   errorMessage,
@@ -193,7 +194,8 @@ export class DeliveryWorker {
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
     if (installation.verification === 'unverified' && report.outcomes.some((o) => o.status === 'delivered'))
       this.integrations.markVerified(integrationId, installation.advertiser.accountId);
-    for (const entry of this.log.add(integrationId, report.requests)) this.sinks.logged(entry);
+    for (const entry of this.log.add(integrationId, report.requests))
+      this.tell(() => this.sinks.logged(entry));
   }
 
   private settlement(row: DeliveryRow, o: DeliveryReport['outcomes'][number]): Settlement {
@@ -246,8 +248,22 @@ export class DeliveryWorker {
    */
   private settle(settlements: Settlement[], rows: readonly DeliveryRow[]): void {
     this.deliveries.settle(settlements, this.iso(), finalOutcomes(settlements, rows));
-    this.sinks.rowsChanged(settlements.map((s) => s.id));
-    this.sinks.eventsChanged(rows.map((r) => r.event_id));
+    // Stored: a failure to tell must not make the outcomes look unstored (they would be stored, and counted,
+    // twice).
+    this.tell(() => this.sinks.rowsChanged(settlements.map((s) => s.id)));
+    this.tell(() => this.sinks.eventsChanged(rows.map((r) => r.event_id)));
+  }
+
+  /** Tells a sink; what it throws is logged and the worker goes on. */
+  private tell(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.logger?.warn('delivery worker: a view could not be told', {
+        event: 'worker_sink_error',
+        error: errorKind(error),
+      });
+    }
   }
 
   private iso(): string {

@@ -1,4 +1,5 @@
-import { QualityTally, type Destination, type Explanation } from '../../plugin/index.js';
+import { QualityTally, type Destination, type Explanation, type Logger } from '../../plugin/index.js';
+import { errorKind } from '../error-kind.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
 import type { LiveEvents } from './live-view.js';
@@ -13,6 +14,9 @@ import type { ClickTokenMemory } from '../identity/click-token-memory.js';
  * installed"), so it still shows in Live Events. Everything, with the match quality counters the events add,
  * is stored in one transaction before the ingestion API answers. Before that, the click-token memory adds the
  * visitor's remembered Amazon click token to each event (host/identity/).
+ *
+ * Stored means answered: once that transaction commits, what follows (the Live Events push, raw retention)
+ * is bounded and cannot fail the request; a client told 500 would send the events again, and duplicate them.
  */
 export class Intake {
   constructor(
@@ -23,6 +27,7 @@ export class Intake {
     private readonly retention: RawRetention,
     private readonly clickTokens: ClickTokenMemory,
     private readonly now: () => number,
+    private readonly logger?: Logger,
   ) {}
 
   async accept(received: Array<Record<string, unknown>>): Promise<string[]> {
@@ -41,9 +46,24 @@ export class Intake {
       };
     });
     const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString(), tallies);
-    this.live.changed(rowIds);
-    this.retention.changed(stored.map((s) => s.id));
+    // Committed. The stream gets the newest rows (a 500-event batch to 67 integrations is 33,500 of them);
+    // every row is read with GET /v1/admin/live-events.
+    this.afterCommit('live', () => this.live.changed(rowIds.slice(-LIVE_PUSH_LIMIT)));
+    this.afterCommit('retention', () => this.retention.changed(stored.map((s) => s.id)));
     return stored.map((s) => s.id);
+  }
+
+  /** Work after the commit: a failure is logged (its kind, never its data) and the answer stays a success. */
+  private afterCommit(step: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.logger?.error('after storing events', {
+        event: 'intake_after_commit',
+        step,
+        error: errorKind(error),
+      });
+    }
   }
 
   private route(
@@ -81,6 +101,9 @@ export class Intake {
     };
   }
 }
+
+/** Rows of one request pushed to the Live Events stream at most. */
+export const LIVE_PUSH_LIMIT = 1_000;
 
 /** The record of an event that no integration received, because none is installed. */
 function unrouted(eventId: string): NewDelivery {

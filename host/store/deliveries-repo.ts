@@ -167,16 +167,17 @@ export class DeliveriesRepo {
     ).map((r) => r.id);
   }
 
-  /** The rows with their event, for live updates after a change. */
-  recentByIds(ids: number[]): Array<DeliveryRow & { payload: string; received_at: string }> {
+  /**
+   * The rows with their event, for live updates after a change. The ids travel as one JSON parameter, so any
+   * number of them is one statement (a list of `?` stops at SQLite's 32,766 parameters).
+   */
+  recentByIds(ids: readonly number[]): Array<DeliveryRow & { payload: string; received_at: string }> {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
-         FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
-         WHERE d.id IN (${ids.map(() => '?').join(',')})`,
-      )
-      .all(...ids) as Array<DeliveryRow & { payload: string; received_at: string }>;
+    return this.statement(
+      `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
+       FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
+       WHERE d.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as Array<DeliveryRow & { payload: string; received_at: string }>;
   }
 
   /** Rows with their event, newest first, before the row `before` (for Live Events). */
