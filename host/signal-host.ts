@@ -13,7 +13,7 @@ import { openHostStore } from './store/host-store.js';
 import { DataDirLock } from './store/data-dir-lock.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
 import type { DeliveriesRepo } from './store/deliveries-repo.js';
-import { LiveHub } from './pipeline/live-hub.js';
+import { burst, LiveHub } from './pipeline/live-hub.js';
 import { Intake } from './pipeline/intake.js';
 import { LiveEvents } from './pipeline/live-view.js';
 import { DeliveryWorker, type WorkerSettings, type WorkerSinks } from './pipeline/delivery-worker.js';
@@ -173,7 +173,7 @@ export class SignalHost {
     );
     const settings: WorkerSettings = { ...DEFAULT_WORKER_SETTINGS, ...o.worker };
     const sinks: WorkerSinks = {
-      rowsChanged: (rowIds) => liveEvents.changed(rowIds),
+      rowsChanged: (rowIds) => liveEvents.changed(burst(rowIds)),
       logged: (entry) => this.live.publish('delivery', entry),
       eventsChanged: (eventIds) => this.retention.changed(eventIds),
     };
@@ -255,6 +255,11 @@ export class SignalHost {
     else this.worker.start();
     this.retention.start();
     return this;
+  }
+
+  /** Open Live Events streams and the bytes they hold unsent (each stream is dropped past 1 MB). */
+  liveStreams(): { open: number; unsentBytes: number } {
+    return this.live.streams();
   }
 
   /** The delivery worker processes by name and process id (none: delivery runs in this process). */

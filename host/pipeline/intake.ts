@@ -3,6 +3,7 @@ import { errorKind } from '../error-kind.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';
 import type { LiveEvents } from './live-view.js';
+import { burst } from './live-hub.js';
 import { newId } from '../ids.js';
 import type { RawRetention } from './raw-retention.js';
 import type { ClickTokenMemory } from '../identity/click-token-memory.js';
@@ -46,9 +47,8 @@ export class Intake {
       };
     });
     const rowIds = this.deliveries.accept(stored, new Date(this.now()).toISOString(), tallies);
-    // Committed. The stream gets the newest rows (a 500-event batch to 67 integrations is 33,500 of them);
-    // every row is read with GET /v1/admin/live-events.
-    this.afterCommit('live', () => this.live.changed(rowIds.slice(-LIVE_PUSH_LIMIT)));
+    // Committed. The stream gets the newest rows (a 500-event batch to 67 integrations is 33,500 of them).
+    this.afterCommit('live', () => this.live.changed(burst(rowIds)));
     this.afterCommit('retention', () => this.retention.changed(stored.map((s) => s.id)));
     return stored.map((s) => s.id);
   }
@@ -101,9 +101,6 @@ export class Intake {
     };
   }
 }
-
-/** Rows of one request pushed to the Live Events stream at most. */
-export const LIVE_PUSH_LIMIT = 1_000;
 
 /** The record of an event that no integration received, because none is installed. */
 function unrouted(eventId: string): NewDelivery {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { LIVE_PUSH_LIMIT } from '../../host/pipeline/intake.js';
+import { LIVE_BURST_ROWS } from '../../host/pipeline/live-hub.js';
 import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
@@ -56,8 +56,8 @@ test('a 500-event batch to 67 integrations: 200, exactly 33,500 deliveries queue
         .get();
     expect(look()).toEqual({ rows: 33_500, pairs: 33_500, events: EVENTS });
     // The stream got the newest rows, bounded; all of them are read from the API.
-    await h.waitFor(() => pushed >= LIVE_PUSH_LIMIT || undefined, 'the live push');
-    expect(pushed).toBe(LIVE_PUSH_LIMIT);
+    await h.waitFor(() => pushed >= LIVE_BURST_ROWS || undefined, 'the live push');
+    expect(pushed).toBe(LIVE_BURST_ROWS);
     // A second look after the push: still one row per event and integration.
     expect(look()).toEqual({ rows: 33_500, pairs: 33_500, events: EVENTS });
   } finally {
