@@ -26,12 +26,18 @@ afterAll(async () => {
   await h?.close();
 });
 
+/**
+ * The page at the host's public URL (default `http://localhost:<admin port>`): where Amazon sends the browser
+ * back, so the cookie that binds a Connect with Amazon sign-in to this browser comes back with it.
+ */
+const base = () => h.host.adminUrl.replace('//127.0.0.1:', '//localhost:');
+
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const sidebar = () => page.getByRole('navigation', { name: 'Sidebar' });
 const view = (name: string) => sidebar().getByRole('link', { name, exact: true }).click();
 
 test('a new user follows the seed’s sentences: Integrations → Integration Library → Advertising → Install → Install Integration', async () => {
-  await page.goto(`${h.host.adminUrl}/`);
+  await page.goto(`${base()}/`);
   await page.getByRole('dialog', { name: 'Admin token' }).getByLabel('Admin token').fill('wrong');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('The token was not accepted.').waitFor();
@@ -249,7 +255,7 @@ test.each([
   async (width, height) => {
     await page.setViewportSize({ width, height });
     for (const [name, hash, shows] of ROUTES) {
-      await page.goto(`${h.host.adminUrl}/${hash}`);
+      await page.goto(`${base()}/${hash}`);
       await page.reload();
       await page.locator('main > section:not([hidden])').getByText(shows).first().waitFor();
       expect(new URL(page.url()).hash).toBe(hash);
@@ -271,7 +277,7 @@ test.each([
 );
 
 test('deleting asks first, says what happens to queued events, and then removes the integration', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.getByRole('button', { name: 'Delete Amazon DSP Events' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete Amazon DSP Events?' });
   await confirm.getByText('Events still queued for it are not sent').waitFor();
@@ -284,7 +290,7 @@ test('deleting asks first, says what happens to queued events, and then removes 
 });
 
 test('Connect with Amazon: region → Connect → Allow → a profile and an advertiser picked → installed with nothing typed', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/library`);
+  await page.goto(`${base()}/#/integrations/library`);
   await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
   // A European login signs in on Amazon's European page (the sandbox's /eu/ap/oa).
@@ -324,7 +330,7 @@ test('Connect with Amazon: region → Connect → Allow → a profile and an adv
 
 test('token health on Installed, and Reconnect: the same flow, the integration and its history kept', async () => {
   const pasted = await h.install({ ...SEED_INSTALL, name: 'Pasted token' });
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.reload(); // the same address as before: load the list again
   const row = page.getByRole('row', { name: /Pasted token/ });
   await row.getByText(/expires in \d+ min — add refresh credentials/).waitFor();
@@ -334,6 +340,12 @@ test('token health on Installed, and Reconnect: the same flow, the integration a
     .waitFor();
   await row.getByRole('button', { name: 'Reconnect Pasted token with Amazon' }).click();
   await page.getByRole('button', { name: 'Allow' }).click();
+  // Back from Amazon, the address alone changes nothing: the operator confirms with a click.
+  await page.waitForURL(new RegExp(`#/integrations/installed/${pasted.body.id}/reconnect/conn_`));
+  const confirm = page.getByRole('button', { name: 'Use this connection' });
+  await confirm.waitFor();
+  expect((await h.admin(`/v1/admin/integrations/${pasted.body.id}`)).body.revision.revision_number).toBe(1);
+  await confirm.click();
   await page.waitForURL(new RegExp(`#/integrations/installed/${pasted.body.id}$`));
   await page
     .getByRole('row', { name: /Pasted token/ })
