@@ -112,7 +112,14 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   }).start();
 
   process.stdout.write(
-    banner({ adminUrl: host.adminUrl, ingestUrl: host.ingestUrl, sandboxUrl: sandbox?.url, tokens, dataDir }),
+    // The page at its public URL: Connect with Amazon comes back there, with the browser's sign-in cookie.
+    banner({
+      adminUrl: host.publicUrl,
+      ingestUrl: host.ingestUrl,
+      sandboxUrl: sandbox?.url,
+      tokens,
+      dataDir,
+    }),
   );
   const reason = await stopRequested();
   process.stderr.write(

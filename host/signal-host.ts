@@ -222,7 +222,7 @@ export class SignalHost {
       live: this.live,
       liveEvents,
       now,
-      publicUrl: () => withoutTrailingSlash(o.publicUrl ?? `http://localhost:${portOf(this.adminUrl)}`),
+      publicUrl: () => this.publicUrl,
     });
     const readiness = (this.readiness = new Readiness(db, () =>
       this.worker instanceof WorkerProcesses ? this.worker.running() : true,
@@ -255,6 +255,14 @@ export class SignalHost {
     else this.worker.start();
     this.retention.start();
     return this;
+  }
+
+  /**
+   * Where browsers reach the Management API and the page (`SIGNAL_PUBLIC_URL`, default
+   * `http://localhost:<admin port>`): Connect with Amazon sends the browser back there.
+   */
+  get publicUrl(): string {
+    return withoutTrailingSlash(this.options.publicUrl ?? `http://localhost:${portOf(this.adminUrl)}`);
   }
 
   /** Open Live Events streams and the bytes they hold unsent (each stream is dropped past 1 MB). */

@@ -56,11 +56,17 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit)
-      throw new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit)
+        throw new HttpError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    // The client went away, or sent bytes that are not the body it announced.
+    throw new HttpError(400, 'incomplete_body', 'The body ended before the length it announced.');
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;

@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../plugin/index.js';
 
@@ -20,9 +20,16 @@ export function serve(listener: RequestListener, logger?: Logger): Server {
 }
 
 function refuse(error: NodeJS.ErrnoException, socket: Duplex): void {
-  // As Node's own handler: no answer once an answer to an earlier request on the socket has begun.
-  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) return void socket.destroy();
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  // A good request before the bad one is still being answered: that answer goes out, then the socket closes
+  // (a 400 written now would come first, and be taken for its answer).
+  const answering = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (answering && !answering.writableFinished) {
+    const close = () => socket.destroy();
+    answering.once('finish', close).once('close', close);
+    setTimeout(close, 5_000).unref();
+    return;
+  }
   const [status, text, code] = PARSER_ANSWERS.get(error.code ?? '') ?? [400, 'Bad Request', 'bad_request'];
   const body = JSON.stringify({
     error: { code, message: 'The request is not valid HTTP/1.1; nothing was done.' },

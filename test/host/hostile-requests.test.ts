@@ -105,6 +105,35 @@ describe('requests Node itself cannot parse: a JSON 400 on the socket, then clos
   });
 });
 
+test('a good request, then garbage on the same connection: the good one is answered first', async () => {
+  const event = JSON.stringify({ event: 'Order Completed', properties: { order_id: 'PIPE-1' } });
+  const answer = await sendRaw(
+    h.host.ingestUrl,
+    `POST /v1/t HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${PIPELINE_KEY}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${event.length}\r\n\r\n${event}GARBAGE\r\n\r\n`,
+  );
+  expect(answer.text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200']);
+  await stillAnswers();
+});
+
+test('a client that leaves mid-body is no failure of the host: nothing logged, the host answers on', async () => {
+  const lines = capture.lines.length;
+  const statuses = [];
+  for (const url of [h.host.adminUrl, h.host.ingestUrl]) {
+    // 1,000 bytes announced, 9 sent; the client gives up after half a second.
+    const answer = await sendRaw(
+      url,
+      `POST /v1/t HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${PIPELINE_KEY}\r\nContent-Length: 1000\r\n\r\n{"event":`,
+      500,
+    );
+    statuses.push(answer.status);
+  }
+  // The admin port has no such route; the ingest port waits for the body until the client leaves.
+  expect(statuses).toEqual([404, null]);
+  expect(capture.lines.slice(lines).filter((l) => l.includes('request_error'))).toEqual([]);
+  await stillAnswers();
+});
+
 test('an unexpected failure answers 500 and is logged without what the request carried', async () => {
   const lines = capture.lines.length;
   const answer = await sendRaw(h.host.adminUrl, line('GET', '/test/unexpected'));

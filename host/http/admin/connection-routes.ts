@@ -61,7 +61,7 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
         return page(
           res,
           400,
-          'This sign-in is no longer valid (used, expired, not ours, or started in another browser). Start "Connect with Amazon" again from this browser.',
+          `This sign-in is no longer valid (used, expired, not ours, or started in another browser). Open the page at ${ctx.publicUrl()}/ and start "Connect with Amazon" again there.`,
         );
       if (req.query.get('error'))
         return page(res, 400, 'Amazon was not connected: the sign-in was cancelled. Nothing was stored.');
