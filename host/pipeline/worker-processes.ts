@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Logger } from '../../plugin/index.js';
+import { errorKind } from '../error-kind.js';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import type { DeliveriesRepo } from '../store/deliveries-repo.js';
 import type { WorkerSinks } from './delivery-worker.js';
@@ -73,11 +74,28 @@ export class WorkerProcesses {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.children.set(name, child);
+    // What a worker tells is shown, never allowed to take the host down: a failure is logged by its kind.
     child.on('message', (message: WorkerProcessMessage) => {
-      if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
-      else if (message.type === 'logged') this.sinks.logged(message.entry);
-      else if (message.type === 'metrics') this.metrics?.(message);
+      try {
+        if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
+        else if (message.type === 'logged') this.sinks.logged(message.entry);
+        else if (message.type === 'metrics') this.metrics?.(message);
+      } catch (error) {
+        this.logger?.warn('delivery worker process: a message could not be taken', {
+          event: 'worker_sink_error',
+          worker: name,
+          error: errorKind(error),
+        });
+      }
     });
+    // A message to a worker that has just died: its exit handler requeues and restarts it.
+    child.on('error', (error) =>
+      this.logger?.warn('delivery worker process: IPC failed', {
+        event: 'worker_ipc_error',
+        worker: name,
+        error: errorKind(error),
+      }),
+    );
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
       const requeued = this.deliveries.requeueInFlight(new Date().toISOString(), name);
