@@ -112,14 +112,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   }).start();
 
   process.stdout.write(
-    // The page at its public URL: Connect with Amazon comes back there, with the browser's sign-in cookie.
-    banner({
-      adminUrl: host.publicUrl,
-      ingestUrl: host.ingestUrl,
-      sandboxUrl: sandbox?.url,
-      tokens,
-      dataDir,
-    }),
+    banner({ adminUrl: host.adminUrl, ingestUrl: host.ingestUrl, sandboxUrl: sandbox?.url, tokens, dataDir }),
   );
   const reason = await stopRequested();
   process.stderr.write(

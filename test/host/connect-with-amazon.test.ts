@@ -155,6 +155,18 @@ test('redirect_uri comes from the public URL, never from the Host header', async
   expect(behind.setCookie).toMatch(/; Secure$/);
 });
 
+test('a page opened at another address than the public URL is told where to open it, before Amazon', async () => {
+  const other = await start({}, { origin: h.host.adminUrl });
+  expect(other.status).toBe(409);
+  expect(other.body.error).toEqual({
+    code: 'wrong_origin',
+    message: expect.stringContaining(
+      `Open the page at ${publicCallback().replace('/v1/admin/oauth/amazon/callback', '')}/`,
+    ),
+  });
+  expect((await start({}, { origin: new URL(publicCallback()).origin })).status).toBe(200);
+});
+
 test('the pickers need a known connection and profile; the start needs the admin token', async () => {
   expect((await h.admin('/v1/admin/connections/conn_nothing/profiles')).status).toBe(404);
   const { callback: url } = await authorize('approve');

@@ -32,6 +32,7 @@ export const connectionRoutes: AdminRoutes = (router, ctx) => {
       const integrationId =
         body.integration_id === undefined ? undefined : ctx.integration(String(body.integration_id)).id;
       const redirectUri = `${ctx.publicUrl()}${CALLBACK}`;
+      samePageAsCallback(req, ctx.publicUrl());
       const browser = browserBinding(cookie(req.headers, BROWSER_COOKIE));
       const state = ctx.oauthStates.start({ redirectUri, region, integrationId, browser });
       const url = new URL(app.authorizeUrls[region]);
@@ -171,6 +172,20 @@ async function amazonCall<T>(call: () => Promise<T>): Promise<T> {
     if (!(error instanceof PluginError)) throw error;
     throw installHttpError(error);
   }
+}
+
+/**
+ * A page opened at another address than the public URL (127.0.0.1 for localhost, say) would lose its sign-in
+ * cookie on the way back from Amazon: refused before the browser leaves, saying where to open the page.
+ */
+function samePageAsCallback(req: Request, publicUrl: string): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === new URL(publicUrl).origin) return;
+  throw new HttpError(
+    409,
+    'wrong_origin',
+    `Open the page at ${publicUrl}/ to connect with Amazon: Amazon sends the browser back there (SIGNAL_PUBLIC_URL).`,
+  );
 }
 
 /** A plain page for the browser that came back from Amazon. */
