@@ -706,12 +706,23 @@ async function startLive() {
   state.live = new Map(data.map((e) => [String(e.id), e]));
   $('#live-list').replaceChildren(...data.map(liveItem));
   filterLive();
-  // The stream authenticates with an HttpOnly session cookie: EventSource cannot send the token in a header,
-  // and a token in the URL would end up in logs.
+  await openStream();
+}
+
+/**
+ * The live stream. It authenticates with an HttpOnly session cookie: EventSource cannot send the token in a
+ * header, and a token in the URL would end up in logs. A stream that was cut (it fell 1 MB behind) EventSource
+ * reconnects by itself; one the host refuses (a restart ended the session) is opened with a new session.
+ */
+async function openStream() {
   await api('/v1/admin/session', { method: 'POST' });
   const source = new EventSource('/v1/admin/live-events/stream');
   source.addEventListener('open', () => ($('#live-state').textContent = 'live'));
-  source.addEventListener('error', () => ($('#live-state').textContent = 'reconnecting…'));
+  source.addEventListener('error', () => {
+    $('#live-state').textContent = 'reconnecting…';
+    if (source.readyState === EventSource.CLOSED)
+      setTimeout(() => openStream().catch(() => undefined), 3_000);
+  });
   source.addEventListener('event', (m) => upsertLive(JSON.parse(m.data)));
   source.addEventListener('delivery', () => {
     if (!$('#view-log').hidden) loadLog();
