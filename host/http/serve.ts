@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../plugin/index.js';
+import { errorKind } from '../error-kind.js';
 
 /** What a request that Node's parser refuses gets, by the parser's code; a 400 for every other. */
 const PARSER_ANSWERS: ReadonlyMap<string, [status: number, text: string, code: string]> = new Map([
@@ -16,6 +17,13 @@ const PARSER_ANSWERS: ReadonlyMap<string, [status: number, text: string, code: s
 export function serve(listener: RequestListener, logger?: Logger): Server {
   const server = createServer(listener);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => refuse(error, socket));
+  // Once listening, an error is one connection's (EMFILE on accept under a flood): logged, never fatal. (Before,
+  // it is the start's: the port is taken, and the start fails.)
+  server.once('listening', () =>
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      logger?.error('server error', { event: 'server_error', code: error.code, error: errorKind(error) }),
+    ),
+  );
   return server;
 }
 
