@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { HttpError, type Router } from '../http/http-kit.js';
+import { sameSecret } from '../http/same-secret.js';
 
 /** The bearer token of a request, or '' (only `Authorization: Bearer …`; never the query string). */
 function bearerOf(header: string | string[] | undefined): string {
@@ -8,14 +8,13 @@ function bearerOf(header: string | string[] | undefined): string {
     : '';
 }
 
-/** Constant-time comparison against each accepted token (every one is compared, whichever matches). */
+/**
+ * Constant-time comparison against each accepted token, whatever the lengths (digests are compared, see
+ * `sameSecret`); every one is compared, whichever matches.
+ */
 function matchesAny(given: string, tokens: readonly string[]): boolean {
-  const a = Buffer.from(given);
   let ok = false;
-  for (const token of tokens) {
-    const b = Buffer.from(token);
-    if (a.length === b.length && timingSafeEqual(a, b)) ok = true;
-  }
+  for (const token of tokens) if (sameSecret(given, token)) ok = true;
   return ok;
 }
 
