@@ -14,6 +14,9 @@ const FAST: Partial<DeliverySettings> = {
   maxAttempts: 4,
 };
 
+/** For tests of many or big events: on a busy machine a 500-event answer can take longer than the default 500 ms. */
+const ROOMY = { requestTimeoutMs: 10_000 };
+
 let h: Harness;
 let installation: Installation;
 
@@ -34,7 +37,7 @@ const statuses = (report: { outcomes: Array<{ status: string }> }) => report.out
 
 describe('deliver: batching', () => {
   test('1,201 events go in requests of 500, 500 and 201, all delivered once, with the right headers', async () => {
-    await setup();
+    await setup({ settings: ROOMY });
     const report = await h.destination.deliver(items(1201), installation);
     expect(report.outcomes.filter((o) => o.status !== 'delivered').slice(0, 3)).toEqual([]);
     expect(
@@ -70,7 +73,7 @@ describe('deliver: batching', () => {
   });
 
   test('big events are split at 1 MB of body, never more', async () => {
-    await setup({ sandbox: { maxBodyBytes: 5_000_000 } });
+    await setup({ sandbox: { maxBodyBytes: 5_000_000 }, settings: ROOMY });
     const big = (n: number) => ({
       customData: Array.from({ length: 13 }, (_, i) => ({ name: `c${i}`, value: `${'v'.repeat(250)}${n}` })),
     });
@@ -342,7 +345,7 @@ describe('deliver: a whole-request 400 for what some events hold', () => {
     });
 
   test("500 events with 3 poisoned: halves until they stand alone, 497 delivered, 3 rejected with Amazon's words", async () => {
-    await setup();
+    await setup({ settings: ROOMY });
     const poisoned = ['order-17', 'order-250', 'order-499'];
     expect((await poison(poisoned)).status).toBe(200);
     const report = await h.destination.deliver(items(500), installation);
@@ -563,6 +566,7 @@ describe('deliver: against throttling like Amazon’s (sandbox rateLimit)', () =
     await setup({
       sandbox: { rateLimit: 4 },
       delivery: { ...FAST, budgetMs: 10_000, maxAttempts: 6, maxRetryAfterMs: 3_000 },
+      settings: ROOMY,
     });
     const report = await h.destination.deliver(items(4_000), installation);
     expect(new Set(statuses(report))).toEqual(new Set(['delivered']));
