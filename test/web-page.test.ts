@@ -274,3 +274,71 @@ test('Delete asks first (Cancel secondary, Delete the danger), says what happens
   await expect(page.getByRole('article', { name: 'Connected stores' }).count()).resolves.toBe(0);
   expect(await integrations()).toHaveLength(2);
 }, 30_000);
+
+test('the page Connect with Amazon ends on, when it fails, is styled like the console and leads back', async () => {
+  await page.goto(`${h.host.adminUrl}/v1/admin/oauth/amazon/callback?state=stale&code=x`);
+  await page.getByRole('heading', { name: 'Connect with Amazon' }).waitFor();
+  expect(await page.locator('main').evaluate((m) => getComputedStyle(m).backgroundColor)).toBe(
+    'rgb(255, 255, 255)',
+  );
+  expect(await page.locator('header').evaluate((m) => getComputedStyle(m).backgroundColor)).toBe(
+    'rgb(35, 47, 62)',
+  );
+  const back = page.getByRole('link', { name: 'Back to the Integration Library' });
+  expect(await back.evaluate((a) => getComputedStyle(a).backgroundColor)).toBe('rgb(255, 153, 0)');
+  await shot(page, 'oauth-result');
+  await back.click();
+  await page.getByRole('tab', { name: 'Integration Library', selected: true }).waitFor();
+});
+
+test('a failed call says what failed (not "wrong token"), and signing in again leaves one live stream', async () => {
+  // Count the page's EventSources and the ones it closed.
+  await page.addInitScript(() => {
+    const w = globalThis as any;
+    const Native = w.EventSource;
+    w.__streams = { opened: 0, closed: 0 };
+    w.EventSource = class extends Native {
+      constructor(url: string, init?: unknown) {
+        super(url, init);
+        w.__streams.opened++;
+      }
+      close() {
+        w.__streams.closed++;
+        super.close();
+      }
+    };
+  });
+  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.reload();
+  await page.getByRole('article', { name: 'Stores CRM' }).waitFor();
+  const web = (await integrations()).find((i) => i.name === 'Brand A site')!.id;
+  await page.route('**/match-quality?*', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '{"error":{"code":"storage_unavailable","message":"The disk is full: nothing was stored."}}',
+    }),
+  );
+  await page.goto(`${h.host.adminUrl}/#/quality/${web}`);
+  await page
+    .getByRole('alert')
+    .getByText('Loading match quality failed: The disk is full: nothing was stored.')
+    .waitFor();
+  expect(await page.getByRole('dialog', { name: 'Admin token' }).isVisible()).toBe(false);
+  await shot(page, 'error-says-what-failed');
+  await page.unroute('**/match-quality?*');
+
+  // A 401 asks for the token again; signing in again closes the old stream before opening the next.
+  await page.route(
+    '**/v1/admin/integrations?limit=500',
+    (route) => route.fulfill({ status: 401, body: '{"error":{"code":"unauthorized","message":"no"}}' }),
+    { times: 1 },
+  );
+  await page.goto(`${h.host.adminUrl}/#/log`);
+  await page.getByRole('dialog', { name: 'Admin token' }).getByText('The token was not accepted.').waitFor();
+  await page.locator('#token-input').fill('YOUR_TOKEN');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('#live-state').getByText('live', { exact: true }).waitFor({ state: 'attached' });
+  const streams = await page.evaluate(() => (globalThis as any).__streams);
+  expect(streams).toEqual({ opened: 2, closed: 1 });
+}, 30_000);
