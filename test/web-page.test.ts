@@ -278,14 +278,16 @@ test('Delete asks first (Cancel secondary, Delete the danger), says what happens
 test('the page Connect with Amazon ends on, when it fails, is styled like the console and leads back', async () => {
   await page.goto(`${h.host.adminUrl}/v1/admin/oauth/amazon/callback?state=stale&code=x`);
   await page.getByRole('heading', { name: 'Connect with Amazon' }).waitFor();
-  expect(await page.locator('main').evaluate((m) => getComputedStyle(m).backgroundColor)).toBe(
-    'rgb(255, 255, 255)',
-  );
-  expect(await page.locator('header').evaluate((m) => getComputedStyle(m).backgroundColor)).toBe(
-    'rgb(35, 47, 62)',
-  );
+  expect(
+    await page.locator('main').evaluate((m) => (globalThis as any).getComputedStyle(m).backgroundColor),
+  ).toBe('rgb(255, 255, 255)');
+  expect(
+    await page.locator('header').evaluate((m) => (globalThis as any).getComputedStyle(m).backgroundColor),
+  ).toBe('rgb(35, 47, 62)');
   const back = page.getByRole('link', { name: 'Back to the Integration Library' });
-  expect(await back.evaluate((a) => getComputedStyle(a).backgroundColor)).toBe('rgb(255, 153, 0)');
+  expect(await back.evaluate((a) => (globalThis as any).getComputedStyle(a).backgroundColor)).toBe(
+    'rgb(255, 153, 0)',
+  );
   await shot(page, 'oauth-result');
   await back.click();
   await page.getByRole('tab', { name: 'Integration Library', selected: true }).waitFor();
