@@ -340,7 +340,33 @@ test('a failed call says what failed (not "wrong token"), and signing in again l
   await page.getByRole('dialog', { name: 'Admin token' }).getByText('The token was not accepted.').waitFor();
   await page.locator('#token-input').fill('YOUR_TOKEN');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.locator('#live-state').getByText('live', { exact: true }).waitFor({ state: 'attached' });
-  const streams = await page.evaluate(() => (globalThis as any).__streams);
+  await page.getByRole('dialog', { name: 'Admin token' }).waitFor({ state: 'hidden' });
+  const streams = await h.waitFor(async () => {
+    const s = await page.evaluate(() => (globalThis as any).__streams);
+    return s.opened === 2 ? s : undefined;
+  }, 'a second stream');
   expect(streams).toEqual({ opened: 2, closed: 1 });
+}, 30_000);
+
+test('a name with markup shows as text everywhere it is listed, never as markup', async () => {
+  const stores = (await integrations()).find((i) => i.name === 'Stores CRM')!;
+  const hostile = '<img src=x onerror="globalThis.__xss=1">';
+  await h.admin(`/v1/admin/integrations/${stores.id}`, { method: 'PATCH', body: { name: hostile } });
+  for (const hash of [
+    '#/integrations/installed',
+    `#/integrations/installed/${stores.id}`,
+    '#/live',
+    '#/quality',
+    '#/dead',
+  ]) {
+    await page.goto(`${h.host.adminUrl}/${hash}`);
+    await page.reload();
+    await page
+      .locator('main > section:not([hidden])')
+      .getByText(hostile)
+      .first()
+      .waitFor({ state: 'attached' });
+    expect({ hash, images: await page.locator('main img, select img').count() }).toEqual({ hash, images: 0 });
+  }
+  expect(await page.evaluate(() => (globalThis as any).__xss)).toBeUndefined();
 }, 30_000);

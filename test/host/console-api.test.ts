@@ -224,3 +224,55 @@ test.each(['SIGNAL_ADMIN_PORT', 'SIGNAL_INGEST_PORT'])(
   },
   20_000,
 );
+
+describe('a name per integration: given at install and by PATCH, checked in one place', () => {
+  const config = {
+    advertiser_id: 'ENTITY1234ABCD',
+    profile_id: '1234567890',
+    access_token: 'Atza|IwEBIA...',
+  };
+  const installNamed = (name: unknown) =>
+    h.install({
+      ...(name === undefined ? {} : { name }),
+      variant: 'default',
+      config,
+      delivery_mode: 'server_side',
+    });
+
+  test.each([
+    ['missing: the catalog’s name', undefined, 'Amazon DSP Events'],
+    ['trimmed', '  Brand B  ', 'Brand B'],
+    ['markup kept as text', '<img src=x onerror=alert(1)>', '<img src=x onerror=alert(1)>'],
+    ['200 characters', 'n'.repeat(200), 'n'.repeat(200)],
+  ])('install, %s', async (_, name, stored) => {
+    const r = await installNamed(name);
+    expect(r.status).toBe(201);
+    expect(r.body.name).toBe(stored);
+    const patched = await h.admin(`/v1/admin/integrations/${r.body.id}`, {
+      method: 'PATCH',
+      body: { name: ` ${stored}x ` },
+    });
+    expect(patched.body.name).toBe(`${stored}x`.length > 200 ? undefined : `${stored}x`);
+    await h.admin(`/v1/admin/integrations/${r.body.id}`, { method: 'DELETE' });
+  });
+
+  test.each([
+    ['empty', ''],
+    ['blank', '   '],
+    ['201 characters', 'n'.repeat(201)],
+    ['a line break', 'Brand\nB'],
+    ['a number', 42],
+    ['null', null],
+  ])('refused, %s: 400 naming the field, nothing installed or renamed', async (_, name) => {
+    const before = (await h.admin('/v1/admin/integrations')).body.data.length;
+    const r = await installNamed(name);
+    expect(r.status).toBe(400);
+    expect(r.body.error.fields).toEqual([
+      { field: 'name', message: 'must be 1 to 200 characters, with no control characters' },
+    ]);
+    expect((await h.admin('/v1/admin/integrations')).body.data.length).toBe(before);
+    const p = await h.admin(`/v1/admin/integrations/${id}`, { method: 'PATCH', body: { name } });
+    expect(p.status).toBe(400);
+    expect((await h.admin(`/v1/admin/integrations/${id}`)).body.name).toBe('Amazon DSP Events');
+  });
+});
