@@ -97,6 +97,9 @@ function wireOnce() {
     $(`#${id} button`).addEventListener('click', () => ($(`#${id}`).hidden = true));
 }
 
+// Without the token nothing works: Escape does not close its dialog.
+$('#token-dialog').addEventListener('cancel', (e) => e.preventDefault());
+
 $('#token-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   setToken($('#token-input').value.trim());
