@@ -111,6 +111,21 @@ test('the install form: a name, required fields first, Advanced in named groups,
     'Automatic (from the profile)',
   );
 
+  // Only what the variant uses: Global Privacy Control is a browser's signal, so the website's alone.
+  const gpc = dialog.getByLabel('Global Privacy Control Scope');
+  await gpc.selectOption({ label: 'Every visitor who sends it' });
+  await dialog.getByRole('radio', { name: /Offline and CRM sales/ }).check();
+  expect(await gpc.isVisible()).toBe(false);
+  expect(await dialog.getByLabel('Default Country').isVisible()).toBe(true);
+  await dialog.getByLabel('Default Country').fill('US');
+  // Back to Website: what was typed is still there.
+  await dialog.getByRole('radio', { name: /Website/ }).check();
+  expect(await gpc.isVisible()).toBe(true);
+  expect(await gpc.inputValue()).toBe('everywhere');
+  expect(await dialog.getByLabel('Default Country').inputValue()).toBe('US');
+  await gpc.selectOption('');
+  await dialog.getByLabel('Default Country').fill('');
+
   // Errors name the field by its label, in the operator's words.
   await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Brand A web');
   await dialog.getByRole('radio', { name: /Website/ }).check();

@@ -55,7 +55,7 @@ export async function openInstall(entry, existing, connectionId) {
           name: 'variant',
           value: v.key,
           checked: v.key === chosen,
-          onchange: () => renderFields(l),
+          onchange: showVariantFields,
         }),
         el('strong', { text: ` ${v.name}` }),
         el('span', { class: 'muted', text: ` — ${v.description}` }),
@@ -74,28 +74,31 @@ export async function openInstall(entry, existing, connectionId) {
   }
 }
 
-/** The required fields, then Advanced: each group in a fieldset, only the fields the variant uses. */
+/**
+ * The required fields, then Advanced: each group in a fieldset. Every field is built once; a field some
+ * variants do not use is marked with them and hidden for the others (`showVariantFields`), so switching the
+ * variant keeps what was typed.
+ */
 function renderFields(l) {
   const { entry, editing, connection } = current;
-  const variant = pickedVariant();
   const byKey = new Map(entry.config_fields.map((f) => [f.key, f]));
   const config = editing?.revision.config ?? {};
-  const uses = (p) =>
-    byKey.has(p.key) &&
-    !(p.variants && !p.variants.includes(variant)) &&
-    !(connection && CONNECTED_AWAY.has(p.key));
-  const control = (p) =>
-    fieldControl(byKey.get(p.key), p, {
+  const shown = (p) => byKey.has(p.key) && !(connection && CONNECTED_AWAY.has(p.key));
+  const control = (p) => {
+    const node = fieldControl(byKey.get(p.key), p, {
       schema: entry.config_schema,
       value: config[p.key],
       editing,
       connected: Boolean(connection),
     });
+    if (p.variants) node.dataset.variants = p.variants.join(' ');
+    return node;
+  };
   const groups = l.groups
-    .map((g) => ({ ...g, fields: g.fields.filter(uses) }))
+    .map((g) => ({ ...g, fields: g.fields.filter(shown) }))
     .filter((g) => g.fields.length > 0);
   $('#config-fields').replaceChildren(
-    ...l.required.filter(uses).map(control),
+    ...l.required.filter(shown).map(control),
     el(
       'details',
       { class: 'advanced', id: 'advanced' },
@@ -111,6 +114,16 @@ function renderFields(l) {
       ),
     ),
   );
+  showVariantFields();
+}
+
+/** Hides the fields the picked variant does not use (and a group left empty); they are not sent. */
+function showVariantFields() {
+  const variant = pickedVariant();
+  for (const field of $$('#config-fields [data-variants]'))
+    field.hidden = !field.dataset.variants.split(' ').includes(variant);
+  for (const group of $$('#config-fields fieldset.group'))
+    group.hidden = [...group.querySelectorAll('.field')].every((f) => f.hidden);
 }
 
 /** The profile picker (name, country, type), then the advertiser picker of the profile picked. */
@@ -160,7 +173,8 @@ function readConfig() {
       continue;
     }
     const input = document.getElementById(`field-${f.key}`);
-    if (!input) continue;
+    // Not built (a connection sets it) or not used by the variant picked: not sent.
+    if (!input || input.closest('[hidden]')) continue;
     if (f.type === 'boolean') config[f.key] = input.checked ? true : editing ? null : undefined;
     else if (input.value.trim() !== '')
       config[f.key] = f.type === 'number' ? Number(input.value) : input.value.trim();
