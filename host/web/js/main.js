@@ -60,8 +60,14 @@ async function start() {
   await loadCatalog();
   await loadIntegrations();
   initLibrary();
+  // New requests to Amazon refresh an open Delivery Log, at most once a second however busy the host is.
+  let pending = null;
   await startLive(() => {
-    if (route().view === 'log') reshow();
+    if (route().view !== 'log' || pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      if (route().view === 'log') reshow();
+    }, 1_000);
   });
   await show();
 }

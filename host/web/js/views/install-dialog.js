@@ -3,6 +3,7 @@
 import { api, ApiError } from '../api.js';
 import { $, $$, el, enc } from '../dom.js';
 import { store, variantName } from '../integrations.js';
+import { loadAdvertisers, loadPickers } from './connect-pickers.js';
 import { fieldControl, readCustomEvents, setConversionTypes } from './install-fields.js';
 
 /** What the dialog was opened for: the integration edited, the connection installed with. */
@@ -126,36 +127,6 @@ function showVariantFields() {
     group.hidden = [...group.querySelectorAll('.field')].every((f) => f.hidden);
 }
 
-/** The profile picker (name, country, type), then the advertiser picker of the profile picked. */
-async function loadPickers(connectionId) {
-  const { data } = await api(`/v1/admin/connections/${enc(connectionId)}/profiles`, {
-    what: 'Loading the Amazon profiles',
-  });
-  $('#pick-profile').replaceChildren(
-    ...data.map((p) =>
-      el('option', {
-        value: p.profile_id,
-        text: `${p.account_name ?? p.profile_id} · ${p.country} · ${p.account_type ?? 'profile'} (${p.profile_id})`,
-      }),
-    ),
-  );
-  await loadAdvertisers();
-}
-
-async function loadAdvertisers() {
-  const profile = $('#pick-profile').value;
-  if (!profile || !current.connection) return;
-  const { data } = await api(
-    `/v1/admin/connections/${enc(current.connection)}/advertisers?profile_id=${enc(profile)}`,
-    { what: 'Loading the advertisers of the profile' },
-  );
-  $('#pick-advertiser').replaceChildren(
-    ...data.map((a) =>
-      el('option', { value: a.advertiser_id, text: `${a.name ?? ''} (${a.advertiser_id})`.trim() }),
-    ),
-  );
-}
-
 function readConfig() {
   const { entry, editing, connection } = current;
   const config = connection
@@ -260,7 +231,7 @@ async function submit(e, onDone) {
 
 /** Wires the dialog once; `onDone(note)` runs after an install or a save. */
 export function initInstallDialog(onDone) {
-  $('#pick-profile').addEventListener('change', () => loadAdvertisers());
+  $('#pick-profile').addEventListener('change', () => loadAdvertisers(current.connection));
   $('#connect-amazon').addEventListener('click', async () => {
     try {
       sessionStorage.setItem(
