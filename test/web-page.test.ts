@@ -41,6 +41,7 @@ test('before anything is installed, each view has its heading first, one message
   const curl = await page.locator('#live-curl').textContent();
   expect(curl).toContain(`${h.host.ingestUrl}/v1/t`);
   expect(curl).not.toContain('localhost:8080');
+  expect(await page.getByLabel('Event id').isVisible()).toBe(false);
 
   for (const [name, id] of [
     ['Match quality', 'quality'],

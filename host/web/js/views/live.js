@@ -86,6 +86,8 @@ function filterLive() {
     if (pass) shown++;
   }
   $('#live-empty').hidden = live.entries.size > 0;
+  // Nothing to filter yet: the filters wait for the first event.
+  $('#view-live .toolbar').hidden = live.entries.size === 0;
   $('#live-none-match').hidden = live.entries.size === 0 || shown > 0;
   $('#live-list').hidden = shown === 0;
 }
