@@ -126,15 +126,16 @@ test.each([
   },
 );
 
-test.each(['funnel', 'delivery-log/buckets'])(
-  '%s: an unknown window is a 400 naming the ones there are',
-  async (path) => {
-    const r = await h.admin(`/v1/admin/integrations/${id}/${path}?window=2h`);
-    expect(r.status).toBe(400);
-    expect(r.body.error.message).toBe('window must be one of 1h, 24h, 7d, 30d.');
-    expect((await h.admin(`/v1/admin/integrations/${id}/${path}`, { token: null })).status).toBe(401);
-  },
-);
+test.each(
+  ['funnel', 'delivery-log/buckets', 'match-quality'].flatMap((path) =>
+    ['2h', '__proto__', 'constructor', 'toString', ''].map((window) => [path, window]),
+  ),
+)('%s?window=%s: not a window, a 400 naming the ones there are (never a 500)', async (path, window) => {
+  const r = await h.admin(`/v1/admin/integrations/${id}/${path}?window=${window}`);
+  expect(r.status).toBe(400);
+  expect(r.body.error.message).toBe('window must be one of 1h, 24h, 7d, 30d.');
+  expect((await h.admin(`/v1/admin/integrations/${id}/${path}`, { token: null })).status).toBe(401);
+});
 
 test('the host tells the page its real ingestion URL (for the empty state’s example)', async () => {
   expect((await h.admin('/v1/admin/host')).body).toEqual({ ingest_url: h.host.ingestUrl });

@@ -18,7 +18,8 @@ export const TIME_WINDOWS: Readonly<Record<string, { ms: number; bucketMs: numbe
  */
 export function timeWindow(req: Request, now: number) {
   const name = req.query.get('window') ?? '24h';
-  const w = TIME_WINDOWS[name];
+  // Own keys only: `__proto__` or `toString` are no window.
+  const w = Object.hasOwn(TIME_WINDOWS, name) ? TIME_WINDOWS[name] : undefined;
   if (w === undefined)
     throw new HttpError(
       400,
