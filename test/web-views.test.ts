@@ -168,6 +168,16 @@ test('an integration’s page: facts, token health, actions, the funnel with rea
   expect(await axeViolations(page, '#view-integrations')).toEqual([]);
 }, 30_000);
 
+test.each(['#/toString', '#/constructor', '#/__proto__', '#/%E0%A4%A', '#/nowhere'])(
+  'an address that is no view (%s) shows the Integrations view, not a blank page',
+  async (hash) => {
+    await page.goto(`${h.host.adminUrl}/${hash}`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Integrations', level: 2 }).waitFor();
+    expect(await page.locator('main > section:not([hidden])').count()).toBe(1);
+  },
+);
+
 const ROUTES: Array<[name: string, hash: string, shows: string]> = [
   ['integration-library', '#/integrations/library', 'Amazon DSP Events'],
   ['installed', '#/integrations/installed', 'Stores CRM'],

@@ -32,7 +32,7 @@ function route() {
         return '';
       }
     });
-  return { view: view in VIEWS ? view : 'integrations', rest };
+  return { view: Object.hasOwn(VIEWS, view) ? view : 'integrations', rest };
 }
 
 /** The view shown last: another one starts at the top of the page. */
