@@ -389,3 +389,18 @@ test('a name with markup shows as text everywhere it is listed, never as markup'
   }
   expect(await page.evaluate(() => (globalThis as any).__xss)).toBeUndefined();
 }, 30_000);
+
+test('two integrations with the same name and variant are still told apart in the pickers', async () => {
+  const twin = (await h.install({ ...SEED_INSTALL, name: 'Brand A site' })).body.id as string;
+  const first = (await integrations()).find((i) => i.name === 'Brand A site' && i.id !== twin)!.id as string;
+  await page.goto(`${h.host.adminUrl}/#/quality`);
+  await page.reload();
+  await page
+    .locator('#quality-integration option', { hasText: twin.slice(-6) })
+    .waitFor({ state: 'attached' });
+  const options = await page.locator('#quality-integration option').allTextContents();
+  expect(options.filter((o) => o.startsWith('Brand A site (Website)')).sort()).toEqual(
+    [`Brand A site (Website) · …${first.slice(-6)}`, `Brand A site (Website) · …${twin.slice(-6)}`].sort(),
+  );
+  expect(new Set(options).size).toBe(options.length);
+});

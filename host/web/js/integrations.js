@@ -29,8 +29,17 @@ export function variantName(key) {
   return key ?? '';
 }
 
-/** How an integration is named wherever one is listed or picked: its name and its variant's name. */
-export const integrationLabel = (i) => `${i.name} (${variantName(i.catalog_variant_key)})`;
+/**
+ * How an integration is named wherever one is listed or picked: its name and its variant's name, and the end
+ * of its id when another has the same name and variant (so no picker lists one name twice).
+ */
+export function integrationLabel(i) {
+  const label = `${i.name} (${variantName(i.catalog_variant_key)})`;
+  const twin = store.integrations.some(
+    (o) => o.id !== i.id && o.name === i.name && o.catalog_variant_key === i.catalog_variant_key,
+  );
+  return twin ? `${label} · …${i.id.slice(-6)}` : label;
+}
 
 /** The name of an integration by id, for rows that carry only the id (a deleted one says so). */
 export const integrationName = (id) => {
