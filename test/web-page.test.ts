@@ -1,12 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { startHost, purchase, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
-import { launchBrowser, openView, shot, signIn } from './support/web-browser.js';
+import { launchBrowser, openView, publicUrl, shot, signIn } from './support/web-browser.js';
 
 /**
  * A new operator's journeys in the page at 1280 px: sign in, install two named integrations through the form,
  * tell them apart everywhere, edit one, Connect with Amazon for a variant that is not the first, reconnect.
  */
 let h: HostHarness;
+const base = () => publicUrl(h.host.adminUrl);
 let browser: Browser;
 let page: Page;
 
@@ -25,14 +26,14 @@ const integrations = async () =>
   (await h.admin('/v1/admin/integrations')).body.data as Array<Record<string, any>>;
 
 test('before anything is installed, each view has its heading first, one message, and no empty frame', async () => {
-  await page.goto(`${h.host.adminUrl}/`);
+  await page.goto(`${base()}/`);
   await page.locator('#token-input').fill('wrong');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('The token was not accepted.').waitFor();
   // Escape does not leave a page that can do nothing without the token.
   await page.keyboard.press('Escape');
   expect(await page.getByRole('dialog', { name: 'Admin token' }).isVisible()).toBe(true);
-  await signIn(page, h.host.adminUrl, '#/integrations/installed');
+  await signIn(page, base(), '#/integrations/installed');
   await page.getByText('No integration is installed yet.').waitFor();
 
   // The example to send an event names this host's real ingestion URL, whatever its port.
@@ -207,7 +208,7 @@ test('two named installs are told apart wherever one is listed or picked, with t
 }, 30_000);
 
 test('Edit renames through the dialog, keeps secrets blank, and saves a new revision', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.getByRole('button', { name: 'Edit config of Brand A web' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit Brand A web' });
   expect(await edit.getByLabel('Access Token').inputValue()).toBe('');
@@ -225,7 +226,7 @@ test('Edit renames through the dialog, keeps secrets blank, and saves a new revi
 }, 30_000);
 
 test('Connect with Amazon keeps the variant and name picked before the sign-in (Offline stays Offline)', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/library`);
+  await page.goto(`${base()}/#/integrations/library`);
   await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
   await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Connected stores');
@@ -259,7 +260,7 @@ test('Connect with Amazon keeps the variant and name picked before the sign-in (
 }, 30_000);
 
 test('Reconnect asks before it changes credentials, then says it worked', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   const card = page.getByRole('article', { name: 'Stores CRM' });
   await card.getByText(/expires in \d+ min — add refresh credentials/).waitFor();
   await card.getByRole('button', { name: 'Reconnect Stores CRM with Amazon' }).click();
@@ -278,7 +279,7 @@ test('Reconnect asks before it changes credentials, then says it worked', async 
 }, 30_000);
 
 test('Delete asks first (Cancel secondary, Delete the danger), says what happens to queued events', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.getByRole('button', { name: 'Delete Connected stores' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete Connected stores?' });
   await confirm.getByText('Events still queued for it are not sent').waitFor();
@@ -295,7 +296,7 @@ test('Delete asks first (Cancel secondary, Delete the danger), says what happens
 }, 30_000);
 
 test('the page Connect with Amazon ends on, when it fails, is styled like the console and leads back', async () => {
-  await page.goto(`${h.host.adminUrl}/v1/admin/oauth/amazon/callback?state=stale&code=x`);
+  await page.goto(`${base()}/v1/admin/oauth/amazon/callback?state=stale&code=x`);
   await page.getByRole('heading', { name: 'Connect with Amazon' }).waitFor();
   expect(
     await page.locator('main').evaluate((m) => (globalThis as any).getComputedStyle(m).backgroundColor),
@@ -329,7 +330,7 @@ test('a failed call says what failed (not "wrong token"), and signing in again l
       }
     };
   });
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.reload();
   await page.getByRole('article', { name: 'Stores CRM' }).waitFor();
   const web = (await integrations()).find((i) => i.name === 'Brand A site')!.id;
@@ -340,7 +341,7 @@ test('a failed call says what failed (not "wrong token"), and signing in again l
       body: '{"error":{"code":"storage_unavailable","message":"The disk is full: nothing was stored."}}',
     }),
   );
-  await page.goto(`${h.host.adminUrl}/#/quality/${web}`);
+  await page.goto(`${base()}/#/quality/${web}`);
   await page
     .getByRole('alert')
     .getByText('Loading match quality failed: The disk is full: nothing was stored.')
@@ -355,7 +356,7 @@ test('a failed call says what failed (not "wrong token"), and signing in again l
     (route) => route.fulfill({ status: 401, body: '{"error":{"code":"unauthorized","message":"no"}}' }),
     { times: 1 },
   );
-  await page.goto(`${h.host.adminUrl}/#/log`);
+  await page.goto(`${base()}/#/log`);
   await page.getByRole('dialog', { name: 'Admin token' }).getByText('The token was not accepted.').waitFor();
   await page.locator('#token-input').fill('YOUR_TOKEN');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -378,7 +379,7 @@ test('a name with markup shows as text everywhere it is listed, never as markup'
     '#/quality',
     '#/dead',
   ]) {
-    await page.goto(`${h.host.adminUrl}/${hash}`);
+    await page.goto(`${base()}/${hash}`);
     await page.reload();
     await page
       .locator('main > section:not([hidden])')
@@ -393,7 +394,7 @@ test('a name with markup shows as text everywhere it is listed, never as markup'
 test('two integrations with the same name and variant are still told apart in the pickers', async () => {
   const twin = (await h.install({ ...SEED_INSTALL, name: 'Brand A site' })).body.id as string;
   const first = (await integrations()).find((i) => i.name === 'Brand A site' && i.id !== twin)!.id as string;
-  await page.goto(`${h.host.adminUrl}/#/quality`);
+  await page.goto(`${base()}/#/quality`);
   await page.reload();
   await page
     .locator('#quality-integration option', { hasText: twin.slice(-6) })

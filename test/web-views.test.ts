@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startHost, purchase, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
 import {
   axeViolations,
+  publicUrl,
   launchBrowser,
   openView,
   shot,
@@ -14,6 +15,7 @@ import {
  * with a time, a link and a replay, recommendations; then every view at 1280 and 390 px with axe-core.
  */
 let h: HostHarness;
+const base = () => publicUrl(h.host.adminUrl);
 let browser: Browser;
 let page: Page;
 let web: string;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(8_000);
-  await signIn(page, h.host.adminUrl);
+  await signIn(page, base());
 }, 30_000);
 afterAll(async () => {
   await browser?.close();
@@ -48,7 +50,7 @@ afterAll(async () => {
 });
 
 test('Match quality: the score with its label, what would raise it, and an hourly chart that reads', async () => {
-  await page.goto(`${h.host.adminUrl}/#/quality/${web}`);
+  await page.goto(`${base()}/#/quality/${web}`);
   const q = (await h.admin(`/v1/admin/integrations/${web}/match-quality`)).body;
   const figures = q.by_event.Purchase;
   const card = page.locator('.quality-card', { has: page.getByRole('heading', { name: /^Purchase/ }) });
@@ -92,7 +94,7 @@ test('Match quality: the score with its label, what would raise it, and an hourl
 }, 30_000);
 
 test('the Delivery Log is charted over time: every bucket of the window, delivered / rejected / retried', async () => {
-  await page.goto(`${h.host.adminUrl}/#/log/${web}`);
+  await page.goto(`${base()}/#/log/${web}`);
   await page.locator('#log-table tbody tr').first().waitFor();
   const series = (await h.admin(`/v1/admin/integrations/${web}/delivery-log/buckets?window=24h`)).body;
   const chart = page.locator('#log-chart');
@@ -108,7 +110,7 @@ test('the Delivery Log is charted over time: every bucket of the window, deliver
 }, 30_000);
 
 test('dead letters: when, a link to the event (scrolled into view below the header), a replay per row', async () => {
-  await page.goto(`${h.host.adminUrl}/#/dead/${web}`);
+  await page.goto(`${base()}/#/dead/${web}`);
   const row = page.getByRole('row', { name: new RegExp(deadEvent) });
   await row.waitFor();
   expect(await row.textContent()).toMatch(/AMAZON_UNAVAILABLE/);
@@ -131,7 +133,7 @@ test('dead letters: when, a link to the event (scrolled into view below the head
   await mine.locator('summary').getByText('Brand A web (Website)').waitFor();
   expect(await mine.locator('summary .reason').textContent()).toMatch(/\S+ .*\(AMAZON_UNAVAILABLE\)$/);
 
-  await page.goto(`${h.host.adminUrl}/#/dead/${web}`);
+  await page.goto(`${base()}/#/dead/${web}`);
   await page.getByRole('button', { name: `Replay ${deadEvent}` }).click();
   await page
     .getByRole('status')
@@ -143,7 +145,7 @@ test('dead letters: when, a link to the event (scrolled into view below the head
 }, 30_000);
 
 test('an integration’s page: facts, token health, actions, the funnel with reasons and samples, recent events', async () => {
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed/${web}`);
+  await page.goto(`${base()}/#/integrations/installed/${web}`);
   await page.getByRole('heading', { name: 'Delivery funnel' }).waitFor();
   const f = (await h.admin(`/v1/admin/integrations/${web}/funnel`)).body;
   const stage = (name: string) => page.locator('.funnel li', { hasText: name }).locator('.stage-count');
@@ -171,7 +173,7 @@ test('an integration’s page: facts, token health, actions, the funnel with rea
 test.each(['#/toString', '#/constructor', '#/__proto__', '#/%E0%A4%A', '#/nowhere'])(
   'an address that is no view (%s) shows the Integrations view, not a blank page',
   async (hash) => {
-    await page.goto(`${h.host.adminUrl}/${hash}`);
+    await page.goto(`${base()}/${hash}`);
     await page.reload();
     await page.getByRole('heading', { name: 'Integrations', level: 2 }).waitFor();
     expect(await page.locator('main > section:not([hidden])').count()).toBe(1);
@@ -197,7 +199,7 @@ test.each([
     await page.setViewportSize({ width, height });
     for (const [name, route, shows] of ROUTES) {
       const hash = route.replace('WEB', web);
-      await page.goto(`${h.host.adminUrl}/${hash}`);
+      await page.goto(`${base()}/${hash}`);
       await page.reload();
       await page.locator('main > section:not([hidden])').getByText(shows).first().waitFor();
       expect(new URL(page.url()).hash).toBe(hash);
@@ -221,7 +223,7 @@ test.each([
 
 test('390 px: the tab row shows it scrolls, and Installed cards keep status, token, switch and actions in view', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${h.host.adminUrl}/#/integrations/installed`);
+  await page.goto(`${base()}/#/integrations/installed`);
   await page.getByRole('article', { name: 'Stores CRM' }).waitFor();
   expect(await page.locator('.sidebar').getAttribute('class')).toContain('more-right');
   const card = page.getByRole('article', { name: 'Stores CRM' });

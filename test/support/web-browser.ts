@@ -28,6 +28,12 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * The page at the host's public URL (default `http://localhost:<admin port>`): where Amazon sends the browser
+ * back, so the cookie that binds a Connect with Amazon sign-in to this browser comes back with it.
+ */
+export const publicUrl = (adminUrl: string) => adminUrl.replace('//127.0.0.1:', '//localhost:');
+
 export const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 

@@ -5,7 +5,6 @@ const TOKEN_KEY = 'signal-admin-token';
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 
 export const hasToken = () => token !== '';
-export const currentToken = () => token;
 export function setToken(value) {
   token = value;
   if (value) sessionStorage.setItem(TOKEN_KEY, value);

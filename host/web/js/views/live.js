@@ -1,5 +1,5 @@
 // Live Events: the latest events, updating live, with filters; each event's input, Amazon payload and outcome.
-import { api, currentToken } from '../api.js';
+import { api } from '../api.js';
 import { $, $$, el, enc, timeOf } from '../dom.js';
 import { fillPicker, integrationName } from '../integrations.js';
 import { jsonBlock } from '../widgets/json-block.js';
@@ -134,10 +134,7 @@ async function showIngestExample() {
     `  -H "Content-Type: application/json" -d '{"event":"purchase","properties":{"value":10,"currency":"USD"}}'`;
 }
 
-/**
- * Loads the latest events and opens the stream; a second call (a new login) closes the old stream first. The
- * stream authenticates with the admin session cookie where the host offers one, else the token in its URL.
- */
+/** Loads the latest events and opens the stream; a second call (a new sign-in) closes the old stream first. */
 export async function startLive(onDelivery) {
   live.onDelivery = onDelivery;
   live.source?.close();
@@ -147,21 +144,29 @@ export async function startLive(onDelivery) {
   $('#live-list').replaceChildren(...data.map((e) => liveItem(e, false)));
   filterLive();
   await showIngestExample();
-  live.source = new EventSource(await streamUrl());
-  live.source.addEventListener('open', () => ($('#live-state').textContent = 'live'));
-  live.source.addEventListener('error', () => ($('#live-state').textContent = 'reconnecting…'));
-  live.source.addEventListener('event', (m) => upsertLive(JSON.parse(m.data)));
-  live.source.addEventListener('delivery', () => live.onDelivery());
+  await openStream();
 }
 
-async function streamUrl() {
-  try {
-    await api('/v1/admin/session', { method: 'POST', what: 'Opening the live stream' });
-    return '/v1/admin/live-events/stream';
-  } catch (error) {
-    if (error.status !== 404 && error.status !== 405) throw error;
-    return `/v1/admin/live-events/stream?token=${enc(currentToken())}`;
-  }
+/**
+ * The live stream. It authenticates with an HttpOnly session cookie: EventSource cannot send the token in a
+ * header, and a token in the URL would end up in logs. A stream that was cut (it fell 1 MB behind) EventSource
+ * reconnects by itself; one the host refuses (a restart ended the session) is opened with a new session, unless
+ * another stream has replaced it meanwhile.
+ */
+async function openStream() {
+  await api('/v1/admin/session', { method: 'POST', what: 'Opening the live stream' });
+  live.source?.close();
+  const source = (live.source = new EventSource('/v1/admin/live-events/stream'));
+  source.addEventListener('open', () => ($('#live-state').textContent = 'live'));
+  source.addEventListener('error', () => {
+    $('#live-state').textContent = 'reconnecting…';
+    if (source.readyState === EventSource.CLOSED)
+      setTimeout(() => {
+        if (live.source === source) openStream().catch(() => undefined);
+      }, 3_000);
+  });
+  source.addEventListener('event', (m) => upsertLive(JSON.parse(m.data)));
+  source.addEventListener('delivery', () => live.onDelivery());
 }
 
 export function initLive() {
