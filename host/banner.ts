@@ -50,6 +50,7 @@ Send a purchase:
     -H "Authorization: Bearer ${b.tokens.pipeline}" -H "Content-Type: application/json" \\
     -d '${event}'
 
-Then look at ${b.adminUrl}/v1/admin/live-events and the integration's delivery-log.
+Then open ${b.adminUrl}/#/live in a browser and paste the admin token: Live Events, Match quality, the
+Delivery Log. (The API URLs above answer 401 in a browser: they want the token in an Authorization header.)
 `;
 }

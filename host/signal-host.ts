@@ -223,6 +223,7 @@ export class SignalHost {
       liveEvents,
       now,
       publicUrl: () => this.publicUrl,
+      ingestUrl: () => this.ingestUrl,
     });
     const readiness = (this.readiness = new Readiness(db, () =>
       this.worker instanceof WorkerProcesses ? this.worker.running() : true,
@@ -249,8 +250,8 @@ export class SignalHost {
       o.logger,
     );
     const host = o.host ?? '127.0.0.1';
-    this.adminUrl = await listen(this.adminServer, o.adminPort, host);
-    this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host);
+    this.adminUrl = await listen(this.adminServer, o.adminPort, host, 'SIGNAL_ADMIN_PORT');
+    this.ingestUrl = await listen(this.ingestServer, o.ingestPort, host, 'SIGNAL_INGEST_PORT');
     if (this.worker instanceof WorkerProcesses) await this.worker.run();
     else this.worker.start();
     this.retention.start();
@@ -312,9 +313,21 @@ function withoutTrailingSlash(url: string): string {
   return url.slice(0, end);
 }
 
-function listen(server: Server, port: number, host: string): Promise<string> {
+/** Listens; a port taken says which setting chose it and how to pick another. */
+function listen(server: Server, port: number, host: string, setting: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? Object.assign(
+              new Error(
+                `Port ${port} on ${host} is already in use (${setting}): stop what listens there, or start with ${setting}=<another port> (0 picks a free one).`,
+              ),
+              { code: 'EADDRINUSE' },
+            )
+          : error,
+      ),
+    );
     server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
   });
 }

@@ -18,10 +18,14 @@ export {
   qualityFigures,
   qualityAlerts,
   scoreOf,
+  ratingOf,
+  RATINGS,
   TOTALS,
   type QualityFigures,
   type QualityAlert,
   type EventQuality,
+  type Rating,
+  type Recommendation,
 } from './quality/quality-report.js';
 export { MATCH_KEY_TYPES, CONSENT_CLASSES, MATCH_KEY_WEIGHTS } from './quality/match-score.js';
 export type { AmazonConnect, ConnectionProfile, ConnectionAdvertiser } from './connect/amazon-connect.js';

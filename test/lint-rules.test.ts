@@ -68,7 +68,7 @@ const CASES: ReadonlyArray<readonly [file: string, rules: readonly string[]]> = 
   // Tests: backtracking only (they search text the project wrote).
   [fileIn('test', '.test.ts'), [REGEX_RULES[0]!, ...PROMISE_RULES]],
   // The page script is plain JavaScript: linted for regexes, without the type-checked rules.
-  ['host/web/app.js', REGEX_RULES],
+  ['host/web/js/main.js', REGEX_RULES],
 ];
 
 test('npm run lint refuses a nested quantifier, a floating promise and a promise where nothing is awaited', async () => {

@@ -2,7 +2,9 @@ import {
   QualityTally,
   qualityAlerts,
   qualityFigures,
+  ratingOf,
   type AmazonEvent,
+  type EventSource,
   type MatchKeyType,
   type TransformResult,
 } from '../plugin/index.js';
@@ -198,5 +200,71 @@ describe('alerts', () => {
   ] as const)('%s', (_, now, delivered, rejected, before, expected) => {
     const current = figuresOf(now as never, delivered, rejected);
     expect(codes(current, figuresOf(before as never, 0))).toEqual(expected);
+  });
+});
+
+describe('the score in a word, and what would raise it (recommendations by the same score function)', () => {
+  test.each([
+    [100, 'Great'],
+    [80, 'Great'],
+    [79, 'Good'],
+    [60, 'Good'],
+    [59, 'OK'],
+    [40, 'OK'],
+    [39, 'Poor'],
+    [0, 'Poor'],
+  ] as const)('score %i → %s', (score, rating) => {
+    expect(ratingOf(score)).toBe(rating);
+  });
+
+  /** Figures of a tally of `events`, each [keys, consent, source]. */
+  const figures = (events: Array<[MatchKeyType[], AmazonEvent['consent']?, EventSource?]>) => {
+    const tally = new QualityTally();
+    for (const [keys, consent, source] of events) {
+      const r = sent(keys, consent ?? GRANTED);
+      if (source) event(r).eventDescription.eventSource = source;
+      tally.addTransform('Purchase', r);
+    }
+    return qualityFigures(tally.rows()).by_event.Purchase!;
+  };
+  /** The score of events by the same function, every one carrying `key` as well. */
+  const scoreWith = (events: MatchKeyType[][], key: MatchKeyType) =>
+    figures(events.map((keys) => [keys.includes(key) ? keys : [...keys, key]])).score;
+
+  test.each([
+    // [what, events' keys, the key recommended]
+    ['IP only on the website: e-mail first', [['FIP'], ['FIP']], 'EMAIL'],
+    [
+      'e-mail everywhere: the phone next',
+      [
+        ['EMAIL', 'FIP'],
+        ['EMAIL', 'FIP'],
+      ],
+      'PHONE',
+    ],
+    ['e-mail on half: e-mail still raises most', [['EMAIL', 'FIP'], ['FIP']], 'EMAIL'],
+  ] as Array<[string, MatchKeyType[][], MatchKeyType]>)('%s', (_, events, key) => {
+    const f = figures(events.map((keys) => [keys]));
+    expect(f.recommendation).toMatchObject({ key, score: scoreWith(events, key) });
+    expect(f.recommendation!.score).toBeGreaterThan(f.score!);
+    expect(f.recommendation!.rating).toBe(ratingOf(f.recommendation!.score));
+    // No other recommendable key would reach a higher score.
+    for (const other of ['EMAIL', 'PHONE', 'ADDRESS', 'FIP', 'POSTAL'] as MatchKeyType[])
+      expect(scoreWith(events, other)!).toBeLessThanOrEqual(f.recommendation!.score);
+  });
+
+  test('a website is never told to send a mobile advertising id, nor a store sale an IP address', () => {
+    const web = figures([[['EMAIL', 'PHONE', 'FIP', 'ADDRESS'], GRANTED, 'WEBSITE']]);
+    expect(web.recommendation?.key).not.toBe('MAID');
+    const app = figures([[['EMAIL', 'PHONE', 'FIP'], GRANTED, 'ANDROID']]);
+    expect(app.recommendation?.key).toBe('MAID');
+    const store = figures([[['EMAIL', 'PHONE'], GRANTED, 'OFFLINE']]);
+    expect(store.recommendation?.key).toBe('ADDRESS');
+  });
+
+  test('events sent with consent DENIED gain nothing from a key: no recommendation', () => {
+    const f = figures([[['FIP'], DENIED]]);
+    expect(f.score).toBe(0);
+    expect(f.recommendation).toBeNull();
   });
 });

@@ -138,3 +138,22 @@ describe('the README', () => {
     expect(result.stdout).toContain('filtered: EVENT_NOT_MAPPED 1');
   });
 });
+
+describe('the banner of npm start', () => {
+  const printed = banner({
+    adminUrl: 'http://127.0.0.1:9',
+    ingestUrl: 'http://127.0.0.1:8',
+    tokens: { admin: 't', pipeline: 'p', generated: [] },
+    dataDir: '.data',
+  });
+  test('ends by pointing at the page a browser can open, not an API URL that answers 401 there', () => {
+    const last = printed.trim().split('\n').slice(-2).join(' ');
+    expect(last).toContain('http://127.0.0.1:9/#/live');
+    expect(last).not.toMatch(/http:\/\/127\.0\.0\.1:9\/v1\//);
+  });
+});
+
+test('the README explains the exit 3 of its own send example', () => {
+  expect(README).toMatch(/It exits 3: four of the five example events are delivered/);
+  expect(README).toContain('`newsletter_opened`');
+});

@@ -1,358 +1,407 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PACKAGE_ROOT } from '../plugin/project-files.js';
-import { launchChromium } from './support/chromium.js';
-import { startHost, purchase, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
+import { startHost, purchase, SEED_INSTALL, type HostHarness } from './support/host-harness.js';
+import { launchBrowser, openView, publicUrl, shot, signIn } from './support/web-browser.js';
 
-const require = createRequire(import.meta.url);
-
-/** Where the browser test leaves a screenshot of each view (named in the README). */
-const SHOTS = join(PACKAGE_ROOT, 'screenshots');
-
+/**
+ * A new operator's journeys in the page at 1280 px: sign in, install two named integrations through the form,
+ * tell them apart everywhere, edit one, Connect with Amazon for a variant that is not the first, reconnect.
+ */
 let h: HostHarness;
+const base = () => publicUrl(h.host.adminUrl);
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   h = await startHost();
-  browser = await launchChromium();
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(8_000);
 });
 afterAll(async () => {
   await browser?.close();
   await h?.close();
 });
 
-/**
- * The page at the host's public URL (default `http://localhost:<admin port>`): where Amazon sends the browser
- * back, so the cookie that binds a Connect with Amazon sign-in to this browser comes back with it.
- */
-const base = () => h.host.adminUrl.replace('//127.0.0.1:', '//localhost:');
+const integrations = async () =>
+  (await h.admin('/v1/admin/integrations')).body.data as Array<Record<string, any>>;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const sidebar = () => page.getByRole('navigation', { name: 'Sidebar' });
-const view = (name: string) => sidebar().getByRole('link', { name, exact: true }).click();
-
-test('a new user follows the seed’s sentences: Integrations → Integration Library → Advertising → Install → Install Integration', async () => {
+test('before anything is installed, each view has its heading first, one message, and no empty frame', async () => {
   await page.goto(`${base()}/`);
-  await page.getByRole('dialog', { name: 'Admin token' }).getByLabel('Admin token').fill('wrong');
+  await page.locator('#token-input').fill('wrong');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('The token was not accepted.').waitFor();
-  await page.getByRole('dialog', { name: 'Admin token' }).getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Continue' }).click();
-
-  // Before anything is installed, every view says what to do next, and its actions are off.
-  await page.getByRole('tab', { name: 'Installed' }).click();
+  // Escape does not leave a page that can do nothing without the token.
+  await page.keyboard.press('Escape');
+  expect(await page.getByRole('dialog', { name: 'Admin token' }).isVisible()).toBe(true);
+  await signIn(page, base(), '#/integrations/installed');
   await page.getByText('No integration is installed yet.').waitFor();
-  await view('Live Events');
-  await page.getByText('No event yet. Send one to the ingestion endpoint').waitFor();
-  for (const name of ['Delivery Log', 'Dead letters', 'Match quality']) {
-    await view(name);
-    await page
-      .locator('section:not([hidden]) .needs-integration')
-      .getByText('Install an integration first')
-      .waitFor();
-  }
-  await view('Dead letters');
-  expect(await page.getByRole('button', { name: 'Replay all' }).isDisabled()).toBe(true);
-  expect(await page.locator('#dead-integration').isDisabled()).toBe(true);
 
-  // "Navigate to Integrations in the sidebar → open the Integration Library tab → find Amazon DSP Events or
-  // filter by Advertising → click Install, select a variant, fill in the required fields → click Install
-  // Integration".
-  await view('Integrations');
+  // The example to send an event names this host's real ingestion URL, whatever its port.
+  await openView(page, 'Live Events');
+  await page.getByText('No event yet.').waitFor();
+  const curl = await page.locator('#live-curl').textContent();
+  expect(curl).toContain(`${h.host.ingestUrl}/v1/t`);
+  expect(curl).not.toContain('localhost:8080');
+  expect(await page.getByLabel('Event id').isVisible()).toBe(false);
+
+  for (const [name, id] of [
+    ['Match quality', 'quality'],
+    ['Delivery Log', 'log'],
+    ['Dead letters', 'dead'],
+  ] as const) {
+    await openView(page, name);
+    const section = page.locator(`#view-${id}`);
+    await section.getByText('Install an integration first').waitFor();
+    // The heading first, then the one message; no toolbar, chart frame or bare table headers.
+    const order = await section.evaluate((s) =>
+      [...s.children].filter((c) => !(c as { hidden: boolean }).hidden).map((c) => c.tagName),
+    );
+    expect({ name, order }).toEqual({ name, order: ['H2', 'P'] });
+    expect(await section.locator('svg, table, select').count()).toBe(
+      await section.locator('[hidden] svg, [hidden] table, [hidden] select').count(),
+    );
+    await shot(page, `empty-${id}`);
+  }
+}, 30_000);
+
+test('the install form: a name, required fields first, Advanced in named groups, the operator’s words', async () => {
+  await openView(page, 'Integrations');
   await page.getByRole('tab', { name: 'Integration Library' }).click();
   await page.getByLabel('Category').selectOption({ label: 'Advertising' });
   await page.getByLabel('Search').fill('amazon');
   await page.getByRole('heading', { name: 'Amazon DSP Events' }).waitFor();
-  await shot('1-integration-library');
   await page.getByLabel('Search').fill('tiktok');
   await page.getByText('No integration matches.').waitFor();
   await page.getByLabel('Search').fill('');
   await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
   await dialog.waitFor();
+  expect(await dialog.getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe(
+    'Amazon DSP Events',
+  );
   expect(await dialog.getByRole('radio').count()).toBe(3);
-  await dialog.getByRole('radio', { name: /Website/ }).check();
-  expect(await dialog.getByLabel('Access Token').getAttribute('type')).toBe('password');
-  expect(await dialog.getByLabel('Client Secret').getAttribute('type')).toBe('password');
-  await expect(
-    dialog
-      .getByText('Found in the Amazon DSP console under Advertiser Settings', { exact: false })
-      .isVisible(),
-  ).resolves.toBe(true);
 
-  // A bad profile id first: the API's field error shows next to its field, nothing is installed.
+  // Outside Advanced: the three fields an install needs, in order; the rest folded, in named groups.
+  const outside = await dialog
+    .locator('#config-fields > .field label')
+    .evaluateAll((labels) => labels.map((l) => l.textContent!.replace(' *', '').trim()));
+  expect(outside).toEqual(['Advertiser ID', 'Profile ID', 'Access Token']);
+  expect(await dialog.locator('#advanced').getAttribute('open')).toBeNull();
+  expect(await dialog.getByLabel('Client Secret').isVisible()).toBe(false);
+  await dialog.getByText('Advanced', { exact: true }).click();
+  expect(await dialog.locator('#advanced legend').allTextContents()).toEqual([
+    'Token renewal',
+    'Manager account and API token',
+    'Data and consent',
+    'Custom events',
+    'Delivery',
+  ]);
+  expect(await dialog.getByLabel('Client Secret').getAttribute('type')).toBe('password');
+  const text = (await dialog.textContent())!;
+  for (const developerWords of ['GET /v2/profiles', '2^53', 'geo_only', 'Amazon-Ads-'])
+    expect({ developerWords, found: text.includes(developerWords) }).toEqual({
+      developerWords,
+      found: false,
+    });
+  // "Consent Without a Signal" defaults to what Amazon's tag does, in words.
+  expect(
+    await dialog
+      .getByLabel('Consent Without a Signal')
+      .evaluate((s) => (s as any).selectedOptions[0].textContent),
+  ).toBe('Default: send with the IP address only');
+  expect(await dialog.getByLabel('Region').evaluate((s) => (s as any).selectedOptions[0].textContent)).toBe(
+    'Automatic (from the profile)',
+  );
+
+  // Only what the variant uses: Global Privacy Control is a browser's signal, so the website's alone.
+  const gpc = dialog.getByLabel('Global Privacy Control Scope');
+  await gpc.selectOption({ label: 'Every visitor who sends it' });
+  await dialog.getByRole('radio', { name: /Offline and CRM sales/ }).check();
+  expect(await gpc.isVisible()).toBe(false);
+  expect(await dialog.getByLabel('Default Country').isVisible()).toBe(true);
+  await dialog.getByLabel('Default Country').fill('US');
+  // Back to Website: what was typed is still there.
+  await dialog.getByRole('radio', { name: /Website/ }).check();
+  expect(await gpc.isVisible()).toBe(true);
+  expect(await gpc.inputValue()).toBe('everywhere');
+  expect(await dialog.getByLabel('Default Country').inputValue()).toBe('US');
+  await gpc.selectOption('');
+  await dialog.getByLabel('Default Country').fill('');
+
+  // Errors name the field by its label, in the operator's words.
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Brand A web');
+  await dialog.getByRole('radio', { name: /Website/ }).check();
   await dialog.getByLabel('Advertiser ID').fill('ENTITY1234ABCD');
   await dialog.getByLabel('Profile ID').fill('12ab');
-  await dialog.getByLabel('Access Token').fill('Atza|IwEBIA...');
   await dialog.getByRole('button', { name: 'Install Integration' }).click();
-  await page.locator('#field-profile_id-error').getByText('must be a numeric string').waitFor();
+  const summary = page.locator('#install-error');
+  await summary.getByText('Access Token: is required, or use Connect with Amazon instead').waitFor();
+  await summary
+    .getByText('Profile ID: should be the profile’s number, digits only (1234567890)'.replace('’', "'"))
+    .waitFor();
+  expect(await summary.textContent()).not.toMatch(/profile_id|access_token|connection_id/);
   expect(await dialog.getByLabel('Profile ID').getAttribute('aria-invalid')).toBe('true');
-  await shot('2-install-field-error');
-  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
+  await shot(page, 'install-field-errors');
+  expect(await integrations()).toHaveLength(0);
 
+  // A custom event as a row: your event → Amazon event and conversion type.
   await dialog.getByLabel('Profile ID').fill('1234567890');
+  await dialog.getByLabel('Access Token').fill('Atza|IwEBIA...');
+  await dialog.getByRole('button', { name: 'Add an event' }).click();
+  await dialog.getByLabel('Your event name').fill('trial_started');
+  await dialog.getByLabel('Amazon event name').fill('TrialStarted');
+  await dialog.getByLabel('Conversion type').selectOption({ label: 'Sign up' });
+  await shot(page, 'install-form-advanced');
   await dialog.getByRole('button', { name: 'Install Integration' }).click();
   await page.waitForURL(/#\/integrations\/installed$/);
-  const row = page.getByRole('row', { name: /Amazon DSP Events/ });
-  await row.getByText('enabled').waitFor();
-  await expect(row.getByRole('cell', { name: 'NA', exact: true }).isVisible()).resolves.toBe(true);
-  await shot('3-installed');
+  await page.getByRole('status').getByText('Brand A web (Website) installed.').waitFor();
+  const [installed] = await integrations();
+  expect(installed!.name).toBe('Brand A web');
+  expect(installed!.revision.config.custom_events).toEqual({
+    trial_started: { vendor_event_name: 'TrialStarted', conversion_type: 'SIGN_UP' },
+  });
+}, 30_000);
 
-  // Its detail has a route of its own, which a reload keeps.
-  await row.getByRole('link', { name: 'Amazon DSP Events' }).click();
-  await page
-    .getByRole('article', { name: 'Amazon DSP Events' })
-    .getByText('ENTITY1234ABCD')
-    .first()
-    .waitFor();
+test('two named installs are told apart wherever one is listed or picked, with the variant’s name', async () => {
+  await h.install({ ...SEED_INSTALL, name: 'Stores CRM', variant: 'offline' });
   await page.reload();
-  await page.getByRole('article', { name: 'Amazon DSP Events' }).waitFor();
-  expect(await page.content()).not.toContain('IwEBIA');
+  const card = (name: string) => page.getByRole('article', { name });
+  await card('Stores CRM').getByText('Offline and CRM sales').waitFor();
+  await card('Brand A web').getByText('Website').first().waitFor();
+  expect(await page.locator('#installed-list').textContent()).not.toMatch(/\bdefault\b|\boffline\b/);
+  // Installed as cards: status, token health, the switch and every action in view.
+  for (const name of ['Brand A web', 'Stores CRM']) {
+    await card(name).getByText('enabled', { exact: true }).waitFor();
+    await card(name)
+      .getByText(/Token: expires in \d+ min/)
+      .waitFor();
+    for (const control of [
+      card(name).getByRole('switch', { name: `Enable ${name}` }),
+      card(name).getByRole('button', { name: `Edit config of ${name}` }),
+      card(name).getByRole('button', { name: `Reconnect ${name} with Amazon` }),
+      card(name).getByRole('button', { name: `Delete ${name}` }),
+    ])
+      expect(await control.isVisible()).toBe(true);
+  }
+  await shot(page, 'installed-two-named');
 
-  // A purchase through ingestion shows in Live Events, delivered; the filters find it or hide it.
-  const sent = await h.ingest('/v1/t', purchase('WEB-1'));
-  const eventId = sent.body.ids[0] as string;
-  await view('Live Events');
-  const item = page.locator(`#live-list li.status-delivered`, { hasText: eventId });
-  await item.waitFor();
-  await page.getByLabel('Outcome').selectOption('rejected');
-  await page.getByText('No event matches these filters.').waitFor();
-  expect(await item.isVisible()).toBe(false);
-  await page.getByLabel('Outcome').selectOption('');
-  await page.getByLabel('Event id').fill(eventId);
-  await page.getByLabel('Event name').fill('purch');
-  expect(await item.isVisible()).toBe(true);
-  await page.getByLabel('Event name').fill('signup');
-  expect(await item.isVisible()).toBe(false);
-  await page.getByLabel('Event name').fill('');
-  await page.getByLabel('Event id').fill('');
-  await item.locator('summary').first().click();
-  await item.getByText('Amazon payload (hashed values only)').waitFor();
-  expect(await item.textContent()).not.toContain('jane.doe@example.com');
-  await shot('4-live-events');
-  // The event's own link opens it after a reload; from there to its Delivery Log.
-  await item.getByRole('link', { name: 'Link to this event' }).click();
-  await page.reload();
-  await page.locator('#live-list li', { hasText: eventId }).getByText('Outcome').first().waitFor();
-  await page
-    .locator('#live-list li', { hasText: eventId })
-    .getByRole('link', { name: 'Its Delivery Log' })
-    .click();
-  await page.locator('#log-rows tr', { hasText: '207' }).first().waitFor();
-  expect(await page.locator('#log-chart rect.delivered').count()).toBeGreaterThan(0);
-  await shot('5-delivery-log');
+  const labels = ['Brand A web (Website)', 'Stores CRM (Offline and CRM sales)'];
+  for (const [view, picker] of [
+    ['Match quality', '#quality-integration'],
+    ['Delivery Log', '#log-integration'],
+    ['Dead letters', '#dead-integration'],
+    ['Live Events', '#live-integration'],
+  ] as const) {
+    await openView(page, view);
+    await page.locator(`${picker} option`, { hasText: 'Stores CRM' }).waitFor({ state: 'attached' });
+    const options = await page.locator(`${picker} option`).allTextContents();
+    expect({ view, options: options.filter((o) => o !== 'All') }).toEqual({ view, options: labels });
+  }
 
-  // Switched off: the next event is filtered as "integration disabled".
-  await view('Integrations');
-  await page.getByRole('tab', { name: 'Installed' }).click();
-  await page.getByRole('switch', { name: 'Enable Amazon DSP Events' }).uncheck();
-  await page
-    .getByRole('row', { name: /Amazon DSP Events/ })
-    .getByText('disabled')
-    .waitFor();
-  const off = await h.ingest('/v1/t', purchase('WEB-2'));
-  await view('Live Events');
-  const filtered = page.locator('#live-list li.status-filtered', { hasText: off.body.ids[0] });
-  await filtered.waitFor();
-  expect(await filtered.textContent()).toContain('INTEGRATION_DISABLED');
-  await shot('6-disabled-filtered');
-  expect(h.sandbox.accepted.has('5830921746193:WEB-2')).toBe(false);
+  // One purchase, one Live Events row per integration, each saying which.
+  const eventId = (await h.ingest('/v1/t', purchase('TWO-1'))).body.ids[0] as string;
+  for (const label of labels)
+    await page.locator('#live-list li', { hasText: eventId }).filter({ hasText: label }).waitFor();
+  await page.locator('#live-integration').selectOption({ label: labels[1] });
+  expect(await page.locator('#live-list li:not([hidden])', { hasText: eventId }).count()).toBe(1);
+  await page.locator('#live-integration').selectOption({ label: 'All' });
+}, 30_000);
 
-  await view('Dead letters');
-  await page.getByText('No dead letters: nothing is waiting to be replayed.').waitFor();
-  expect(await page.getByRole('button', { name: 'Replay all' }).isDisabled()).toBe(true);
-  await shot('7-dead-letters');
-
-  // Editing never shows a secret back, and says a blank one is kept.
-  await view('Integrations');
-  await page.getByRole('tab', { name: 'Installed' }).click();
-  await page.getByRole('button', { name: 'Edit config' }).click();
-  const edit = page.getByRole('dialog', { name: 'Edit Amazon DSP Events' });
+test('Edit renames through the dialog, keeps secrets blank, and saves a new revision', async () => {
+  await page.goto(`${base()}/#/integrations/installed`);
+  await page.getByRole('button', { name: 'Edit config of Brand A web' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Brand A web' });
   expect(await edit.getByLabel('Access Token').inputValue()).toBe('');
   expect(await edit.getByLabel('Access Token').getAttribute('required')).toBeNull();
   await edit.getByText('Leave blank to keep the stored secret.').first().waitFor();
+  expect(await edit.getByRole('radio', { name: /Website/ }).isChecked()).toBe(true);
+  expect(await edit.getByLabel('Your event name').inputValue()).toBe('trial_started');
+  await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Brand A site');
+  await edit.getByRole('button', { name: 'Save (new revision)' }).click();
+  await page.getByRole('article', { name: 'Brand A site' }).waitFor();
+  const renamed = (await integrations()).find((i) => i.name === 'Brand A site')!;
+  expect(renamed.revision.revision_number).toBe(2);
+  expect(renamed.auth.method).not.toBe('none');
   expect(await page.content()).not.toContain('IwEBIA');
-  await page.keyboard.press('Escape');
-  expect(await edit.isVisible()).toBe(false);
-}, 60_000);
-
-test('Match quality shows, per event type, the score, a bar per match key and the consent sent, with no axe violation', async () => {
-  const id = (await h.admin('/v1/admin/integrations')).body.data[0].id as string;
-  await h.admin(`/v1/admin/integrations/${id}`, { method: 'PATCH', body: { enabled: true } });
-  const withPhone = {
-    ...purchase('MQ-2'),
-    traits: { email: 'jane.doe@example.com', phone: '+1 415 555 0100' },
-  };
-  await h.ingest('/v1/batch', { batch: [purchase('MQ-1'), withPhone] });
-  await h.waitFor(() => h.sandbox.accepted.has('5830921746193:MQ-2') || undefined, 'MQ-2 delivered');
-
-  await view('Match quality');
-  const card = page.locator('.quality-card', { has: page.getByRole('heading', { name: /^Purchase/ }) });
-  await card.waitFor();
-  const q = (await h.admin(`/v1/admin/integrations/${id}/match-quality`)).body;
-  const purchaseFigures = q.by_event.Purchase;
-  await expect(card.locator('.score').textContent()).resolves.toBe(String(purchaseFigures.score));
-  const bar = (label: string) => card.locator('.share', { has: page.getByText(label, { exact: true }) });
-  await expect(bar('EMAIL').locator('.share-value').textContent()).resolves.toBe('100 %');
-  await expect(bar('PHONE').locator('.share-value').textContent()).resolves.toBe(
-    `${Math.round(purchaseFigures.match_keys.PHONE * 1000) / 10} %`,
-  );
-  // The bar's width is its share (set through the CSSOM, which the page's CSP allows).
-  const widths = await bar('EMAIL').evaluate((row) => {
-    const track = row.querySelector('.share-track')!.getBoundingClientRect().width;
-    return row.querySelector('.share-fill')!.getBoundingClientRect().width / track;
-  });
-  expect(widths).toBeCloseTo(1, 2);
-  await card.getByText('granted', { exact: true }).waitFor();
-  expect(await page.locator('#quality-chart rect.transformed').count()).toBeGreaterThan(0);
-  await page.locator('#quality-reasons tr', { hasText: 'INTEGRATION_DISABLED' }).waitFor();
-  await shot('8-match-quality');
-
-  const violations = await axeViolations('#view-quality');
-  expect(violations).toEqual([]);
 }, 30_000);
 
-/** axe-core's violations in the page (or under `include`), as `rule: targets`; serious and critical only when asked. */
-async function axeViolations(include?: string, seriousOnly = false): Promise<string[]> {
-  await page.evaluate(readFileSync(require.resolve('axe-core'), 'utf8'));
-  return page.evaluate(
-    async ([selector, serious]) => {
-      type Axe = {
-        run(context: unknown): Promise<{
-          violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }>;
-        }>;
-      };
-      const result = await (globalThis as unknown as { axe: Axe }).axe.run(
-        selector ? { include: [selector] } : (globalThis as unknown as { document: unknown }).document,
-      );
-      return result.violations
-        .filter((v) => !serious || v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-    },
-    [include, seriousOnly] as const,
-  );
-}
-
-const ROUTES: Array<[name: string, hash: string, shows: string]> = [
-  ['integration-library', '#/integrations/library', 'Amazon DSP Events'],
-  ['installed', '#/integrations/installed', 'Edit config'],
-  ['live-events', '#/live', 'Event id'],
-  ['match-quality', '#/quality', 'Per hour'],
-  ['delivery-log', '#/log', 'HTTP status'],
-  ['dead-letters', '#/dead', 'Replay all'],
-];
-
-test.each([
-  [1280, 800],
-  [390, 844],
-])(
-  'every view at %i px: its route survives a reload, nothing scrolls sideways, axe finds nothing serious',
-  async (width, height) => {
-    await page.setViewportSize({ width, height });
-    for (const [name, hash, shows] of ROUTES) {
-      await page.goto(`${base()}/${hash}`);
-      await page.reload();
-      await page.locator('main > section:not([hidden])').getByText(shows).first().waitFor();
-      expect(new URL(page.url()).hash).toBe(hash);
-      const overflow = await page.evaluate(() => {
-        const d = (
-          globalThis as unknown as {
-            document: { documentElement: { scrollWidth: number; clientWidth: number } };
-          }
-        ).document;
-        return d.documentElement.scrollWidth - d.documentElement.clientWidth;
-      });
-      expect({ name, overflow }).toEqual({ name, overflow: 0 });
-      expect({ name, violations: await axeViolations(undefined, true) }).toEqual({ name, violations: [] });
-      await shot(`view-${name}-${width}`);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-  },
-  60_000,
-);
-
-test('deleting asks first, says what happens to queued events, and then removes the integration', async () => {
-  await page.goto(`${base()}/#/integrations/installed`);
-  await page.getByRole('button', { name: 'Delete Amazon DSP Events' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Delete Amazon DSP Events?' });
-  await confirm.getByText('Events still queued for it are not sent').waitFor();
-  await confirm.getByRole('button', { name: 'Cancel' }).click();
-  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(1);
-  await page.getByRole('button', { name: 'Delete Amazon DSP Events' }).click();
-  await confirm.getByRole('button', { name: 'Delete' }).click();
-  await page.getByText('No integration is installed yet.').waitFor();
-  expect((await h.admin('/v1/admin/integrations')).body.data).toHaveLength(0);
-});
-
-test('Connect with Amazon: region → Connect → Allow → a profile and an advertiser picked → installed with nothing typed', async () => {
+test('Connect with Amazon keeps the variant and name picked before the sign-in (Offline stays Offline)', async () => {
   await page.goto(`${base()}/#/integrations/library`);
   await page.getByRole('button', { name: 'Install Amazon DSP Events' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install Amazon DSP Events' });
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Connected stores');
+  await dialog.getByRole('radio', { name: /Offline and CRM sales/ }).check();
   // A European login signs in on Amazon's European page (the sandbox's /eu/ap/oa).
   expect(await dialog.getByLabel('Amazon login').inputValue()).toBe('NA');
   await dialog.getByLabel('Amazon login').selectOption('EU');
   await dialog.getByRole('button', { name: 'Connect with Amazon' }).click();
   await page.waitForURL(`${h.sandbox.url}/eu/ap/oa?**`);
-  // Amazon's consent page (the sandbox's), then back to the page with the dialog and its pickers.
   await page.getByRole('button', { name: 'Allow' }).click();
   await page.waitForURL(/#\/integrations\/library\/connect\/conn_/);
   await dialog.getByText('Connected with Amazon.').waitFor();
+  expect(await dialog.getByRole('radio', { name: /Offline and CRM sales/ }).isChecked()).toBe(true);
+  expect(await dialog.getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe(
+    'Connected stores',
+  );
   await expect(dialog.getByLabel('Access Token').count()).resolves.toBe(0);
-  expect(await dialog.getByRole('button', { name: 'Connect with Amazon' }).isVisible()).toBe(false);
-  await dialog
-    .getByLabel('Profile')
-    .locator('option', { hasText: '1234567890' })
-    .waitFor({ state: 'attached' });
-  await dialog.getByLabel('Profile').selectOption({ value: '1234567890' });
   await dialog
     .getByLabel('Advertiser')
     .locator('option', { hasText: '5830921746193' })
     .waitFor({ state: 'attached' });
+  await dialog.getByLabel('Profile').selectOption({ value: '1234567890' });
   await dialog.getByLabel('Advertiser').selectOption({ value: '5830921746193' });
-  await shot('9-connect-with-amazon');
+  await shot(page, 'connect-with-amazon');
   await dialog.getByRole('button', { name: 'Install Integration' }).click();
-  await page.waitForURL(/#\/integrations\/installed$/);
-  await page
-    .getByRole('row', { name: /Amazon DSP Events/ })
-    .getByText('enabled')
-    .waitFor();
-  const [integration] = (await h.admin('/v1/admin/integrations')).body.data;
-  expect(integration.revision.config.connection_id).toMatch(/^conn_/);
-  const sent = await h.ingest('/v1/t', purchase('CONNECTED-1'));
-  await h.waitForOutcome(sent.body.ids[0], 'delivered');
+  await page.getByRole('article', { name: 'Connected stores' }).getByText('Offline and CRM sales').waitFor();
+  const connected = (await integrations()).find((i) => i.name === 'Connected stores')!;
+  expect(connected.catalog_variant_key).toBe('offline');
+  expect(connected.revision.config.connection_id).toMatch(/^conn_/);
   expect(await page.content()).not.toContain('Atzr|');
 }, 30_000);
 
-test('token health on Installed, and Reconnect: the same flow, the integration and its history kept', async () => {
-  const pasted = await h.install({ ...SEED_INSTALL, name: 'Pasted token' });
+test('Reconnect asks before it changes credentials, then says it worked', async () => {
   await page.goto(`${base()}/#/integrations/installed`);
-  await page.reload(); // the same address as before: load the list again
-  const row = page.getByRole('row', { name: /Pasted token/ });
-  await row.getByText(/expires in \d+ min — add refresh credentials/).waitFor();
-  await page
-    .getByRole('row', { name: /Amazon DSP Events/ })
-    .getByText('renews automatically')
-    .waitFor();
-  await row.getByRole('button', { name: 'Reconnect Pasted token with Amazon' }).click();
+  const card = page.getByRole('article', { name: 'Stores CRM' });
+  await card.getByText(/expires in \d+ min — add refresh credentials/).waitFor();
+  await card.getByRole('button', { name: 'Reconnect Stores CRM with Amazon' }).click();
   await page.getByRole('button', { name: 'Allow' }).click();
-  // Back from Amazon, the address alone changes nothing: the operator confirms with a click.
-  await page.waitForURL(new RegExp(`#/integrations/installed/${pasted.body.id}/reconnect/conn_`));
-  const confirm = page.getByRole('button', { name: 'Use this connection' });
+  const confirm = page.getByRole('dialog', { name: 'Reconnect Stores CRM' });
   await confirm.waitFor();
-  expect((await h.admin(`/v1/admin/integrations/${pasted.body.id}`)).body.revision.revision_number).toBe(1);
-  await confirm.click();
-  await page.waitForURL(new RegExp(`#/integrations/installed/${pasted.body.id}$`));
-  await page
-    .getByRole('row', { name: /Pasted token/ })
-    .getByText('renews automatically')
-    .waitFor();
-  const after = (await h.admin(`/v1/admin/integrations/${pasted.body.id}`)).body;
+  expect((await integrations()).find((i) => i.name === 'Stores CRM')!.revision.revision_number).toBe(1);
+  await confirm.getByRole('button', { name: 'Use this connection' }).click();
+  await page.getByRole('status').getByText('Stores CRM is reconnected with Amazon').waitFor();
+  await page.getByRole('heading', { name: 'Stores CRM' }).waitFor();
+  await page.getByText('renews automatically').first().waitFor();
+  await shot(page, 'reconnected');
+  const after = (await integrations()).find((i) => i.name === 'Stores CRM')!;
   expect(after.revision.revision_number).toBe(2);
   expect(after.auth.method).toBe('connection');
-  await shot('10-token-health');
 }, 30_000);
+
+test('Delete asks first (Cancel secondary, Delete the danger), says what happens to queued events', async () => {
+  await page.goto(`${base()}/#/integrations/installed`);
+  await page.getByRole('button', { name: 'Delete Connected stores' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete Connected stores?' });
+  await confirm.getByText('Events still queued for it are not sent').waitFor();
+  expect(await confirm.getByRole('button', { name: 'Cancel' }).getAttribute('class')).toBe('secondary');
+  expect(await confirm.getByRole('button', { name: 'Delete' }).getAttribute('class')).toBe('danger');
+  expect(await page.locator('#install-cancel').getAttribute('class')).toBe('secondary');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  expect(await integrations()).toHaveLength(3);
+  await page.getByRole('button', { name: 'Delete Connected stores' }).click();
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').getByText('Connected stores deleted.').waitFor();
+  await expect(page.getByRole('article', { name: 'Connected stores' }).count()).resolves.toBe(0);
+  expect(await integrations()).toHaveLength(2);
+}, 30_000);
+
+test('the page Connect with Amazon ends on, when it fails, is styled like the console and leads back', async () => {
+  await page.goto(`${base()}/v1/admin/oauth/amazon/callback?state=stale&code=x`);
+  await page.getByRole('heading', { name: 'Connect with Amazon' }).waitFor();
+  expect(
+    await page.locator('main').evaluate((m) => (globalThis as any).getComputedStyle(m).backgroundColor),
+  ).toBe('rgb(255, 255, 255)');
+  expect(
+    await page.locator('header').evaluate((m) => (globalThis as any).getComputedStyle(m).backgroundColor),
+  ).toBe('rgb(35, 47, 62)');
+  const back = page.getByRole('link', { name: 'Back to the Integration Library' });
+  expect(await back.evaluate((a) => (globalThis as any).getComputedStyle(a).backgroundColor)).toBe(
+    'rgb(255, 153, 0)',
+  );
+  await shot(page, 'oauth-result');
+  await back.click();
+  await page.getByRole('tab', { name: 'Integration Library', selected: true }).waitFor();
+});
+
+test('a failed call says what failed (not "wrong token"), and signing in again leaves one live stream', async () => {
+  // Count the page's EventSources and the ones it closed.
+  await page.addInitScript(() => {
+    const w = globalThis as any;
+    const Native = w.EventSource;
+    w.__streams = { opened: 0, closed: 0 };
+    w.EventSource = class extends Native {
+      constructor(url: string, init?: unknown) {
+        super(url, init);
+        w.__streams.opened++;
+      }
+      close() {
+        w.__streams.closed++;
+        super.close();
+      }
+    };
+  });
+  await page.goto(`${base()}/#/integrations/installed`);
+  await page.reload();
+  await page.getByRole('article', { name: 'Stores CRM' }).waitFor();
+  const web = (await integrations()).find((i) => i.name === 'Brand A site')!.id;
+  await page.route('**/match-quality?*', (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '{"error":{"code":"storage_unavailable","message":"The disk is full: nothing was stored."}}',
+    }),
+  );
+  await page.goto(`${base()}/#/quality/${web}`);
+  await page
+    .getByRole('alert')
+    .getByText('Loading match quality failed: The disk is full: nothing was stored.')
+    .waitFor();
+  expect(await page.getByRole('dialog', { name: 'Admin token' }).isVisible()).toBe(false);
+  await shot(page, 'error-says-what-failed');
+  await page.unroute('**/match-quality?*');
+
+  // A 401 asks for the token again; signing in again closes the old stream before opening the next.
+  await page.route(
+    '**/v1/admin/integrations?limit=500',
+    (route) => route.fulfill({ status: 401, body: '{"error":{"code":"unauthorized","message":"no"}}' }),
+    { times: 1 },
+  );
+  await page.goto(`${base()}/#/log`);
+  await page.getByRole('dialog', { name: 'Admin token' }).getByText('The token was not accepted.').waitFor();
+  await page.locator('#token-input').fill('YOUR_TOKEN');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('dialog', { name: 'Admin token' }).waitFor({ state: 'hidden' });
+  const streams = await h.waitFor(async () => {
+    const s = await page.evaluate(() => (globalThis as any).__streams);
+    return s.opened === 2 ? s : undefined;
+  }, 'a second stream');
+  expect(streams).toEqual({ opened: 2, closed: 1 });
+}, 30_000);
+
+test('a name with markup shows as text everywhere it is listed, never as markup', async () => {
+  const stores = (await integrations()).find((i) => i.name === 'Stores CRM')!;
+  const hostile = '<img src=x onerror="globalThis.__xss=1">';
+  await h.admin(`/v1/admin/integrations/${stores.id}`, { method: 'PATCH', body: { name: hostile } });
+  for (const hash of [
+    '#/integrations/installed',
+    `#/integrations/installed/${stores.id}`,
+    '#/live',
+    '#/quality',
+    '#/dead',
+  ]) {
+    await page.goto(`${base()}/${hash}`);
+    await page.reload();
+    await page
+      .locator('main > section:not([hidden])')
+      .getByText(hostile)
+      .first()
+      .waitFor({ state: 'attached' });
+    expect({ hash, images: await page.locator('main img, select img').count() }).toEqual({ hash, images: 0 });
+  }
+  expect(await page.evaluate(() => (globalThis as any).__xss)).toBeUndefined();
+}, 30_000);
+
+test('two integrations with the same name and variant are still told apart in the pickers', async () => {
+  const twin = (await h.install({ ...SEED_INSTALL, name: 'Brand A site' })).body.id as string;
+  const first = (await integrations()).find((i) => i.name === 'Brand A site' && i.id !== twin)!.id as string;
+  await page.goto(`${base()}/#/quality`);
+  await page.reload();
+  await page
+    .locator('#quality-integration option', { hasText: twin.slice(-6) })
+    .waitFor({ state: 'attached' });
+  const options = await page.locator('#quality-integration option').allTextContents();
+  expect(options.filter((o) => o.startsWith('Brand A site (Website)')).sort()).toEqual(
+    [`Brand A site (Website) · …${first.slice(-6)}`, `Brand A site (Website) · …${twin.slice(-6)}`].sort(),
+  );
+  expect(new Set(options).size).toBe(options.length);
+});

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { QualityTally } from '../../plugin/index.js';
+import { QualityTally } from '../../plugin/index.js';
 import type { Db } from './database.js';
 import type { MatchQualityRepo } from './match-quality-repo.js';
 
@@ -47,6 +47,25 @@ export interface Settlement {
   nextAttemptAt: number;
   code?: string;
   message?: string;
+}
+
+/** One group of an integration's deliveries for the funnel. */
+export interface FunnelRow {
+  status: DeliveryStatus;
+  /** 1 when it was sent at least once. */
+  tried: number;
+  code: string | null;
+  n: number;
+  message: string | null;
+  sample: string;
+}
+
+/** The counters a replayed dead letter takes back: one `dead` and its reason. */
+function deadLetterUndone(eventName: string | null, code: string | null): QualityTally {
+  const tally = new QualityTally();
+  tally.add(eventName ?? '', 'dead', -1);
+  if (code) tally.add(eventName ?? '', `dead:${code}`, -1);
+  return tally;
 }
 
 /** Accepted events and one delivery row per (event, integration): the durable queue, its outcomes, dead letters. */
@@ -219,17 +238,39 @@ export class DeliveriesRepo {
     return this.db.transaction(() => {
       const rows = (
         this.db
-          .prepare("SELECT id FROM deliveries WHERE integration_id = ? AND status = 'dead'")
-          .all(integrationId) as Array<{ id: number }>
-      )
-        .map((r) => r.id)
-        .filter((id) => !ids || ids.includes(id));
+          .prepare(
+            "SELECT id, event_name, outcome_code, updated_at FROM deliveries WHERE integration_id = ? AND status = 'dead'",
+          )
+          .all(integrationId) as Array<Pick<DeliveryRow, 'id' | 'event_name' | 'outcome_code' | 'updated_at'>>
+      ).filter((r) => !ids || ids.includes(r.id));
       const update = this.db.prepare(
         "UPDATE deliveries SET status = 'queued', attempts = 0, next_attempt_at = 0, updated_at = ? WHERE id = ?",
       );
-      for (const id of rows) update.run(at, id);
-      return rows;
+      for (const r of rows) {
+        update.run(at, r.id);
+        // Its dead letter is taken back from the hour it was counted in: its final outcome is counted again.
+        this.quality.add(
+          new Map([[integrationId, deadLetterUndone(r.event_name, r.outcome_code)]]),
+          r.updated_at,
+        );
+      }
+      return rows.map((r) => r.id);
     })();
+  }
+
+  /**
+   * The delivery funnel of an integration since `from` (ISO): its rows by status, whether they were tried, and
+   * reason, with how many, one message and one sample event id each.
+   */
+  funnel(integrationId: string, from: string): FunnelRow[] {
+    return this.db
+      .prepare(
+        `SELECT status, attempts > 0 AS tried, outcome_code AS code, COUNT(*) AS n,
+                MAX(outcome_message) AS message, MAX(event_id) AS sample
+         FROM deliveries WHERE integration_id = ? AND created_at >= ?
+         GROUP BY status, tried, outcome_code ORDER BY n DESC`,
+      )
+      .all(integrationId, from) as FunnelRow[];
   }
 
   /** Rows per status, for the accounting of soak runs and the stats endpoint. */

@@ -61,4 +61,28 @@ export class DeliveryLogRepo {
       )
       .all(integrationId, before, status ?? null, status ?? null, limit) as DeliveryLogRow[];
   }
+
+  /**
+   * Sums per time bucket of `bucketMs` from `from` (epoch ms, a bucket boundary): requests, events, delivered,
+   * rejected and retried; only buckets with requests. Bucket `k` starts at `from + k × bucketMs`.
+   */
+  buckets(integrationId: string, from: number, bucketMs: number): DeliveryLogBucket[] {
+    return this.db
+      .prepare(
+        `SELECT CAST((CAST(strftime('%s', at) AS INTEGER) * 1000 - ?) / ? AS INTEGER) AS k,
+                COUNT(*) AS requests, SUM(events) AS events, SUM(delivered) AS delivered,
+                SUM(rejected) AS rejected, SUM(retried) AS retried
+         FROM delivery_log WHERE integration_id = ? AND at >= ? GROUP BY k ORDER BY k`,
+      )
+      .all(from, bucketMs, integrationId, new Date(from).toISOString()) as DeliveryLogBucket[];
+  }
+}
+
+export interface DeliveryLogBucket {
+  k: number;
+  requests: number;
+  events: number;
+  delivered: number;
+  rejected: number;
+  retried: number;
 }

@@ -1,4 +1,4 @@
-import type { AmazonEvent, MatchKeyType } from '../amazon/event-types.js';
+import type { AmazonEvent, EventSource, MatchKeyType } from '../amazon/event-types.js';
 
 /**
  * How likely each match key alone lets Amazon tie an event to a person: our estimate, used for the match quality
@@ -25,6 +25,26 @@ export const MATCH_KEY_WEIGHTS: Readonly<Record<MatchKeyType, number>> = {
   FIP: 0.15,
 };
 
+/**
+ * The match keys a recommendation may name, with the words it uses and the event sources that can carry them:
+ * what an advertiser can add from their own site, CRM or app (partner ids such as RAMP_ID or MERKLE_ID come
+ * from a partner, not a form field; a website has no mobile advertising id, a store sale no visitor IP).
+ */
+export const RECOMMENDABLE_KEYS: Readonly<
+  Partial<Record<MatchKeyType, { label: string; sources?: readonly EventSource[] }>>
+> = {
+  EMAIL: { label: 'the e-mail address' },
+  PHONE: { label: 'the phone number' },
+  MAID: { label: 'the mobile advertising id', sources: ['ANDROID', 'IOS', 'FIRE_TV'] },
+  ADDRESS: { label: 'the street address' },
+  FIP: { label: "the visitor's IP address", sources: ['WEBSITE', 'ANDROID', 'IOS', 'FIRE_TV'] },
+  POSTAL: { label: 'the postal code' },
+  LAST_NAME: { label: 'the last name' },
+  FIRST_NAME: { label: 'the first name' },
+  CITY: { label: 'the city' },
+  STATE: { label: 'the state or region' },
+};
+
 /** Every match key type, in the order views list them (the weights' order). */
 export const MATCH_KEY_TYPES = Object.keys(MATCH_KEY_WEIGHTS) as MatchKeyType[];
 
@@ -49,10 +69,28 @@ export function consentClass(event: AmazonEvent): ConsentClass {
  * matching). The score of an event type is 100 × the mean of this over its events.
  */
 export function matchability(event: AmazonEvent): number {
-  if (consentClass(event) === 'denied') return 0;
+  return consentClass(event) === 'denied' ? 0 : matchabilityOfKeys(event.matchKeys.map((k) => k.type));
+}
+
+/** The matchability of a set of match key types (consent aside): 1 − Π(1 − weight). */
+export function matchabilityOfKeys(types: Iterable<MatchKeyType>): number {
   let miss = 1;
-  for (const key of event.matchKeys) miss *= 1 - MATCH_KEY_WEIGHTS[key.type];
+  for (const type of types) miss *= 1 - MATCH_KEY_WEIGHTS[type];
   return 1 - miss;
+}
+
+/**
+ * What adding each recommendable key it lacks (and its source can carry) would add to an event's matchability, in thousandths before the
+ * key's weight: `1000 − matchability` (adding a key of weight w makes it m + (1 − m) × w). None for an event
+ * sent with consent DENIED: a key would not make it matchable.
+ */
+export function keyGains(event: AmazonEvent, matchabilityThousandths: number): Array<[MatchKeyType, number]> {
+  if (consentClass(event) === 'denied') return [];
+  const carried = new Set(event.matchKeys.map((k) => k.type));
+  const source = event.eventDescription.eventSource;
+  return (Object.entries(RECOMMENDABLE_KEYS) as Array<[MatchKeyType, { sources?: readonly EventSource[] }]>)
+    .filter(([type, r]) => !carried.has(type) && (!r.sources || r.sources.includes(source)))
+    .map(([type]) => [type, 1000 - matchabilityThousandths]);
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { MatchKeyType } from '../amazon/event-types.js';
-import { CONSENT_CLASSES, MATCH_KEY_TYPES, type ConsentClass } from './match-score.js';
+import {
+  CONSENT_CLASSES,
+  MATCH_KEY_TYPES,
+  MATCH_KEY_WEIGHTS,
+  RECOMMENDABLE_KEYS,
+  type ConsentClass,
+} from './match-score.js';
 import type { Metric } from './quality-tally.js';
 import { COUNTRY_SOURCES, type CountrySource } from '../transform/country.js';
 
@@ -26,6 +32,34 @@ export interface EventQuality extends Omit<Totals, 'transformed'> {
   country_from: Record<CountrySource, number>;
   /** 0–100, the mean matchability of its events (docs/match-quality.md); null when none was transformed. */
   score: number | null;
+  /** The score in a word: Great, Good, OK or Poor (`RATINGS`); null with the score. */
+  rating: Rating | null;
+  /** The missing match key that would raise the score most, and the score it would reach; null when none would. */
+  recommendation: Recommendation | null;
+}
+
+export type Rating = 'Great' | 'Good' | 'OK' | 'Poor';
+/** The lowest score of each rating, best first (docs/match-quality.md). */
+export const RATINGS: ReadonlyArray<[Rating, number]> = [
+  ['Great', 80],
+  ['Good', 60],
+  ['OK', 40],
+  ['Poor', 0],
+];
+
+export function ratingOf(score: number | null): Rating | null {
+  return score === null ? null : RATINGS.find(([, min]) => score >= min)![0];
+}
+
+export interface Recommendation {
+  key: MatchKeyType;
+  /** The key in words ("the phone number"). */
+  label: string;
+  /** Its share of the events now. */
+  coverage: number;
+  /** The score if every event of the type that lacks it (and is not DENIED) carried it, by `scoreOf`. */
+  score: number;
+  rating: Rating;
 }
 
 export interface QualityFigures {
@@ -64,6 +98,9 @@ export function qualityFigures(
       reasons[kind][code] = (reasons[kind][code] ?? 0) + n;
     }
   }
+  // A replayed dead letter is taken back from its counters: a reason that came to 0 is not listed.
+  for (const kind of REASON_KINDS)
+    for (const [code, n] of Object.entries(reasons[kind])) if (n === 0) delete reasons[kind][code];
   const by_event: Record<string, EventQuality> = {};
   for (const name of [...sums.keys()].filter((n) => n !== '').sort())
     by_event[name] = eventQuality(sums.get(name)!);
@@ -96,7 +133,28 @@ function eventQuality(metrics: Map<Metric, number>): EventQuality {
       COUNTRY_SOURCES.map((c) => [c, share(get(`country:${c}`), count)]),
     ) as Record<CountrySource, number>,
     score: scoreOf(get('matchability'), count),
+    rating: ratingOf(scoreOf(get('matchability'), count)),
+    recommendation: recommend(get, count),
   };
+}
+
+/**
+ * The recommendable key whose adding would raise the score most: adding a key of weight w to an event of
+ * matchability m makes it m + (1 − m) × w, so the sum grows by w × `gain:KEY`; the score is `scoreOf` of it.
+ */
+function recommend(get: (metric: Metric) => number, count: number): Recommendation | null {
+  const now = scoreOf(get('matchability'), count);
+  let best: Recommendation | null = null;
+  for (const [key, { label }] of Object.entries(RECOMMENDABLE_KEYS) as Array<
+    [MatchKeyType, { label: string }]
+  >) {
+    const gain = get(`gain:${key}`);
+    if (gain <= 0) continue;
+    const score = scoreOf(get('matchability') + MATCH_KEY_WEIGHTS[key] * gain, count)!;
+    if (now !== null && score > now && (!best || score > best.score))
+      best = { key, label, coverage: share(get(`key:${key}`), count), score, rating: ratingOf(score)! };
+  }
+  return best;
 }
 
 /**

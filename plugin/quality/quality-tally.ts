@@ -1,6 +1,6 @@
 import type { TransformResult } from '../contracts.js';
 import type { CountrySource } from '../transform/country.js';
-import { consentClass, matchability, pairedWithAdTag } from './match-score.js';
+import { consentClass, keyGains, matchability, pairedWithAdTag } from './match-score.js';
 
 /**
  * The counters of match quality, by name: the totals (`transformed`, `delivered`, `rejected`, `dead`, `filtered`,
@@ -8,7 +8,8 @@ import { consentClass, matchability, pairedWithAdTag } from './match-score.js';
  * `ldu` (sent with LIMITED_DATA_USE), `ad_tag` (its eventId is the id the page gave the Amazon Ad Tag,
  * `properties.amazon_event_id`), `click_token` (sent with an Amazon click token), `matchability` (the sum of the
  * events' matchability, in thousandths), `country:event`, `country:default_country`, `country:profile` (where a
- * sent event's country came from), and
+ * sent event's country came from), `gain:EMAIL`… (for the events lacking that key and not DENIED, the sum of
+ * 1000 − their matchability: what the key would add, before its weight), and
  * `filtered:CODE`, `invalid:CODE`, `rejected:CODE`, `dead:CODE` (events by reason). Whole numbers only, so a
  * store can add them up hour by hour; no value of any event is in them.
  */
@@ -51,7 +52,9 @@ export class QualityTally {
     if (event.arefMeasurementTokens) this.add(eventName, 'click_token');
     if (seen.input !== undefined && pairedWithAdTag(seen.input, event.eventId)) this.add(eventName, 'ad_tag');
     if (seen.country) this.add(eventName, `country:${seen.country}`);
-    this.add(eventName, 'matchability', Math.round(matchability(event) * 1000));
+    const m = Math.round(matchability(event) * 1000);
+    this.add(eventName, 'matchability', m);
+    for (const [type, gain] of keyGains(event, m)) if (gain > 0) this.add(eventName, `gain:${type}`, gain);
   }
 
   /** A final outcome: delivered, or rejected, dead-lettered or filtered with its code. */

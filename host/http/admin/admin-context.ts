@@ -33,6 +33,8 @@ export interface AdminDeps {
    * the base of the Login with Amazon `redirect_uri`, never taken from a request's Host header.
    */
   publicUrl: () => string;
+  /** The ingestion URL once it listens, for the page's examples. */
+  ingestUrl?: () => string | undefined;
 }
 
 /** The helpers every resource's routes share: auth, the integration named in the path, paging, bodies. */

@@ -9,6 +9,9 @@ import { statsRoutes } from './stats-routes.js';
 import { matchQualityRoutes } from './match-quality-routes.js';
 import { connectionRoutes } from './connection-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { deliveryFunnelRoutes } from './delivery-funnel-routes.js';
+import { deliveryLogBucketRoutes } from './delivery-log-bucket-routes.js';
+import { hostInfoRoutes } from './host-info-routes.js';
 
 export type { AdminDeps } from './admin-context.js';
 
@@ -23,6 +26,9 @@ const RESOURCES: readonly AdminRoutes[] = [
   matchQualityRoutes,
   connectionRoutes,
   sessionRoutes,
+  deliveryFunnelRoutes,
+  deliveryLogBucketRoutes,
+  hostInfoRoutes,
 ];
 
 /** The Management API on /v1/admin. */

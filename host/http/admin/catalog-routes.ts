@@ -2,6 +2,7 @@ import { CONFIG_SCHEMA, MANIFEST } from '../../../plugin/index.js';
 import { HttpError, sendJson, type Request } from '../http-kit.js';
 import type { AdminRoutes } from './admin-context.js';
 import { install } from './install.js';
+import { integrationName } from './integration-name.js';
 
 /** The catalog entry as the Integration Library reads it: manifest.json plus the config schema it points at. */
 function catalogEntry(): Record<string, unknown> {
@@ -29,8 +30,8 @@ export const catalogRoutes: AdminRoutes = (router, ctx) => {
       ctx.auth(req);
       catalogKey(req);
       const body = await ctx.object(req);
+      const name = integrationName(body.name);
       const installation = await install(ctx, body);
-      const name = typeof body.name === 'string' ? body.name : MANIFEST.name;
       const { integration: row } = ctx.integrations.create(
         name,
         installation.variant,

@@ -188,9 +188,9 @@ function samePageAsCallback(req: Request, publicUrl: string): void {
   );
 }
 
-/** A plain page for the browser that came back from Amazon. */
+/** A page for the browser that came back from Amazon, in the web page's style (its stylesheet, no script). */
 function page(res: ServerResponse, status: number, message: string): void {
-  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connect with Amazon</title></head><body><main><h1>Connect with Amazon</h1><p>${message.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p><p><a href="/#/integrations/library">Back to the Integration Library</a></p></main></body></html>`;
+  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Connect with Amazon</title><link rel="stylesheet" href="/app.css"></head><body class="result-page"><header><h1>Datafly Signal <span class="subtle">reference host</span></h1></header><main class="card"><h2>Connect with Amazon</h2><p>${message.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p><p><a class="button primary" href="/#/integrations/library">Back to the Integration Library</a></p></main></body></html>`;
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(text),

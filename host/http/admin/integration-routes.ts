@@ -4,6 +4,7 @@ import { mergePatch } from '../merge-patch.js';
 import { page } from '../presenters.js';
 import type { AdminRoutes } from './admin-context.js';
 import { install } from './install.js';
+import { integrationName } from './integration-name.js';
 
 /** Installed integrations: list, read, change (enable, rename, config as a merge patch, variant), remove. */
 export const integrationRoutes: AdminRoutes = (router, ctx) => {
@@ -28,10 +29,7 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
         throw new HttpError(400, 'invalid_request', 'enabled must be true or false.', [
           { field: 'enabled', message: 'must be a boolean' },
         ]);
-      if (body.name !== undefined && (typeof body.name !== 'string' || !body.name.trim()))
-        throw new HttpError(400, 'invalid_request', 'name must be a non-empty string.', [
-          { field: 'name', message: 'must be a non-empty string' },
-        ]);
+      const name = body.name === undefined ? undefined : integrationName(body.name);
       if (body.config !== undefined || body.variant !== undefined) {
         const current = JSON.parse(row.installation) as Installation;
         if (
@@ -59,7 +57,7 @@ export const integrationRoutes: AdminRoutes = (router, ctx) => {
         // New credentials or settings: what waits (for a reconnect, say) is tried again now.
         ctx.deliveries.dueNow(row.id, ctx.iso());
       }
-      if (typeof body.name === 'string') ctx.integrations.setName(row.id, body.name.trim(), ctx.iso());
+      if (name !== undefined) ctx.integrations.setName(row.id, name, ctx.iso());
       if (typeof body.enabled === 'boolean') ctx.integrations.setEnabled(row.id, body.enabled, ctx.iso());
       sendJson(res, 200, ctx.present(ctx.integration(row.id)));
     })

@@ -1,0 +1,55 @@
+// Tables and confirmations shared by the views.
+import { $, el } from '../dom.js';
+
+/**
+ * A scrollable table (a labelled region, so the keyboard reaches it) with `headers` and `rows` (arrays of
+ * cells: text or nodes); with no rows, `empty` is shown in its place, never bare headers.
+ */
+export function dataTable(label, headers, rows, empty) {
+  if (rows.length === 0) return el('p', { class: 'empty', text: empty });
+  return el(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
+    el(
+      'table',
+      {},
+      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))),
+      el(
+        'tbody',
+        {},
+        ...rows.map((cells) =>
+          el(
+            'tr',
+            {},
+            ...cells.map((c) => (c?.nodeType ? el('td', {}, c) : el('td', { text: String(c ?? '') }))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Asks in the page's confirmation dialog; resolves true when the operator clicks `action`. Cancel, Escape or
+ * a click outside resolve false.
+ */
+export function confirmDialog({ title, text, action, danger = false }) {
+  const dialog = $('#confirm-dialog');
+  $('#confirm-title').textContent = title;
+  $('#confirm-text').textContent = text;
+  const ok = $('#confirm-ok');
+  ok.textContent = action;
+  ok.className = danger ? 'danger' : 'primary';
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) =>
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }),
+  );
+}
+
+/** A short note in the page's status line (a reconnect that worked, a replay), read out by screen readers. */
+export function notify(message) {
+  const note = $('#app-note');
+  note.querySelector('span').textContent = message;
+  note.hidden = false;
+}
