@@ -1,6 +1,6 @@
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import { hostSettingsFromEnv, LWA_AUTHORIZE_URLS } from '../../plugin/index.js';
-import { startHost, type HostHarness } from '../support/host-harness.js';
+import { ADMIN_TOKEN, startHost, type HostHarness } from '../support/host-harness.js';
 
 /**
  * "Connect with Amazon" for logins of every region: the start names the region, the user is sent to that
@@ -10,7 +10,19 @@ import { startHost, type HostHarness } from '../support/host-harness.js';
 let h: HostHarness;
 afterEach(() => h.close());
 
-const start = (body: unknown) => h.admin('/v1/admin/oauth/amazon/start', { method: 'POST', body });
+/** The browser's binding cookie (`signal_oauth=…`) the last start set, sent back with the callback. */
+let browserCookie = '';
+
+/** `POST …/oauth/amazon/start` as the page sends it; keeps the cookie the answer sets. */
+async function start(body: unknown): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${h.host.adminUrl}/v1/admin/oauth/amazon/start`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  browserCookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { status: r.status, body: await r.json() };
+}
 
 /** The browser's path: the consent page, Allow through the form's own action, back to the host's callback. */
 async function signIn(authorizeUrl: string): Promise<Response> {
@@ -23,7 +35,11 @@ async function signIn(authorizeUrl: string): Promise<Response> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...Object.fromEntries(params), approve: '1' }),
   });
-  return fetch(answer.headers.get('location')!, { redirect: 'manual' });
+  // The callback is at the public URL (localhost), this host's loopback address; the browser sends its cookie.
+  return fetch(answer.headers.get('location')!.replace('//localhost:', '//127.0.0.1:'), {
+    redirect: 'manual',
+    headers: { cookie: browserCookie },
+  });
 }
 
 describe('Connect with Amazon, region by region', () => {
