@@ -1,31 +1,28 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { ADMIN_TOKEN } from './host-harness.js';
 
 const require = createRequire(import.meta.url);
 
-/** Where the browser tests leave a screenshot of each view (committed: the README and issues show them). */
-export const SHOTS = join(PACKAGE_ROOT, 'screenshots');
+/**
+ * Where the browser tests leave a screenshot of each view. `screenshots/` (committed: the README and issues show
+ * them) when `SIGNAL_SCREENSHOTS=1` (`npm run screenshots`); otherwise a temporary folder, so that a test run
+ * takes every screenshot but leaves the work tree as it was.
+ */
+export const SHOTS =
+  process.env.SIGNAL_SCREENSHOTS === '1'
+    ? join(PACKAGE_ROOT, 'screenshots')
+    : join(tmpdir(), `amazon-dsp-events-screenshots-${process.pid}`);
 
-/** Debian's Chromium, headless, nothing talking to the network beyond loopback. */
+/** Debian's Chromium (or `SIGNAL_TEST_CHROMIUM`), headless, nothing talking to the network beyond loopback. */
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  return launchChromium();
 }
 
 /**
