@@ -157,6 +157,36 @@ describe('Global Privacy Control marks LIMITED_DATA_USE by the gpc_scope setting
     );
   });
 
+  // GPC is read with the consent words (consent-words.ts), in any case, as a consent flag is.
+  test.each<[unknown, boolean]>([
+    [true, true],
+    ['true', true],
+    ['True', true],
+    [' TRUE ', true],
+    ['1', true],
+    [1, true],
+    ['yes', true],
+    ['On', true],
+    ['enabled', true],
+    [false, false],
+    ['false', false],
+    ['False', false],
+    ['0', false],
+    [0, false],
+    ['no', false],
+    ['maybe', false],
+    ['', false],
+    [2, false],
+    [{}, false],
+    [null, false],
+  ])('GPC %p on a US event → LIMITED_DATA_USE: %s', (gpc, limited) => {
+    const result = run(from('US', granted, { gpc }), 'NA');
+    expect(result.status).toBe('ok');
+    expect(result.status === 'ok' && result.event.dataProcessingOptions).toEqual(
+      limited ? { options: 'LIMITED_DATA_USE' } : undefined,
+    );
+  });
+
   test('gpc_scope is in the config schema, us by default, and refuses other words', async () => {
     const { SchemaRegistry } = await import('../plugin/schemas/schema-registry.js');
     const { CONFIG_SCHEMA } = await import('../plugin/config.js');

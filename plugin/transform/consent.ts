@@ -29,7 +29,8 @@ export function gppOf(context: Record<string, unknown> | undefined): string | un
 
 /**
  * Whether the person asked that their data not be sold or shared, as US state privacy laws read it: Global
- * Privacy Control (`context.gpc`, which ingestion records from a `Sec-GPC: 1` header) on an event from the US
+ * Privacy Control (`context.gpc`, which ingestion records from a `Sec-GPC: 1` header; read with the consent
+ * words, so `True` or `yes` is on) on an event from the US
  * (from any country with `gpcScope` `everywhere`), or a GPP string whose US section opts out (`gppOptsOut`; a
  * US section is there only for US users, so it needs no country test). Such an event is sent with
  * `LIMITED_DATA_USE`.
@@ -40,8 +41,8 @@ export function asksLimitedDataUse(
   gpcScope: GpcScope,
   gppOptsOut: (gpp: string) => boolean,
 ): boolean {
-  const signal = context?.gpc;
-  const gpc = signal === true || signal === 1 || signal === 'true' || signal === '1';
+  // The same words as a consent flag (`consent-words.ts`): `True`, `yes`, `on` and 1 say GPC is on.
+  const gpc = consentFlag(context?.gpc) === true;
   if (gpc && (gpcScope === 'everywhere' || country === 'US')) return true;
   const gpp = gppOf(context);
   return gpp !== undefined && gppOptsOut(gpp);
