@@ -23,18 +23,24 @@ describe('shipped blueprints', () => {
     );
   });
 
-  test.each(files)('%s: a prefix per source names only sources of its own row', (file) => {
+  test.each(files)('%s: a prefix or transform per source names only sources of its own row', (file) => {
     const blueprint = read(file);
     const rows = [
       ...blueprint.global.mappings,
       ...Object.values(blueprint.events as Record<string, { mappings?: unknown[] }>).flatMap(
         (e) => e.mappings ?? [],
       ),
-    ] as Array<{ source?: string | string[]; prefix?: string | Record<string, string> }>;
+    ] as Array<{
+      source?: string | string[];
+      prefix?: string | Record<string, string>;
+      transform?: string | Record<string, string>;
+    }>;
     const stray = rows.flatMap((row) =>
-      row.prefix && typeof row.prefix === 'object'
-        ? Object.keys(row.prefix).filter((s) => ![row.source ?? []].flat().includes(s))
-        : [],
+      [row.prefix, row.transform].flatMap((perSource) =>
+        perSource && typeof perSource === 'object'
+          ? Object.keys(perSource).filter((s) => ![row.source ?? []].flat().includes(s))
+          : [],
+      ),
     );
     expect(stray).toEqual([]);
   });
@@ -64,9 +70,7 @@ describe('the fields a row can set', () => {
 describe('the transforms a row can name', () => {
   test("are the same in the blueprint schema's enum and in VALUE_TRANSFORMS", () => {
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas/blueprint.schema.json'), 'utf8'));
-    expect([...schema.definitions.mapping.properties.transform.enum].sort()).toEqual(
-      Object.keys(VALUE_TRANSFORMS).sort(),
-    );
+    expect([...schema.definitions.transform_name.enum].sort()).toEqual(Object.keys(VALUE_TRANSFORMS).sort());
   });
 });
 

@@ -23,23 +23,29 @@ import { entryProblem } from './validate-event.js';
 
 const FIELD_OF_TARGET = new Map<string, FieldName>(FIELD_NAMES.map((name) => [FIELDS[name], name]));
 
-/** A mapping row made ready to run: its paths compiled, its transform looked up. */
+/** A mapping row made ready to run: its paths compiled, its transforms looked up. */
 function compileRow(row: MappingRow, tables: TransformTables): CompiledRow {
   const sources = row.source === undefined ? [] : Array.isArray(row.source) ? row.source : [row.source];
-  const transform = row.transform ? tables.valueTransforms[row.transform] : undefined;
-  const prefix = row.prefix;
-  const perSource = typeof prefix === 'object' && prefix !== null;
+  const named = (name: string | undefined) => (name ? tables.valueTransforms[name] : undefined);
+  const { transform, prefix } = row;
+  const transformPerSource = typeof transform === 'object' && transform !== null;
+  const prefixPerSource = typeof prefix === 'object' && prefix !== null;
+  const own = <T>(table: Record<string, T>, source: string): T | undefined =>
+    Object.hasOwn(table, source) ? table[source] : undefined;
   return {
     target: row.target,
     sources,
     getters: sources.map(compilePath),
     literal: row.value,
     fallback: row.default,
-    transform: perSource ? transform : prefixed(transform, prefix),
-    ...(perSource
+    transform: transformPerSource || prefixPerSource ? undefined : prefixed(named(transform), prefix),
+    ...(transformPerSource || prefixPerSource
       ? {
           sourceTransforms: sources.map((source) =>
-            prefixed(transform, Object.hasOwn(prefix, source) ? prefix[source] : undefined),
+            prefixed(
+              named(transformPerSource ? own(transform, source) : transform),
+              prefixPerSource ? own(prefix, source) : prefix,
+            ),
           ),
         }
       : {}),

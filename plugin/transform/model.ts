@@ -14,7 +14,11 @@ export interface MappingRow {
   value?: Scalar;
   default?: Scalar;
   target: string;
-  transform?: string;
+  /**
+   * The named transform (`VALUE_TRANSFORMS`) of every source, or one per source named (the others taken as they
+   * are), for a row whose sources need different readings (an address country and a locale).
+   */
+  transform?: string | Record<string, string>;
   value_map?: Record<string, Scalar>;
   /** For a customData target: the dataType Amazon is sent (else decided by the value). */
   data_type?: CustomDataType;
@@ -88,7 +92,10 @@ export interface CompiledRow {
   literal?: Scalar;
   fallback?: Scalar;
   transform?: ValueTransform;
-  /** When sources convert differently (a prefix for some only): source `i`'s transform, replacing `transform`. */
+  /**
+   * When sources convert differently (a transform or a prefix per source): source `i`'s transform, replacing
+   * `transform`.
+   */
   sourceTransforms?: ReadonlyArray<ValueTransform | undefined>;
   valueMap?: Map<string, Scalar>;
 }

@@ -30,7 +30,10 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** `US`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. */
+/**
+ * `US`, `de`, `en-US`, `en_GB`, `United Kingdom` → ISO alpha-2 that Amazon accepts. Any two letters are read as a
+ * country code, so a locale belongs in `locale_country`, where `sv` (Swedish) is no country.
+ */
 function countryCode(value: unknown): string | undefined {
   return typeof value === 'string' ? countryCodeOf(value) : undefined;
 }
@@ -43,6 +46,29 @@ function countryCodeOf(value: string): string | undefined {
       COUNTRY_NAMES.get(v.toLowerCase().replace(/[^a-z]/g, '')));
   const iso = code === 'UK' ? 'GB' : code;
   return iso && COUNTRY_CODES.has(iso) ? iso : undefined;
+}
+
+/**
+ * The country of a locale's region subtag (BCP 47 `sv-SE`, `zh-Hant-TW`, POSIX `en_GB.UTF-8`), else undefined:
+ * a bare language (`sv`, `uk`, `ca`) names no country (Swedish, Ukrainian, Catalan), and neither does a UN M.49
+ * area (`es-419`). Amazon's tag never reads a locale; a region the browser states is the most it can say.
+ */
+function localeCountryOf(value: string): string | undefined {
+  const subtags = value.trim().split(/[.@]/, 1)[0]!.split(/[-_]/);
+  // language (2-3 letters, or 4-8), up to three extlangs, a script (4 letters), then the region, if any.
+  if (!/^[A-Za-z]{2,8}$/.test(subtags[0] ?? '')) return undefined;
+  let i = 1;
+  while (i < 4 && /^[A-Za-z]{3}$/.test(subtags[i] ?? '')) i++;
+  if (/^[A-Za-z]{4}$/.test(subtags[i] ?? '')) i++;
+  const region = subtags[i];
+  if (region === undefined || !/^[A-Za-z]{2}$/.test(region)) return undefined;
+  const code = region.toUpperCase();
+  const iso = code === 'UK' ? 'GB' : code;
+  return COUNTRY_CODES.has(iso) ? iso : undefined;
+}
+
+function localeCountry(value: unknown): string | undefined {
+  return typeof value === 'string' ? localeCountryOf(value) : undefined;
 }
 
 const EVENT_SOURCES: ReadonlyArray<[RegExp, string]> = [
@@ -93,6 +119,8 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
     return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : undefined;
   },
   country_code: countryCode,
+  /** `sv-SE` → `SE`; a language alone (`sv`, `en`) or an area (`es-419`) → undefined: for `context.locale`. */
+  locale_country: localeCountry,
   upper: (v) => {
     const text = typeof v === 'string' ? v.trim() : '';
     return text ? text.toUpperCase() : undefined;
@@ -132,8 +160,10 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
  */
 export function createValueTransforms(): Readonly<Record<string, ValueTransform>> {
   const rememberedCountryCode = rememberedAnswers(countryCodeOf);
+  const rememberedLocaleCountry = rememberedAnswers(localeCountryOf);
   return {
     ...VALUE_TRANSFORMS,
     country_code: (value) => (typeof value === 'string' ? rememberedCountryCode(value) : undefined),
+    locale_country: (value) => (typeof value === 'string' ? rememberedLocaleCountry(value) : undefined),
   };
 }
