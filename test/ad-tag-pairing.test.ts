@@ -43,9 +43,10 @@ const WITHOUT_AD_TAG_ID: Record<string, Record<string, string>> = {
     begin_checkout: MESSAGE_ID,
     search: MESSAGE_ID,
   },
-  // Offline business ids are namespaced by conversion type; a sign-up never takes the member id (a person).
+  // An order id is the one id the web and the Ad Tag share: sent as it is. Other offline business ids are
+  // namespaced by conversion type; a sign-up never takes the member id (a person).
   offline: {
-    purchase: `purchase:${IDS.order_id}`,
+    purchase: IDS.order_id,
     generate_lead: `lead:${IDS.lead_id}`,
     sign_up: `signup:${MESSAGE_ID}`,
     submit_application: `application:${IDS.application_id}`,

@@ -70,13 +70,13 @@ test('good, filtered and broken rows: delivered, counted, and the broken one in 
   expect(keys).toHaveLength(3);
   expect(keys).toEqual(
     expect.arrayContaining([
-      `${ACCOUNT}:purchase:S-1001`,
-      `${ACCOUNT}:purchase:S-1002`,
+      `${ACCOUNT}:S-1001`,
+      `${ACCOUNT}:S-1002`,
       expect.stringMatching(new RegExp(`^${ACCOUNT}:purchase:row-[0-9a-f]{40}$`)),
     ]),
   );
   // "1.049,00" with a decimal comma is 1049.
-  expect(sandbox.accepted.get(`${ACCOUNT}:purchase:S-1002`)?.event?.value).toBe(1049);
+  expect(sandbox.accepted.get(`${ACCOUNT}:S-1002`)?.event?.value).toBe(1049);
   const rows = parse(readFileSync(rejects), { columns: true }) as Array<Record<string, string>>;
   expect(rows).toEqual([
     expect.objectContaining({
@@ -221,7 +221,7 @@ test('a row older than 21 days is reported by --dry-run and not sent', async () 
 
   const sent = await upload('--mapping', mapping, csv);
   expect(sent.code).toBe(1);
-  expect([...sandbox.accepted.keys()]).toEqual([`${ACCOUNT}:purchase:D-1`]);
+  expect([...sandbox.accepted.keys()]).toEqual([`${ACCOUNT}:D-1`]);
 });
 
 test('a checkpoint of another run is refused, and --restart starts from the top', async () => {

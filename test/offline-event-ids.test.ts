@@ -11,9 +11,11 @@ import { runCli } from './support/run-cli.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
 /**
- * Amazon keeps one event per eventId across every conversion type. The offline blueprint namespaces each business
- * id by its conversion type, so an order and a lead with the same number stay two conversions, and never takes a
- * person's id (member_id) as an eventId: each sign-up is its own event.
+ * Amazon keeps one event per eventId across every conversion type. A purchase's order (or transaction) id is the
+ * one id the web purchase and the Ad Tag share, so it is sent as it is and the CRM row pairs with them. The
+ * offline blueprint namespaces every other business id by its conversion type, so an order and a lead with the
+ * same number stay two conversions, and never takes a person's id (member_id) as an eventId: each sign-up is
+ * its own event.
  */
 const offline = installationFor('offline');
 const eventIdOf = (event: unknown): unknown => {
@@ -22,11 +24,12 @@ const eventIdOf = (event: unknown): unknown => {
   return result.event.eventId;
 };
 const row = (event: string, properties: Record<string, unknown>, messageId = `m-${event}`) =>
-  seedWith({ event, properties: { ...properties, transaction_id: undefined }, messageId });
+  seedWith({ event, properties: { transaction_id: undefined, ...properties }, messageId });
 
-describe('offline eventIds: the business id, namespaced by conversion type', () => {
+describe('offline eventIds: the order id as it is, other business ids namespaced by conversion type', () => {
   test.each<[string, unknown, string]>([
-    ['an order', row('purchase', { order_id: '1001' }), 'purchase:1001'],
+    ['an order: its id as the web and the Ad Tag send it', row('purchase', { order_id: '1001' }), '1001'],
+    ['a transaction id when the order has none', row('purchase', { transaction_id: '1009' }), '1009'],
     ['a lead with the same number', row('generate_lead', { lead_id: '1001' }), 'lead:1001'],
     [
       'an application with the same number',
@@ -221,11 +224,7 @@ describe('upload: an order and a lead with the same number reach Amazon as two c
     expect(JSON.parse(first.stdout)).toMatchObject({ rows: 5, delivered: 5, invalid: 0 });
     const ids = [...sandbox.accepted.keys()].map((k) => k.slice(k.indexOf(':') + 1));
     expect(ids).toHaveLength(5);
-    expect(ids.filter((id) => id.endsWith(':1001')).sort()).toEqual([
-      'application:1001',
-      'lead:1001',
-      'purchase:1001',
-    ]);
+    expect(ids.filter((id) => id.endsWith('1001')).sort()).toEqual(['1001', 'application:1001', 'lead:1001']);
     expect(ids.filter((id) => id.startsWith('signup:'))).toHaveLength(2);
     // Uploaded again: the same rows give the same ids, and Amazon keeps five.
     await runCli(args, env);

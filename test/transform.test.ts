@@ -243,10 +243,10 @@ describe('default blueprint: one row per Signal event', () => {
 });
 
 describe('other variants', () => {
-  test('offline: event source OFFLINE, the order id as eventId, no IP or user agent', () => {
+  test('offline: event source OFFLINE, the order id as it is as eventId, no IP or user agent', () => {
     const event = ok(seedWith({ properties: { order_id: 'STORE-42' } }), installationFor('offline'));
     expect(event.eventDescription).toMatchObject({ name: 'OfflinePurchase', eventSource: 'OFFLINE' });
-    expect(event.eventId).toBe('purchase:STORE-42');
+    expect(event.eventId).toBe('STORE-42');
     expect(event.matchKeys.map((k) => k.type)).not.toContain('FIP');
     expect(event.deviceInfo).toBeUndefined();
   });
