@@ -246,3 +246,129 @@ test('a checkpoint of another run is refused, and --restart starts from the top'
   expect(restarted.code).toBe(1); // the broken row
   expect(sandbox.accepted.size).toBe(3);
 });
+
+describe('an EU-region profile and rows from outside Europe with neither consent nor IP', () => {
+  /** The sandbox's German test profile: Amazon's EU host, which asks EU advertisers for a consent object. */
+  const EU_CONFIG = {
+    advertiser_id: 'ENTITYTESTEU01',
+    profile_id: '3874020091928374651',
+    access_token: 'Atza|sandbox-test-static-token',
+  };
+  const EU_ENV = () => ({ ...env(), AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxtest' });
+  const yesterday = new Date(Date.now() - DAY).toISOString();
+  const COUNTRIES = ['IN', 'AE', 'TR', 'ZA', 'US'];
+  const csv = (extra: { header: string; cell: string } | undefined) =>
+    file(
+      `eu-${extra?.header ?? 'plain'}.csv`,
+      [
+        `Order,Email,Country,Date${extra ? `,${extra.header}` : ''}`,
+        ...COUNTRIES.map(
+          (c, i) => `EU-${i},buyer${i}@example.com,${c},${yesterday}${extra ? `,${extra.cell}` : ''}`,
+        ),
+      ].join('\n'),
+    );
+  const mapping = (extra: { header: string; path: string } | undefined) =>
+    file(
+      `eu-mapping-${extra?.header ?? 'plain'}.json`,
+      JSON.stringify({
+        event: 'purchase',
+        columns: {
+          Order: 'properties.order_id',
+          Email: 'traits.email',
+          Country: 'traits.address.country',
+          Date: { path: 'timestamp', type: 'date' },
+          ...(extra ? { [extra.header]: extra.path } : {}),
+        },
+      }),
+    );
+  const LINE =
+    '5 rows were filtered for CONSENT_MISSING (no consent signal, and no IP to send as geo on an EU-region profile)';
+
+  test.each<
+    [
+      string,
+      Record<string, unknown>,
+      { header: string; cell: string; path: string } | undefined,
+      number,
+      unknown,
+    ]
+  >([
+    [
+      'consent_default geo_only (the default): all filtered, and one line says what to do',
+      {},
+      undefined,
+      0,
+      undefined,
+    ],
+    [
+      'consent_default denied: all sent, marked DENIED',
+      { consent_default: 'denied' },
+      undefined,
+      5,
+      { amazonConsent: { amznUserData: 'DENIED', amznAdStorage: 'DENIED' } },
+    ],
+    [
+      'a consent column: all sent with their consent',
+      {},
+      { header: 'Marketing', cell: 'yes', path: 'context.consent.canonical.marketing' },
+      5,
+      { amazonConsent: { amznUserData: 'GRANTED', amznAdStorage: 'GRANTED' } },
+    ],
+    [
+      'an IP column: all sent with the IP as geo',
+      {},
+      { header: 'IP', cell: '203.0.113.9', path: 'context.ip' },
+      5,
+      { geo: { ipAddress: '203.0.113.9' } },
+    ],
+  ])('%s', async (_label, extraConfig, column, delivered, consent) => {
+    const config = file(
+      `eu-config-${delivered}-${column?.header ?? 'none'}.json`,
+      JSON.stringify({ ...EU_CONFIG, ...extraConfig }),
+    );
+    const r = await runCli(
+      ['upload', '--config', config, '--mapping', mapping(column), '--json', csv(column)],
+      EU_ENV(),
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 5, delivered, filtered: 5 - delivered, invalid: 0 });
+    expect(sandbox.accepted.size).toBe(delivered);
+    if (delivered === 0) {
+      expect(r.stderr.split('\n').filter((l) => l.includes('CONSENT_MISSING'))).toEqual([
+        `${LINE}: map a consent column to context.consent.canonical.marketing (or a TCF or GPP string); for rows from outside the EU, EEA and UK an IP column (context.ip) does too, or "consent_default": "denied" sends them marked amznUserData DENIED. See "EU-host advertisers" in docs/offline-upload.md.`,
+      ]);
+    } else {
+      expect(r.stderr).not.toContain('CONSENT_MISSING');
+      for (const { event } of sandbox.accepted.values()) expect(event?.consent).toEqual(consent);
+    }
+  });
+
+  test('the dry run of an EU-region config says the same, before anything is sent', async () => {
+    const config = file('eu-config-dry.json', JSON.stringify({ ...EU_CONFIG, region: 'EU' }));
+    const r = await runCli(
+      ['upload', '--config', config, '--mapping', mapping(undefined), '--dry-run', '--json', csv(undefined)],
+      EU_ENV(),
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 5, totals: { transformed: 0, filtered: 5 } });
+    expect(r.stderr).toContain(LINE);
+    expect(sandbox.accepted.size).toBe(0);
+  });
+
+  test('report over NDJSON events says it per event', async () => {
+    const config = file('eu-config-report.json', JSON.stringify({ ...EU_CONFIG, region: 'EU' }));
+    const event = (id: string) =>
+      JSON.stringify({
+        event: 'purchase',
+        messageId: id,
+        timestamp: yesterday,
+        properties: { order_id: id },
+        traits: { email: `${id}@example.com`, address: { country: 'IN' } },
+      });
+    const events = file('eu-events.ndjson', `${event('r-1')}\n${event('r-2')}\n`);
+    const r = await runCli(
+      ['report', '--config', config, '--variant', 'offline', '--json', events],
+      EU_ENV(),
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ totals: { transformed: 0, filtered: 2 } });
+    expect(r.stderr).toContain('2 events were filtered for CONSENT_MISSING');
+  });
+});

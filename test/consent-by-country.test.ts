@@ -47,6 +47,18 @@ describe('an event from a listed country without a signal is filtered, on every 
   );
 });
 
+describe("consent_default denied does not send a listed country's event without a signal", () => {
+  test.each(REGIONS.flatMap((region) => ['DE', 'GB', 'NO'].map((country) => [country, region] as const)))(
+    '%s on %s, denied → CONSENT_MISSING',
+    (country, region) => {
+      expect(run(from(country, undefined), region, { consent_default: 'denied' })).toMatchObject({
+        status: 'filtered',
+        reason: { code: 'CONSENT_MISSING' },
+      });
+    },
+  );
+});
+
 describe('an event from a listed country with a signal is sent, on every region', () => {
   const signals: Array<[string, unknown, Record<string, unknown>]> = [
     [

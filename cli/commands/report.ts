@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { QualityTally, qualityFigures, MATCH_KEY_TYPES, type QualityFigures } from '../../plugin/index.js';
+import { ConsentMissingRows } from '../consent-missing-rows.js';
 import { writeLine, type CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';
 import { dryRun, DRY_RUN_HELP, DRY_RUN_OPTIONS } from '../dry-run.js';
@@ -35,15 +36,19 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const lines = await dryRun('report', values, positionals[0], io);
   if (!lines) return 2;
   const tally = new QualityTally();
+  const unconsented = new ConsentMissingRows('events');
   for await (const batch of lines)
-    for (const { result, explanation, input } of batch)
+    for (const { result, explanation, input } of batch) {
       tally.addTransform(explanation.eventName ?? '', result, { input, country: explanation.country });
+      unconsented.add(result);
+    }
   const { totals, by_event, reasons } = qualityFigures(tally.rows());
   const figures = {
     totals: { transformed: totals.transformed, filtered: totals.filtered, invalid: totals.invalid },
     by_event,
     reasons: { filtered: reasons.filtered, invalid: reasons.invalid },
   };
+  unconsented.report(io.stderr);
   if (values.json) writeLine(io.stdout, JSON.stringify(figures));
   else io.stdout.write(table(figures));
   return 0;

@@ -9,6 +9,7 @@ import { QualityTally } from '../../plugin/quality/quality-tally.js';
 import { qualityFigures } from '../../plugin/quality/quality-report.js';
 import { table } from './report.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
+import { ConsentMissingRows } from '../consent-missing-rows.js';
 import { installFromFile } from '../plugin-for-cli.js';
 import { AMAZON_ENV, type CommandHelp } from '../help.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
@@ -215,6 +216,7 @@ async function sendRows(run: SendRun): Promise<number> {
   let bytes = 0;
   let missing: string[] = [];
   const untimed = new UntimedRows();
+  const unconsented = new ConsentMissingRows('rows');
 
   const settleOldest = async (): Promise<void> => {
     for (const [row, outcome] of await inFlight.shift()!) {
@@ -222,6 +224,7 @@ async function sendRows(run: SendRun): Promise<number> {
       if (outcome.status === 'invalid' || outcome.status === 'rejected')
         rejects?.add(header, row.record, row.index, reason(outcome, row, run.mapping));
       if (outcome.status === 'invalid') untimed.add(outcome.error.code, row, run.mapping);
+      unconsented.add(outcome);
       if (outcome.status === 'retry') blocked = true;
       if (!blocked) checkpointed = row.index;
     }
@@ -275,6 +278,7 @@ async function sendRows(run: SendRun): Promise<number> {
   };
   writeLine(io.stderr, progress.done(counts));
   untimed.report(io.stderr);
+  unconsented.report(io.stderr);
   if (run.done > 0)
     writeLine(io.stderr, `Resumed after row ${run.done} (the rows before were done in an earlier run).`);
   if (blocked)
@@ -326,6 +330,7 @@ async function preflight(
 ): Promise<number> {
   const tally = new QualityTally();
   const untimed = new UntimedRows();
+  const unconsented = new ConsentMissingRows('rows');
   let header: string[] = [];
   let missing: string[] = [];
   let count = 0;
@@ -335,14 +340,17 @@ async function preflight(
   })) {
     if (missing.length > 0) break;
     count++;
-    if ('result' in row.input) tally.addTransform('', row.input.result);
-    else {
+    if ('result' in row.input) {
+      tally.addTransform('', row.input.result);
+      unconsented.add(row.input.result);
+    } else {
       const { result, explanation } = plugin.transform(row.input.event);
       tally.addTransform(explanation.eventName ?? '', result, {
         input: row.input.event,
         country: explanation.country,
       });
       if (result.status === 'invalid') untimed.add(result.error.code, row, mapping);
+      unconsented.add(result);
     }
   }
   if (missing.length > 0) return headerProblem(missing, header, io);
@@ -355,6 +363,7 @@ async function preflight(
     too_old: reasons.invalid.EVENT_TOO_OLD ?? 0,
   };
   untimed.report(io.stderr);
+  unconsented.report(io.stderr);
   if (json) writeLine(io.stdout, JSON.stringify(report));
   else {
     io.stdout.write(table(report));
