@@ -98,6 +98,8 @@ describe('the Ad Tag id pairs every event type of every variant', () => {
 describe('the click token: the current URL first, then the one the host remembered', () => {
   const TOKEN_NOW = 'Ab3dE5gH1j.1767225600000';
   const TOKEN_REMEMBERED = 'Zy9xW8vU7t.1767139200000';
+  /** `n` pairs of click tokens, pipe-separated. */
+  const pairs = (n: number) => Array(n).fill(TOKEN_NOW).join('|');
   test.each<[string, Record<string, unknown>, string | undefined]>([
     [
       'the URL token wins over the remembered one',
@@ -120,6 +122,28 @@ describe('the click token: the current URL first, then the one the host remember
       undefined,
     ],
     ['neither: no token', { url: 'https://shop.example/thanks' }, undefined],
+    // At most 10 pairs (MAX_AREF_PAIRS), the bound the host's memory keeps too.
+    ['ten pairs in the URL: sent', { url: `https://shop.example/p?aref=${pairs(10)}` }, pairs(10)],
+    [
+      'eleven pairs in the URL: no click token',
+      { url: `https://shop.example/p?aref=${pairs(11)}` },
+      undefined,
+    ],
+    [
+      'thirteen pairs in the URL: no click token',
+      { url: `https://shop.example/p?aref=${pairs(13)}` },
+      undefined,
+    ],
+    [
+      'thirteen pairs in the URL give way to the remembered token',
+      { url: `https://shop.example/p?aref=${pairs(13)}`, remembered: TOKEN_REMEMBERED },
+      TOKEN_REMEMBERED,
+    ],
+    [
+      'thirteen pairs remembered: not sent',
+      { url: 'https://shop.example/thanks', remembered: pairs(13) },
+      undefined,
+    ],
   ])('%s', (_label, { url, remembered }, expected) => {
     const event = seedWith({
       context: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { carriedToken, clickTokenOf, visitorOf } from './click-token.js';
+import { carriedToken, clickTokenOf, visitorOf, wellFormedToken } from './click-token.js';
 import type { ClickTokenStore } from './click-token-store.js';
 
 /** Default `SIGNAL_CLICK_TOKEN_TTL`: Amazon click tokens are remembered for 14 days. */
@@ -10,7 +10,7 @@ type Event = Record<string, unknown>;
 /**
  * Signal's identity hub for Amazon click tokens: when an event's page URL (or referrer) carries a well-formed
  * `aref`, the token is remembered for the event's `anonymousId`; that visitor's events, this one and later
- * ones, get it as `context.vendor_ids.amazon_aref`, never over a value the event carries. The newest token
+ * ones, get it as `context.vendor_ids.amazon_aref`, never over a well-formed token the event carries. The newest token
  * wins, and each lasts `ttlMs` from when it was seen (0: the memory is off). The plugin's transform stays pure:
  * it only reads the field.
  */
@@ -64,9 +64,13 @@ export function visitorKey(anonymousId: string): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The event with `context.vendor_ids.amazon_aref` set, unless it carries one or its context is not an object. */
+/**
+ * The event with `context.vendor_ids.amazon_aref` set, unless it carries a well-formed token of its own or its
+ * context is not an object. A carried value that is no token (`garbage`, 13 pairs) is taken as absent: the
+ * blueprint would refuse it, and the conversion would lose the visitor's click.
+ */
 function withToken(event: Event, token: string): Event {
-  if (carriedToken(event) !== undefined) return event;
+  if (wellFormedToken(carriedToken(event)) !== undefined) return event;
   const context = event.context ?? {};
   if (!isObject(context)) return event;
   const vendorIds = context.vendor_ids ?? {};

@@ -1,27 +1,23 @@
 /**
  * The one place the host reads an Amazon click token (`aref`) from an event's page URL or referrer, for the
  * click-token memory. Amazon's form (OpenAPI `arefMeasurementTokens`): pipe-separated `<token>.<epoch ms>`
- * pairs, the token 10 letters or digits, the time 13 digits; the same rule the default blueprint's
- * `aref_from_url` applies. Anything else, or anything too large to be a click URL, is ignored: nothing
+ * pairs, the token 10 letters or digits, the time 13 digits; the same rule, from the same module
+ * (`plugin/amazon/click-token-form.ts`), as the blueprints' `aref_from_url`. Anything else, or anything too large to be a click URL, is ignored: nothing
  * malformed is remembered.
  */
+import { MAX_AREF_CHARS, MAX_AREF_PAIRS, wellFormedAref } from '../../plugin/amazon/click-token-form.js';
 
 /** A URL longer than this is not read (browsers and CDNs cap URLs near 8 KB). */
 export const MAX_URL_CHARS = 8_192;
 /** Query parameters looked at: an `aref` after these is not read. */
 export const MAX_URL_PARAMS = 100;
-/** Pairs a remembered token may hold: a click URL carries one or a few; more is not a click. */
-export const MAX_TOKEN_PAIRS = 10;
-/** The longest token remembered: `MAX_TOKEN_PAIRS` pairs of 24 characters and their pipes. */
-export const MAX_TOKEN_CHARS = MAX_TOKEN_PAIRS * 25 - 1;
-
-const PAIR = /^[A-Za-z0-9]{10}\.\d{13}$/;
+/** Pairs a remembered token may hold: the transform's own bound, so the host never keeps what it would not send. */
+export const MAX_TOKEN_PAIRS = MAX_AREF_PAIRS;
+/** The longest token remembered. */
+export const MAX_TOKEN_CHARS = MAX_AREF_CHARS;
 
 /** A well-formed token (the form Amazon documents, at most `MAX_TOKEN_PAIRS` pairs), else undefined. */
-export function wellFormedToken(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length < 24 || value.length > MAX_TOKEN_CHARS) return undefined;
-  return value.split('|').every((pair) => PAIR.test(pair)) ? value : undefined;
-}
+export const wellFormedToken: (value: unknown) => string | undefined = wellFormedAref;
 
 /** The `aref` query parameter of a URL (its first, among the first `MAX_URL_PARAMS`), when well formed. */
 export function tokenInUrl(url: unknown): string | undefined {

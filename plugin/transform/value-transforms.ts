@@ -1,3 +1,4 @@
+import { wellFormedAref } from '../amazon/click-token-form.js';
 import { COUNTRY_CODES, isCustomDataChar } from '../amazon/reference-lists.js';
 import { everyCharIn, replaceRunsOutside, withoutAccents } from './char-class.js';
 import { isoUtcTime } from './iso-time.js';
@@ -22,7 +23,6 @@ function trimUnderscores(text: string): string {
   while (to > from && text.charCodeAt(to - 1) === 95) to--;
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
-const AREF = /^[A-Za-z0-9]{10}\.\d{13}(?:\|[A-Za-z0-9]{10}\.\d{13})*$/;
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -143,13 +143,13 @@ export const VALUE_TRANSFORMS: Readonly<Record<string, ValueTransform>> = {
   /**
    * The `aref` parameter of a click URL, when it has Amazon's `token.epochMs|…` form; a value that is such a
    * token already (the one the host remembered for the visitor, `context.vendor_ids.amazon_aref`) is taken as is.
+   * More than `MAX_AREF_PAIRS` pairs is no click token (the host's memory keeps no more either).
    */
   aref_from_url: (v) => {
     if (typeof v !== 'string') return undefined;
-    if (!v.includes('aref=')) return AREF.test(v) ? v : undefined;
+    if (!v.includes('aref=')) return wellFormedAref(v);
     const query = v.includes('?') ? v.slice(v.indexOf('?') + 1) : v;
-    const aref = new URLSearchParams(query.split('#')[0]).get('aref');
-    return aref && AREF.test(aref) ? aref : undefined;
+    return wellFormedAref(new URLSearchParams(query.split('#')[0]).get('aref'));
   },
 };
 

@@ -8,6 +8,7 @@ import { RawRetention } from '../../host/pipeline/raw-retention.js';
 import type { RawEventsRepo } from '../../host/store/raw-events-repo.js';
 import type { WalScrub } from '../../host/store/wal-scrub.js';
 import type { MatchQualityRepo } from '../../host/store/match-quality-repo.js';
+import { VALUE_TRANSFORMS } from '../../plugin/transform/value-transforms.js';
 
 /**
  * The host's click-token memory over its SQLite store, with a clock the test moves: what is remembered, for
@@ -110,6 +111,17 @@ describe('what is remembered: a well-formed aref in the page URL or the referrer
   });
 });
 
+describe('the host remembers exactly the click tokens the transform sends', () => {
+  // One bound for both (MAX_AREF_PAIRS): the host never keeps a token the blueprint would refuse, nor the other way.
+  test.each([1, 2, 9, 10, 11, 13, 40])('%i pairs in the landing URL', async (n) => {
+    const url = `https://shop.example/?aref=${Array(n).fill(A).join('|')}`;
+    await memory.enrich([landing('anon-1', url)]);
+    const sent = VALUE_TRANSFORMS.aref_from_url!(url);
+    expect(await recalled()).toBe(sent);
+    expect(sent === undefined).toBe(n > 10);
+  });
+});
+
 describe('for how long: SIGNAL_CLICK_TOKEN_TTL from when it was seen', () => {
   test('added until the TTL has passed, then no more', async () => {
     await memory.enrich([landing('anon-1', `https://shop.example/?aref=${A}`)]);
@@ -135,7 +147,7 @@ describe('for how long: SIGNAL_CLICK_TOKEN_TTL from when it was seen', () => {
   });
 });
 
-describe('which token: the newest wins; a value the event carries is never replaced', () => {
+describe('which token: the newest wins; a well-formed token the event carries is never replaced', () => {
   test('a later click replaces the earlier one', async () => {
     await memory.enrich([landing('anon-1', `https://shop.example/?aref=${A}`)]);
     clock += 60_000;
@@ -154,12 +166,26 @@ describe('which token: the newest wins; a value the event carries is never repla
     expect(await recalled()).toBe(B);
   });
 
+  // A carried value that is no token would be refused by the blueprint: the remembered click goes in its place.
   test.each<[string, unknown, unknown]>([
-    ['its own amazon_aref', { vendor_ids: { amazon_aref: 'theirs' } }, 'theirs'],
-    ['its own amazon_aref, even empty', { vendor_ids: { amazon_aref: '' } }, ''],
-  ])('an event carrying %s keeps it', async (_label, context, expected) => {
+    ['a well-formed token of its own: kept', B, B],
+    ['two well-formed pairs of its own: kept', `${B}|${B}`, `${B}|${B}`],
+    ['garbage: replaced by the remembered token', 'garbage', A],
+    ['an empty text: replaced', '', A],
+    ['a malformed pair: replaced', 'Ab3dE5gH1j.17', A],
+    ['thirteen pairs (over MAX_AREF_PAIRS): replaced', Array(13).fill(B).join('|'), A],
+    ['a number: replaced', 42, A],
+    ['an object: replaced', { token: B }, A],
+    ['null: replaced', null, A],
+  ])('an event carrying %s', async (_label, carried, expected) => {
     await memory.enrich([landing('anon-1', `https://shop.example/?aref=${A}`)]);
-    expect(tokenOf((await memory.enrich([later('anon-1', context)]))[0]!)).toBe(expected);
+    const event = later('anon-1', { vendor_ids: { amazon_aref: carried } });
+    expect(tokenOf((await memory.enrich([event]))[0]!)).toEqual(expected);
+  });
+
+  test('a carried value that is no token, with nothing remembered, is passed on as it is', async () => {
+    const event = later('anon-1', { vendor_ids: { amazon_aref: 'garbage' } });
+    expect((await memory.enrich([event]))[0]).toBe(event);
   });
 
   test.each<[string, unknown]>([
