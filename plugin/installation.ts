@@ -44,7 +44,8 @@ export interface Installation {
   /**
    * Whether install saw the advertiser listed among the accounts the credentials reach (`verified`), or only
    * found Amazon not refusing it (`unverified`: a mistyped id looks the same). The host marks it verified when
-   * Amazon accepts its first batch. Installations stored before this field existed read as verified.
+   * Amazon accepts its first batch, except in API-token mode, where the advertiser id is never sent to Amazon
+   * and stays `unverified`. Installations stored before this field existed read as verified.
    */
   verification?: Verification;
   /** Things worth an operator's attention that did not stop the install. */

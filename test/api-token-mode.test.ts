@@ -41,7 +41,9 @@ describe('API-token mode installs without Login with Amazon', () => {
       expect(installation).toMatchObject({
         region: 'NA',
         advertiser: { configured: '4728736040201', accountId: '4728736040201' },
-        warnings: [],
+        // The advertiser id is never sent with an API token: nothing can confirm it.
+        verification: 'unverified',
+        warnings: [expect.stringContaining('API-token mode cannot check advertiser 4728736040201')],
       });
       expect(installation.tokenExpiresBy).toBeUndefined();
       expect(h.sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([

@@ -10,6 +10,7 @@ import {
   type DeliveryReport,
   type OutcomeCode,
 } from '../../plugin/index.js';
+import { isApiTokenMode } from '../../plugin/install/api-token-installation.js';
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
@@ -192,7 +193,9 @@ export class DeliveryWorker {
       rows,
     );
     if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
-    if (installation.verification === 'unverified' && report.outcomes.some((o) => o.status === 'delivered'))
+    // An accepted batch confirms the advertiser only where the advertiser id was sent: never with an API token.
+    const confirms = installation.verification === 'unverified' && !isApiTokenMode(installation.config);
+    if (confirms && report.outcomes.some((o) => o.status === 'delivered'))
       this.integrations.markVerified(integrationId, installation.advertiser.accountId);
     for (const entry of this.log.add(integrationId, report.requests))
       this.tell(() => this.sinks.logged(entry));

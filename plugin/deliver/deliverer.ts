@@ -6,6 +6,7 @@ import type { HostSettings } from '../host-settings.js';
 import type { Installation } from '../installation.js';
 import type { DeliveryItem, DeliveryReport, EventOutcome, OutcomeCode, RequestRecord } from '../contracts.js';
 import { AmazonAdsApi, eventsTarget } from '../amazon/ads-api.js';
+import { isApiTokenMode } from '../install/api-token-installation.js';
 import {
   classifyEventsResponse,
   forUnverifiedAdvertiser,
@@ -221,7 +222,8 @@ export class Deliverer {
         this.api.createEvents(target, token, batchBody(batch)),
       );
       verdict = classifyEventsResponse(response, batch, this.clock.now(), this.delivery.maxRetryAfterMs);
-      if (this.installation.verification === 'unverified')
+      // With an API token the advertiser id is not sent: a 403 is about the token, not a mistyped id.
+      if (this.installation.verification === 'unverified' && !isApiTokenMode(this.installation.config))
         verdict = forUnverifiedAdvertiser(verdict, advertiser.accountId);
     } catch (error) {
       verdict = {

@@ -15,7 +15,9 @@ export const isApiTokenMode = (config: { api_token?: string }): boolean => confi
 /**
  * The installation of an API-token config, taken as configured once Amazon has taken the token for the
  * manager account (the installer checks that): no profile, so no marketplace country or currency; events
- * carry `dataSetId` and no `dataSetName`.
+ * carry `dataSetId` and no `dataSetName`. The advertiser id is never sent to Amazon in this mode (the token is
+ * bound to a dataset, requests name the manager account), so nothing can confirm it: the installation is
+ * `unverified` for good, with a warning saying so.
  */
 export function apiTokenInstallation(
   valid: ValidInstallRequest,
@@ -37,7 +39,10 @@ export function apiTokenInstallation(
     advertiser: { configured: config.advertiser_id, accountId: config.advertiser_id },
     profile: { profileId: config.profile_id ?? '', countryCode: '' },
     config,
-    warnings: [],
+    verification: 'unverified',
+    warnings: [
+      `API-token mode cannot check advertiser ${config.advertiser_id}: Amazon is never sent the advertiser id with an API token (the token is bound to its dataset, requests name the manager account), so the installation stays unverified. Check that the id is the advertiser the dataset belongs to.`,
+    ],
     installedAt: new Date(installedAt).toISOString(),
   };
 }

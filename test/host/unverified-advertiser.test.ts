@@ -3,7 +3,8 @@ import { credentialsOf, DEMO_ACCOUNT, TEST_ACCOUNT } from '../../sandbox/account
 
 /**
  * An advertiser install cannot see listed is installed **unverified** (a warning, and a status the API and the
- * page show) until Amazon accepts its first batch; a mistyped id that Amazon then refuses says so.
+ * page show) until Amazon accepts its first batch; a mistyped id that Amazon then refuses says so. In API-token
+ * mode the advertiser id never reaches Amazon, so it stays unverified.
  */
 let h: HostHarness;
 afterEach(() => h.close());
@@ -58,6 +59,28 @@ describe('an advertiser install cannot see listed', () => {
     expect(dead.outcome.reason).toMatch(/^Advertiser \S+ is not verified: check the advertiser id\./);
     expect((await integration(created.body.id)).installation.verification).toBe('unverified');
     expect(h.sandbox.accepted.size).toBe(0);
+  });
+
+  test('API-token mode: unverified with a warning, and still unverified after Amazon accepts a batch', async () => {
+    h = await startHost();
+    const created = await h.install(
+      installBody({
+        advertiser_id: '9999999999999', // no advertiser of the token's manager account: nothing can tell
+        manager_account_id: 'amzn1.ads1.ma1.sandboxtest',
+        api_token: 'amzn_ads|sandbox-test-api-token',
+        data_set_id: 'amzn1.adm.ds1.evnt1.sandboxtest',
+        region: 'NA',
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.installation.verification).toBe('unverified');
+    expect(created.body.installation.warnings).toEqual([
+      expect.stringContaining('API-token mode cannot check advertiser 9999999999999'),
+    ]);
+    const id = (await h.ingest('/v1/t', purchase('TOKEN-1'))).body.ids[0];
+    await h.waitForOutcome(id, 'delivered');
+    // The batch is settled and the status decided in the same step as the outcome stored above.
+    expect((await integration(created.body.id)).installation.verification).toBe('unverified');
   });
 
   test('without the empty probe read as a bad body, the same mistyped id is refused at install', async () => {
