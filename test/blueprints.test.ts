@@ -70,7 +70,14 @@ describe('the fields a row can set', () => {
 describe('the transforms a row can name', () => {
   test("are the same in the blueprint schema's enum and in VALUE_TRANSFORMS", () => {
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schemas/blueprint.schema.json'), 'utf8'));
-    expect([...schema.definitions.transform_name.enum].sort()).toEqual(Object.keys(VALUE_TRANSFORMS).sort());
+    expect([...schema.definitions.mapping.properties.transform.anyOf[0].enum].sort()).toEqual(
+      Object.keys(VALUE_TRANSFORMS).sort(),
+    );
+    // The error message lists them too, in the enum's order.
+    const names = schema.definitions.mapping.properties.transform.anyOf[0].enum as string[];
+    expect(schema.definitions.mapping.properties.transform['x-error-message']).toContain(
+      `(${names.join(', ')})`,
+    );
   });
 });
 
@@ -90,7 +97,17 @@ describe('the blueprint schema rejects what is not data', () => {
     [
       'a transform that is code',
       (b) => b.global.mappings.push({ source: 'a', target: 'eventId', transform: 'x => x.toUpperCase()' }),
-      'must be one of',
+      'global.mappings.23.transform: must be a transform name (string,',
+    ],
+    [
+      'a transform per source that is code',
+      (b) => b.global.mappings.push({ source: 'a', target: 'eventId', transform: { a: 'x => x' } }),
+      "global.mappings.23.transform: must be a transform name (string, number, integer, sum, iso_datetime, country_code, locale_country, upper, custom_data_value, event_source_from_device, aref_from_url), or an object giving some of the row's sources a transform name each",
+    ],
+    [
+      'an empty transform per source',
+      (b) => b.global.mappings.push({ source: 'a', target: 'eventId', transform: {} }),
+      'global.mappings.23.transform: must be a transform name',
     ],
     [
       'a path with brackets',

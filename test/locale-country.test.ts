@@ -1,4 +1,8 @@
-import { destination, installationFor, seedWith } from './support/transform-harness.js';
+import { destination, installationFor, seedWith, NOW } from './support/transform-harness.js';
+import { compileBlueprint } from '../plugin/transform/compile-blueprint.js';
+import { readRows } from '../plugin/transform/read-row.js';
+import { transformEvent } from '../plugin/transform/transform-event.js';
+import type { Blueprint } from '../plugin/transform/model.js';
 import { VALUE_TRANSFORMS } from '../plugin/transform/value-transforms.js';
 import { TransformTables } from '../plugin/transform/transform-tables.js';
 import type { Explanation } from '../plugin/transform/transform-event.js';
@@ -132,4 +136,53 @@ describe("through each shipped blueprint, a locale's language is no country", ()
       expect(phoneOf(withLocale('sv', granted))).toEqual(asGerman);
     },
   );
+});
+
+describe('the blueprint row feature: a transform per source', () => {
+  const blueprint = (mapping: Record<string, unknown>): Blueprint =>
+    (<unknown>{
+      version: 2,
+      name: 'per-source',
+      global: { mappings: [] },
+      defaults: { action: 'drop' },
+      events: {
+        lead: {
+          vendor_event_name: 'Lead',
+          conversion_type: 'LEAD',
+          mappings: [
+            { value: 'OFFLINE', target: 'eventDescription.eventSource' },
+            { source: 'timestamp', target: 'eventTime', transform: 'iso_datetime' },
+            { source: 'traits.email', target: 'matchKeys.EMAIL' },
+            mapping,
+          ],
+        },
+      },
+    }) as Blueprint;
+  const row = {
+    source: ['properties.a', 'properties.b', 'properties.c'],
+    target: 'eventId',
+    transform: { 'properties.a': 'upper', 'properties.b': 'upper' },
+    prefix: { 'properties.b': 'b:' },
+  };
+  test.each<[string, Record<string, unknown>, unknown]>([
+    ['a named source: its transform', { a: 'abc', b: 'x', c: 'y' }, 'ABC'],
+    ['a source with a transform and a prefix: both, the transform first', { b: 'xyz', c: 'y' }, 'b:XYZ'],
+    ['a source not named: as it is', { c: 'as-is' }, 'as-is'],
+    ['a named source that does not convert: the next source', { a: 42, c: 'next' }, 'next'],
+  ])('%s', (_label, properties, id) => {
+    const compiled = compileBlueprint(blueprint(row));
+    const event = {
+      type: 'track',
+      event: 'lead',
+      timestamp: new Date(NOW).toISOString(),
+      traits: { email: 'a@b.co' },
+      properties,
+    };
+    const result = transformEvent(event, { blueprint: compiled, defaultCountry: 'US' }, NOW);
+    expect(result).toMatchObject({ status: 'ok', event: { eventId: id } });
+    // The plain reader (where code generation is off) reads the same.
+    const entry = compiled.lookup.get('lead')!;
+    expect(readRows(entry.rows, event).fields.eventId).toBe(id);
+    expect(entry.read(event).fields.eventId).toBe(id);
+  });
 });
