@@ -24,9 +24,10 @@ export class ConsentMissingRows {
 
 export function consentMissingLine(count: number, noun: 'rows' | 'events'): string {
   return (
-    `${count} ${noun} were filtered for CONSENT_MISSING (no consent signal, and no IP to send as geo on an EU-region profile): ` +
-    'map a consent column to context.consent.canonical.marketing (or a TCF or GPP string); for ' +
-    `${noun} from outside the EU, EEA and UK an IP column (context.ip) does too, or "consent_default": "denied" ` +
-    'sends them marked amznUserData DENIED. See "EU-host advertisers" in docs/offline-upload.md.'
+    `${count} ${noun} were filtered for CONSENT_MISSING (those from the EU, EEA and UK need a consent signal; on an ` +
+    'EU-region profile every one needs a signal or an IP): map a consent column to ' +
+    `context.consent.canonical.marketing (or a TCF or GPP string); for ${noun} from elsewhere an IP column ` +
+    '(context.ip) does too, or "consent_default": "denied" sends them marked amznUserData DENIED. See ' +
+    '"EU-host advertisers" in docs/offline-upload.md.'
   );
 }

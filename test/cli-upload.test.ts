@@ -282,7 +282,7 @@ describe('an EU-region profile and rows from outside Europe with neither consent
       }),
     );
   const LINE =
-    '5 rows were filtered for CONSENT_MISSING (no consent signal, and no IP to send as geo on an EU-region profile)';
+    '5 rows were filtered for CONSENT_MISSING (those from the EU, EEA and UK need a consent signal; on an EU-region profile every one needs a signal or an IP)';
 
   test.each<
     [
@@ -334,7 +334,7 @@ describe('an EU-region profile and rows from outside Europe with neither consent
     expect(sandbox.accepted.size).toBe(delivered);
     if (delivered === 0) {
       expect(r.stderr.split('\n').filter((l) => l.includes('CONSENT_MISSING'))).toEqual([
-        `${LINE}: map a consent column to context.consent.canonical.marketing (or a TCF or GPP string); for rows from outside the EU, EEA and UK an IP column (context.ip) does too, or "consent_default": "denied" sends them marked amznUserData DENIED. See "EU-host advertisers" in docs/offline-upload.md.`,
+        `${LINE}: map a consent column to context.consent.canonical.marketing (or a TCF or GPP string); for rows from elsewhere an IP column (context.ip) does too, or "consent_default": "denied" sends them marked amznUserData DENIED. See "EU-host advertisers" in docs/offline-upload.md.`,
       ]);
     } else {
       expect(r.stderr).not.toContain('CONSENT_MISSING');
