@@ -139,8 +139,22 @@ const spellings = [
   ...Object.values(C).map(decodeURIComponent),
   Buffer.from(C.base64Email, 'base64').toString('utf8'),
 ];
+/**
+ * Where `text` holds a spelling. An all-digit spelling (the postal code) counts only as a whole word: ids,
+ * times and metric values hold five-digit runs by chance.
+ */
+const holds = (text: string, spelling: string): boolean => {
+  if (!/^\d+$/.test(spelling)) return text.includes(spelling);
+  for (let at = text.indexOf(spelling); at !== -1; at = text.indexOf(spelling, at + 1)) {
+    const before = text[at - 1] ?? '';
+    const after = text[at + spelling.length] ?? '';
+    if (!/[\w.]/.test(before) && !/[\w.]/.test(after)) return true;
+  }
+  return false;
+};
+
 const leaks = (text: string): string[] => [
-  ...new Set(spellings.filter((s) => text.includes(s))),
+  ...new Set(spellings.filter((s) => holds(text, s))),
   ...(/canary/i.test(text) ? ['the word canary'] : []),
 ];
 
