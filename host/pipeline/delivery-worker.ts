@@ -1,7 +1,6 @@
 import { isStorageUnavailable } from '../store/storage-errors.js';
 import { errorKind } from '../error-kind.js';
 import {
-  QualityTally,
   errorMessage,
   type CountedOutcome,
   type Logger,
@@ -11,6 +10,7 @@ import {
   type OutcomeCode,
 } from '../../plugin/index.js';
 import { isApiTokenMode } from '../../plugin/install/api-token-installation.js';
+import { QualityTally } from '../../plugin/quality/quality-tally.js';
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
