@@ -2,12 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
-import {
-  createDestination,
-  regionHostsFromBase,
-  type Destination,
-  type Installation,
-} from '../plugin/index.js';
+import { createDestination, type Destination, type Installation } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { quietLogger } from './measure.js';
 
 export interface SandboxProcess {

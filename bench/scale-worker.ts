@@ -7,7 +7,8 @@
  */
 import 'reflect-metadata';
 import { createInterface } from 'node:readline';
-import { createDestination, regionHostsFromBase, type DeliveryItem } from '../plugin/index.js';
+import { createDestination, type DeliveryItem } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { eventMix } from './event-mix.js';
 import { quietLogger } from './measure.js';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, regionHostsFromBase } from '../plugin/index.js';
+import { createLogger } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { startSandbox } from '../sandbox/index.js';
 import { TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
 import { SignalHost } from '../host/signal-host.js';

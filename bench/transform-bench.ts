@@ -1,4 +1,5 @@
-import { createDestination, regionHostsFromBase, type Destination } from '../plugin/index.js';
+import { createDestination, type Destination } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { localInstallation } from '../plugin/local-installation.js';
 import { MatchKeyRules, sha256Hex } from '../plugin/transform/normalize/match-keys.js';
 import type { MatchKeyType } from '../plugin/amazon/event-types.js';

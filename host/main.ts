@@ -8,10 +8,10 @@ import {
   errorMessage,
   SecretRegistry,
   hostSettingsFromEnv,
-  regionHostsFromBase,
-  LWA_AUTHORIZE_URLS,
   type HostSettings,
 } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
+import { LWA_AUTHORIZE_URLS } from '../plugin/constants.js';
 import { startSandbox, DEMO_ACCOUNT, type Sandbox } from '../sandbox/index.js';
 import { DEFAULT_WORKER_SETTINGS, SignalHost } from './signal-host.js';
 import { banner } from './banner.js';

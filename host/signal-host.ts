@@ -32,6 +32,7 @@ import { mountProbes } from './http/probe-routes.js';
 import { HostTelemetry } from './telemetry/host-telemetry.js';
 import { HostMetrics } from './telemetry/host-metrics.js';
 import { Readiness } from './telemetry/readiness.js';
+import { StorageWarnings } from './telemetry/storage-warnings.js';
 import { mountMetrics } from './telemetry/metrics-route.js';
 
 /** The delivery worker's settings where the options give none. */
@@ -176,6 +177,8 @@ export class SignalHost {
       rowsChanged: (rowIds) => liveEvents.changed(burst(rowIds)),
       logged: (entry) => this.live.publish('delivery', entry),
       eventsChanged: (eventIds) => this.retention.changed(eventIds),
+      // A worker the storage failed keeps the host unready until it works again (in this process or its own).
+      storage: (available) => (available ? this.readiness.storageWorked() : this.readiness.storageFailed()),
     };
     // Rows a run before this one left in flight (it crashed or was killed) go back on the queue first.
     deliveries.requeueInFlight(new Date(now()).toISOString());
@@ -225,16 +228,23 @@ export class SignalHost {
       publicUrl: () => this.publicUrl,
       ingestUrl: () => this.ingestUrl,
     });
-    const readiness = (this.readiness = new Readiness(db, () =>
-      this.worker instanceof WorkerProcesses ? this.worker.running() : true,
+    const readiness = (this.readiness = new Readiness(
+      db,
+      () => (this.worker instanceof WorkerProcesses ? this.worker.running() : true),
+      now,
     ));
     const metrics = new HostMetrics(telemetry.hostMeter, {
       db,
       deliveries,
       now,
       workerRestarts: () => (this.worker instanceof WorkerProcesses ? this.worker.restarts : 0),
+      storageWritable: () => readiness.storageWritable(),
     });
-    metrics.storageFailed = () => readiness.storageFailed();
+    const storageWarnings = new StorageWarnings(o.logger, now);
+    metrics.storageFailed = (port) => {
+      readiness.storageFailed();
+      storageWarnings.refused(port);
+    };
     mountProbes(admin, () => readiness.reasons());
     mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], () => telemetry.exposition());
     mountWebPage(admin);

@@ -1,6 +1,6 @@
 import type { Region } from './constants.js';
 import type { EventEntry } from './transform/model.js';
-import configSchema from '../schemas/config.schema.json' with { type: 'json' };
+import configSchema from 'amazon-dsp-events/schemas/config.schema.json' with { type: 'json' };
 
 /** The install config, as schemas/config.schema.json defines it (a test keeps the two in step). */
 export interface AmazonDspConfig {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the TypeScript sources to a fresh dist/ (tsc -p tsconfig.build.json) and stamps dist/.built on success.
+// Compiles the TypeScript sources to a fresh dist/ (tsc -p tsconfig.build.json, no source maps: the package
+// ships what it builds) and stamps dist/.built on success.
 // With --if-stale it first compares the stamp with every source, so `npm start` and `npm test` build only
 // when something changed since the last good build (a second start answers in a second, not after tsc).
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.built');
-// TypeScript sources, the JSON the code imports (tsc copies it into dist/), and the build's own settings.
+// TypeScript sources, the JSON the code imports (from the package root), and the build's own settings.
 const SOURCES = [
   'plugin',
   'sandbox',
@@ -50,4 +51,8 @@ const tsc = spawnSync(
   },
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+// The code imports its JSON by the package's name (`amazon-dsp-events/manifest.json`: package.json exports), so
+// it reads the root's files; tsc still copies them under dist/, where nothing reads them: the package ships once.
+for (const copy of ['manifest.json', 'schemas', 'amazon-reference'])
+  rmSync(join(root, 'dist', copy), { recursive: true, force: true });
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -17,6 +17,8 @@ const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm
 /** Folders and files whose compiled form the package ships (package.json `files`); the rest stays home. */
 const SHIPPED_FOLDERS = ['plugin', 'cli', 'sandbox'];
 const SHIPPED_DATA = ['manifest.json', 'schemas', 'amazon-reference'];
+/** The package's own name: its code imports its JSON by it. */
+const SELF = 'amazon-dsp-events';
 /** Every module specifier: `from '…'`, a side-effect `import '…'`, and `import('…')`. */
 const SPECIFIER = /(?:^\s*(?:import|export)\s[^;]*?from\s+|^\s*import\s+|\bimport\(\s*)['"]([^'"]+)['"]/gm;
 
@@ -108,6 +110,12 @@ export function unshippedImports(dependencies) {
     const from = relative(root, file);
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
       if (specifier.startsWith('node:')) continue;
+      if (specifier.startsWith(`${SELF}/`)) {
+        // The package's own data, by its name (package.json exports): one copy, at the root.
+        if (!SHIPPED_DATA.includes(specifier.slice(SELF.length + 1).split('/')[0]))
+          problems.push(`${from}: ${specifier} is not shipped`);
+        continue;
+      }
       if (!specifier.startsWith('.')) {
         if (!Object.hasOwn(dependencies, packageOf(specifier)))
           problems.push(`${from}: ${specifier} is not a runtime dependency`);

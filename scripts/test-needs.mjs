@@ -8,7 +8,8 @@
 //   offline); filled from the registry when it does not (scripts/prime-npm-cache.mjs), checked once per set
 //   of dependencies.
 // SIGNAL_TEST_CHROMIUM, SIGNAL_TEST_REDIS_SERVER, SIGNAL_TEST_PROMETHEUS and SIGNAL_TEST_PROMTOOL name other
-// binaries (the tests use the same variables); SIGNAL_TEST_APT_GET another apt-get, or '' never to install.
+// binaries (the tests use the same variables); SIGNAL_TEST_APT_GET another apt-get (run as any user), or '' never
+// to install. After an install was tried, the advice says how it went instead of naming it again.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -65,8 +66,9 @@ function missingPrograms() {
   return PROGRAMS.map((p) => ({ ...p, reason: unusable(p) })).filter((p) => p.reason !== undefined);
 }
 
+/** Installing needs root, unless SIGNAL_TEST_APT_GET names another apt-get (a wrapper, a test's stand-in). */
 function canInstall() {
-  if (!isRoot || APT_GET === '') return false;
+  if (APT_GET === '' || (!isRoot && env.SIGNAL_TEST_APT_GET === undefined)) return false;
   return !spawnSync(APT_GET, ['--version'], { stdio: 'ignore', timeout: 15_000 }).error;
 }
 
@@ -84,16 +86,39 @@ function aptInstall(packages) {
 
 /** The Debian packages of some programs, each once (prometheus gives promtool too). */
 const packagesOf = (programs) => [...new Set(programs.map((p) => p.debian))];
+/**
+ * What to do about the programs still missing: install them, unless an install was just tried; then say how it
+ * went and name what is left (apt-get itself, or the variables pointing at programs that do not run).
+ */
+function advice(missing, installed) {
+  const install = `apt-get install -y ${packagesOf(missing).join(' ')}`;
+  const variables = missing.map((p) => p.variable).join(' / ');
+  if (installed === undefined)
+    return [`fix: ${isRoot ? '' : 'sudo '}${install}`, `(or point ${variables} at one)`];
+  if (!installed)
+    return [
+      `${APT_GET} could not install them (its output is above)`,
+      `fix: point ${variables} at a working one, or make ${APT_GET} work and run again`,
+    ];
+  return [
+    `${APT_GET} installed ${packagesOf(missing).join(' ')}, and still:`,
+    `fix: point ${variables} at a working one (or unset it to use the Debian package's)`,
+  ];
+}
+
 let missing = missingPrograms();
-if (missing.length > 0 && canInstall() && aptInstall(packagesOf(missing))) missing = missingPrograms();
+/** Whether an install was tried and worked; undefined when none was tried. */
+let installed;
+if (missing.length > 0 && canInstall()) {
+  installed = aptInstall(packagesOf(missing));
+  missing = missingPrograms();
+}
 if (missing.length > 0) {
-  const fix = `${isRoot ? '' : 'sudo '}apt-get install -y ${packagesOf(missing).join(' ')}`;
   console.error(
     [
       'npm test cannot start: this machine cannot run',
       ...missing.map((p) => `  ${p.name} (${p.usedBy}): ${p.command}: ${p.reason}`),
-      `fix: ${fix}`,
-      `(or point ${missing.map((p) => p.variable).join(' / ')} at one)`,
+      ...advice(missing, installed),
     ].join('\n'),
   );
   process.exit(1);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { redactText, redactValue } from '../plugin/index.js';
+import { redactValue } from '../plugin/index.js';
+import { redactText } from '../plugin/logging/redact.js';
 import { maskEmails } from '../plugin/logging/mask-emails.js';
 import { runs } from './support/property-runs.js';
 

@@ -1,13 +1,11 @@
 import {
-  QualityTally,
-  qualityAlerts,
-  qualityFigures,
-  ratingOf,
   type AmazonEvent,
   type EventSource,
   type MatchKeyType,
   type TransformResult,
 } from '../plugin/index.js';
+import { QualityTally } from '../plugin/quality/quality-tally.js';
+import { qualityAlerts, qualityFigures, ratingOf } from '../plugin/quality/quality-report.js';
 import { consentClass, matchability, MATCH_KEY_WEIGHTS } from '../plugin/quality/match-score.js';
 import { amazonEvent } from './support/amazon-events.js';
 

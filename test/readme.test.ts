@@ -7,7 +7,7 @@ import { banner } from '../host/banner.js';
 import { startSandbox } from '../sandbox/index.js';
 import { runCli } from './support/run-cli.js';
 import { SEED_EVENT } from './support/transform-harness.js';
-import { SEED_INSTALL } from './support/host-harness.js';
+import { SEED_INSTALL, startHost } from './support/host-harness.js';
 
 /** The README is the user's guide: what it names exists, and its commands do what it says, as written. */
 const README = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
@@ -66,6 +66,33 @@ describe('the README', () => {
       dataDir: '.data',
     });
     expect(printed).toContain(`-d '${body}'`);
+  });
+
+  test("the forbidden account's call gets the answer the README gives", async () => {
+    const said =
+      /`"profile_id":"(\d+)"` and\s+`"access_token":"([^"]+)"` gets Amazon's 403, answered (\d+) `(\w+)`/.exec(
+        README,
+      );
+    expect(said).not.toBeNull();
+    const [, profileId, token, status, code] = said!;
+    const h = await startHost();
+    try {
+      const r = await h.install({
+        ...SEED_INSTALL,
+        config: { ...SEED_INSTALL.config, profile_id: profileId, access_token: token },
+      });
+      expect({ status: r.status, code: r.body.error.code }).toEqual({ status: Number(status), code });
+      const seedProfile = await h.install({
+        ...SEED_INSTALL,
+        config: { ...SEED_INSTALL.config, access_token: token },
+      });
+      expect({ status: seedProfile.status, code: seedProfile.body.error.code }).toEqual({
+        status: 422,
+        code: 'not_found',
+      });
+    } finally {
+      await h.close();
+    }
   });
 
   test('the custom_events example of docs/blueprints.md is a valid config', () => {

@@ -1,12 +1,8 @@
 import { Redis } from 'ioredis';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
-import {
-  createDestination,
-  regionHostsFromBase,
-  type Destination,
-  type Installation,
-} from '../plugin/index.js';
+import { createDestination, type Destination, type Installation } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { credentialKey } from '../plugin/state/shared-tokens.js';
 import { PACE_RULE } from '../plugin/state/request-pace.js';
 import { items } from './support/amazon-events.js';

@@ -1,11 +1,7 @@
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.js';
-import {
-  createDestination,
-  regionHostsFromBase,
-  type Destination,
-  type Installation,
-} from '../plugin/index.js';
+import { createDestination, type Destination, type Installation } from '../plugin/index.js';
+import { regionHostsFromBase } from '../plugin/host-settings.js';
 import { items } from './support/amazon-events.js';
 import { captureLogger } from './support/capture-logger.js';
 import { Redis } from 'ioredis';

@@ -20,6 +20,11 @@ const exitsThree = join(dir, 'redis-server-exits-3');
 writeFileSync(exitsThree, '#!/bin/sh\nexit 3\n');
 chmodSync(exitsThree, 0o755);
 
+/** An apt-get that answers and installs nothing: an install that worked, for a program a variable misnames. */
+const aptGetWorks = join(dir, 'apt-get-works');
+writeFileSync(aptGetWorks, '#!/bin/sh\nexit 0\n');
+chmodSync(aptGetWorks, 0o755);
+
 const silent = join(dir, 'redis-server-silent');
 writeFileSync(silent, '#!/bin/sh\nexec sleep 60\n');
 chmodSync(silent, 0o755);
@@ -72,12 +77,7 @@ describe('the precheck of npm test', () => {
       named: [`redis-server (the shared-state tests): ${MISSING}: ENOENT`],
       fix: 'apt-get install -y redis-server',
     },
-    {
-      machine: 'a chromium that is not executable (EACCES), apt-get failing',
-      env: { SIGNAL_TEST_CHROMIUM: notExecutable, SIGNAL_TEST_APT_GET: '/bin/false' },
-      named: [`chromium (the browser test): ${notExecutable}: EACCES`],
-      fix: 'apt-get install -y chromium',
-    },
+
     {
       machine: 'a redis-server that exits 3, installing switched off',
       env: { SIGNAL_TEST_REDIS_SERVER: exitsThree, SIGNAL_TEST_APT_GET: '' },
@@ -91,6 +91,33 @@ describe('the precheck of npm test', () => {
     for (const line of named) expect(run.stderr).toContain(line);
     expect(run.stderr).toMatch(new RegExp(`^fix: (sudo )?${fix}$`, 'm'));
     expect(run.stderr.match(/^ {2}\S/gm)).toHaveLength(named.length);
+  });
+
+  test.each([
+    {
+      machine: 'a chromium that is not executable (EACCES), apt-get failing',
+      aptGet: '/bin/false',
+      chromium: notExecutable,
+      reason: 'EACCES',
+      said: '/bin/false could not install them (its output is above)',
+      fix: 'fix: point SIGNAL_TEST_CHROMIUM at a working one, or make /bin/false work and run again',
+    },
+    {
+      machine: 'SIGNAL_TEST_CHROMIUM naming nothing, apt-get installing fine',
+      aptGet: aptGetWorks,
+      chromium: MISSING,
+      reason: 'ENOENT',
+      said: `${aptGetWorks} installed chromium, and still:`,
+      fix: "fix: point SIGNAL_TEST_CHROMIUM at a working one (or unset it to use the Debian package's)",
+    },
+  ])('$machine: the install was tried, so the advice is not to try it again', (c) => {
+    const run = precheck({ SIGNAL_TEST_CHROMIUM: c.chromium, SIGNAL_TEST_APT_GET: c.aptGet });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('installing chromium with');
+    expect(run.stderr).toContain(
+      `  chromium (the browser test): ${c.chromium}: ${c.reason}\n${c.said}\n${c.fix}\n`,
+    );
+    expect(run.stderr).not.toMatch(/^fix: (sudo )?apt-get install/m);
   });
 
   test('npm test stops there, before Jest starts', () => {

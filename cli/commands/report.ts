@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
-import { QualityTally, qualityFigures, MATCH_KEY_TYPES, type QualityFigures } from '../../plugin/index.js';
+import { type QualityFigures } from '../../plugin/index.js';
+import { QualityTally } from '../../plugin/quality/quality-tally.js';
+import { qualityFigures } from '../../plugin/quality/quality-report.js';
+import { MATCH_KEY_TYPES } from '../../plugin/quality/match-score.js';
 import { ConsentMissingRows } from '../consent-missing-rows.js';
 import { writeLine, type CliIo } from '../io.js';
 import type { CommandHelp } from '../help.js';

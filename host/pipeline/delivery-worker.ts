@@ -1,7 +1,6 @@
 import { isStorageUnavailable } from '../store/storage-errors.js';
 import { errorKind } from '../error-kind.js';
 import {
-  QualityTally,
   errorMessage,
   type CountedOutcome,
   type Logger,
@@ -11,6 +10,7 @@ import {
   type OutcomeCode,
 } from '../../plugin/index.js';
 import { isApiTokenMode } from '../../plugin/install/api-token-installation.js';
+import { QualityTally } from '../../plugin/quality/quality-tally.js';
 import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
@@ -24,6 +24,8 @@ export interface WorkerSinks {
   logged(entry: unknown): void;
   /** Events whose deliveries changed: raw retention may drop their payloads. */
   eventsChanged(eventIds: readonly string[]): void;
+  /** The storage failed this worker (`false`: delivery paused) or works for it again (`true`: resumed). */
+  storage?(available: boolean): void;
 }
 
 /** Rejections that are about the installation, not the event: dead-lettered so they can be replayed after a fix. */
@@ -71,6 +73,8 @@ export class DeliveryWorker {
   /** No new work before this time: the storage failed, and the wait doubles while it keeps failing. */
   private pausedUntil = 0;
   private pauseMs = 0;
+  /** The storage failed this worker and no tick has worked since. */
+  private storagePaused = false;
 
   /** Polls the queue. (Rows left in flight by an earlier run go back on the queue at the host's start.) */
   start(): void {
@@ -120,14 +124,32 @@ export class DeliveryWorker {
         running.add(job);
       }
       this.pauseMs = 0;
+      if (this.storagePaused) this.storageAgain();
     } catch (error) {
       this.failed(error);
     }
   }
 
+  /** The first tick that worked after a storage pause: said once, in the log and to the host. */
+  private storageAgain(): void {
+    this.storagePaused = false;
+    this.logger?.warn('storage available again: delivery resumed', { event: 'delivery_resumed' });
+    this.sinks.storage?.(true);
+  }
+
   /** Something failed outside deliver (whose failures are outcomes): log it and pause the worker. */
   private failed(error: unknown): void {
     const storage = isStorageUnavailable(error);
+    if (storage) {
+      if (!this.storagePaused) {
+        this.logger?.warn('storage unavailable: delivery paused until a write works again', {
+          event: 'delivery_paused',
+          error: errorMessage(error),
+        });
+      }
+      this.storagePaused = true;
+      this.sinks.storage?.(false);
+    }
     this.logger?.warn(storage ? 'storage unavailable: delivery paused' : 'delivery worker error', {
       event: 'worker_error',
       error: errorMessage(error),
@@ -192,7 +214,17 @@ export class DeliveryWorker {
       report.outcomes.map((o) => this.settlement(byId.get(o.id)!, o)),
       rows,
     );
-    if (report.needsReconnect) this.integrations.setNeedsReconnect(integrationId, true);
+    if (report.needsReconnect) {
+      if (integration.needs_reconnect !== 1) {
+        // The code only: the message Login with Amazon gave stays in the Delivery Log; no token is ever logged.
+        this.logger?.warn('Amazon refused the credentials: the integration needs a reconnect', {
+          event: 'needs_reconnect',
+          integrationId,
+          code: report.outcomes.find((o) => o.status === 'retry')?.code ?? 'AUTH_FAILED',
+        });
+      }
+      this.integrations.setNeedsReconnect(integrationId, true);
+    }
     // An accepted batch confirms the advertiser only where the advertiser id was sent: never with an API token.
     const confirms = installation.verification === 'unverified' && !isApiTokenMode(installation.config);
     if (confirms && report.outcomes.some((o) => o.status === 'delivered'))

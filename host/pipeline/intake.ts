@@ -1,4 +1,5 @@
-import { QualityTally, type Destination, type Explanation, type Logger } from '../../plugin/index.js';
+import { type Destination, type Explanation, type Logger } from '../../plugin/index.js';
+import { QualityTally } from '../../plugin/quality/quality-tally.js';
 import { errorKind } from '../error-kind.js';
 import { NO_INTEGRATION, type DeliveriesRepo, type NewDelivery } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo, IntegrationRow } from '../store/integrations-repo.js';

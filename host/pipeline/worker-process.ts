@@ -43,6 +43,7 @@ export type WorkerProcessMessage =
   | { type: 'ready' }
   | { type: 'rows'; rowIds: number[] }
   | { type: 'logged'; entry: unknown }
+  | { type: 'storage'; available: boolean }
   | WorkerMetricsMessage;
 
 function send(message: WorkerProcessMessage): void {
@@ -85,6 +86,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
       rowsChanged: (rowIds) => send({ type: 'rows', rowIds: [...rowIds] }),
       logged: (entry) => send({ type: 'logged', entry }),
       eventsChanged: (eventIds) => retention.changed(eventIds),
+      storage: (available) => send({ type: 'storage', available }),
     },
     start.worker,
     Date.now,

@@ -80,6 +80,7 @@ export class WorkerProcesses {
         if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
         else if (message.type === 'logged') this.sinks.logged(message.entry);
         else if (message.type === 'metrics') this.metrics?.(message);
+        else if (message.type === 'storage') this.sinks.storage?.(message.available);
       } catch (error) {
         this.logger?.warn('delivery worker process: a message could not be taken', {
           event: 'worker_sink_error',

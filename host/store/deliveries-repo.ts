@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { QualityTally } from '../../plugin/index.js';
+import { QualityTally } from '../../plugin/quality/quality-tally.js';
 import type { Db } from './database.js';
 import type { MatchQualityRepo } from './match-quality-repo.js';
 

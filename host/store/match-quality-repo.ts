@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Metric, QualityTally } from '../../plugin/index.js';
+import type { Metric } from '../../plugin/index.js';
+import type { QualityTally } from '../../plugin/quality/quality-tally.js';
 import type { Db } from './database.js';
 
 const HOUR_MS = 3_600_000;

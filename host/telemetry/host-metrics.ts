@@ -12,6 +12,8 @@ export interface HostFigureSources {
   now: () => number;
   /** Worker processes started again after they died. */
   workerRestarts: () => number;
+  /** Whether the store takes writes now, as /readyz says (1 or 0). */
+  storageWritable?: () => boolean;
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -35,7 +37,7 @@ export class HostMetrics {
   private readonly storageUnavailable: Counter;
 
   /** Told of each storage failure answered (readiness turns 503 for a while). */
-  storageFailed?: () => void;
+  storageFailed?: (port: 'ingest' | 'admin') => void;
 
   constructor(meter: Meter, sources: HostFigureSources) {
     this.acceptedEvents = meter.createCounter('signal.ingest.events.accepted', {
@@ -67,6 +69,11 @@ export class HostMetrics {
       description: 'Delivery worker processes started again after they died',
       valueType: ValueType.INT,
     });
+    const writable = meter.createObservableGauge('signal.storage.writable', {
+      description:
+        'Whether the store takes writes now, as /readyz says (0 from a failure to the next write that works)',
+      valueType: ValueType.INT,
+    });
     meter.addBatchObservableCallback(
       (result) => {
         const counts = safely(() => sources.deliveries.counts());
@@ -86,8 +93,10 @@ export class HostMetrics {
         const age = safely(() => oldestDueAgeSeconds(sources.db, sources.now()));
         if (age !== undefined) result.observe(oldestDue, age);
         result.observe(restarts, sources.workerRestarts());
+        const storage = sources.storageWritable && safely(sources.storageWritable);
+        if (storage !== undefined) result.observe(writable, storage ? 1 : 0);
       },
-      [deliveries, deadLetters, oldestDue, restarts],
+      [deliveries, deadLetters, oldestDue, restarts, writable],
     );
   }
 
@@ -105,7 +114,7 @@ export class HostMetrics {
         // The storage answer is the one 503 with Retry-After (http-kit); Amazon being down at install has none.
         if (status === 503 && res.hasHeader('retry-after')) {
           this.storageUnavailable.add(1, { port });
-          this.storageFailed?.();
+          this.storageFailed?.(port);
         }
         if (port === 'ingest') this.refused.add(1, { status: String(status) });
       });

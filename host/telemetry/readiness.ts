@@ -4,29 +4,24 @@ import { isStorageUnavailable } from '../store/storage-errors.js';
 /** Why the host is not ready; the answer of `/readyz` lists them, nothing else. */
 export type NotReadyReason = 'stopping' | 'storage_unavailable' | 'workers_not_running';
 
-/** How long a storage failure seen in a request keeps the host unready, unless a write succeeds sooner. */
-export const STORAGE_FAILURE_HOLD_MS = 10_000;
-
 /**
  * How long a write check's answer is reused: /readyz answers without auth on the ingestion port, so a client
  * polling it in a loop takes the database's write lock at most once a second.
  */
 export const WRITE_CHECK_EVERY_MS = 1_000;
 
-/** Ends the probe's transaction without keeping anything. */
-class ProbeRollback extends Error {}
-
 /**
  * Whether the host can do its work now: the store takes writes, the delivery workers run, and the host is not
- * stopping. The store is checked with a write that is rolled back, at most once a second (a read-only or
- * failing database fails it), and a storage failure a request met (a full disk fails only the writes that need
- * room) counts for `STORAGE_FAILURE_HOLD_MS` or until ingestion stores something again.
+ * stopping. The store is checked with a committed write (one heartbeat row updated in place, at most once a
+ * second: a read-only, immutable or failing database file fails it). A storage failure that a request or a
+ * delivery worker met (a full disk fails only the writes that need room) keeps the host unready until a write
+ * of theirs succeeds again: ingestion stores an event, or a paused delivery worker works again.
  */
 export class Readiness {
   private stopping = false;
-  private failedAt: number | undefined;
+  private failed = false;
   private checked: { at: number; writable: boolean } | undefined;
-  private readonly probe: () => void;
+  private readonly beat: (at: number) => void;
 
   constructor(
     db: Db,
@@ -34,19 +29,9 @@ export class Readiness {
     private readonly now: () => number = Date.now,
   ) {
     const write = db.prepare(
-      "INSERT INTO events (id, received_at, payload) VALUES ('readiness-probe', '', '')",
+      'INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
     );
-    const probe = db.transaction(() => {
-      write.run();
-      throw new ProbeRollback();
-    });
-    this.probe = () => {
-      try {
-        probe();
-      } catch (error) {
-        if (!(error instanceof ProbeRollback)) throw error;
-      }
-    };
+    this.beat = (at) => void write.run(at);
   }
 
   /** The host began to stop: never ready again. */
@@ -54,12 +39,14 @@ export class Readiness {
     this.stopping = true;
   }
 
+  /** A request or a delivery worker met a storage failure: unready until `storageWorked`. */
   storageFailed(): void {
-    this.failedAt = this.now();
+    this.failed = true;
   }
 
+  /** A write that needs the storage succeeded (ingestion stored events; a paused worker works again). */
   storageWorked(): void {
-    this.failedAt = undefined;
+    this.failed = false;
     this.checked = undefined;
   }
 
@@ -72,13 +59,14 @@ export class Readiness {
     return reasons;
   }
 
-  private storageWritable(): boolean {
+  /** Whether the store takes writes now, as /readyz says (the `signal_storage_writable` gauge). */
+  storageWritable(): boolean {
+    if (this.failed) return false;
     const now = this.now();
-    if (this.failedAt !== undefined && now - this.failedAt < STORAGE_FAILURE_HOLD_MS) return false;
     if (this.checked && now - this.checked.at < WRITE_CHECK_EVERY_MS) return this.checked.writable;
     let writable = true;
     try {
-      this.probe();
+      this.beat(now);
     } catch (error) {
       if (!isStorageUnavailable(error)) throw error;
       writable = false;

@@ -1,4 +1,4 @@
-import openapi from '../../amazon-reference/openapi-events.json' with { type: 'json' };
+import openapi from 'amazon-dsp-events/amazon-reference/openapi-events.json' with { type: 'json' };
 
 /**
  * Amazon's own lists, from its OpenAPI file (`amazon-reference/openapi-events.json`, SPEC): the values the

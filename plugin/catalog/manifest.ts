@@ -1,4 +1,4 @@
-import manifest from '../../manifest.json' with { type: 'json' };
+import manifest from 'amazon-dsp-events/manifest.json' with { type: 'json' };
 
 export interface ConfigField {
   key: string;

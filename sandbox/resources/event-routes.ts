@@ -30,7 +30,11 @@ function createEvents(call: SandboxCall, ctx: SandboxContext): void {
   const events = bodyFirst ?? eventList(call, ctx);
   if (!events) return;
   const poisoned = poisonedIn(events, ctx);
-  if (poisoned.length > 0) return reply(400, { code: 'BAD_REQUEST', message: validationMessage(poisoned) });
+  if (poisoned.length > 0) {
+    // Amazon refused that event alone: the ledger counts it rejected, as the caller does (docs/sandbox.md).
+    if (events.length === 1) ctx.counters.eventsRejected += 1;
+    return reply(400, { code: 'BAD_REQUEST', message: validationMessage(poisoned) });
+  }
   const now = ctx.options.now();
   const success: Array<{ index: number; event: unknown }> = [];
   const error: Array<{ index: number; errors: SandboxEventError[] }> = [];

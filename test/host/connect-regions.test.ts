@@ -1,5 +1,6 @@
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
-import { hostSettingsFromEnv, LWA_AUTHORIZE_URLS } from '../../plugin/index.js';
+import { hostSettingsFromEnv } from '../../plugin/index.js';
+import { LWA_AUTHORIZE_URLS } from '../../plugin/constants.js';
 import { ADMIN_TOKEN, startHost, type HostHarness } from '../support/host-harness.js';
 
 /**

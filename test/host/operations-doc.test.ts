@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startHost, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from '../support/host-harness.js';
 import { TEST_ACCOUNT, credentialsOf } from '../../sandbox/accounts.js';
 import { promtool } from '../support/prometheus.js';
+import { TELEMETRY_NAMES } from '../../plugin/index.js';
 
 /**
  * docs/operations.md is the on-call engineer's reference: its commands run as written (the alert rules pass
@@ -30,6 +31,20 @@ test.each(shellLines('promtool '))('`%s` succeeds', (line) => {
   );
   expect(r.output).toContain('SUCCESS');
   expect(r.status).toBe(0);
+});
+
+test('the instrument table maps every plugin instrument to the Prometheus name the tables and rules use', () => {
+  const rows = [...DOC.matchAll(/^\| `([a-z_]+(?:\.[a-z_]+)+)` +\| `([a-z_]+)` +\|$/gm)].map(
+    (m): [string, string] => [m[1]!, m[2]!],
+  );
+  expect(rows.map(([instrument]) => instrument)).toEqual(
+    expect.arrayContaining(Object.values(TELEMETRY_NAMES) as string[]),
+  );
+  expect(rows).toHaveLength(16);
+  for (const [instrument, prometheus] of rows) {
+    expect(prometheus.replace(/_total$/, '')).toBe(instrument.replace(/\./g, '_'));
+    expect(documented.has(prometheus)).toBe(true);
+  }
 });
 
 describe('against a host', () => {

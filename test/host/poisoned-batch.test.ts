@@ -1,4 +1,4 @@
-import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
+import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
 
 /**
  * One bad event must not sink the batch: Amazon refusing a whole request for what two of its events hold (the
@@ -31,4 +31,15 @@ test('20 events with 2 poisoned through the host: 18 delivered, 2 rejected with 
   expect(h.sandbox.accepted.size).toBe(18);
   expect(h.sandbox.duplicates).toBe(0);
   expect((await h.admin(`/v1/admin/integrations/${created.body.id}/dead-letters`)).body.data).toEqual([]);
+
+  // The host's figures and Amazon's stand-in agree: each poisoned event, refused alone, is one rejection.
+  const metrics = await (
+    await fetch(`${h.host.adminUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  ).text();
+  expect(metrics).toContain('amazon_dsp_events_total{outcome="rejected",code="BAD_REQUEST"} 2\n');
+  expect(metrics).not.toMatch(/outcome="rejected",code="(?!BAD_REQUEST)/);
+  const state = (await (await fetch(`${h.sandbox.url}/__sandbox/state`)).json()) as {
+    counters: { eventsRejected: number; eventsAccepted: number };
+  };
+  expect(state.counters).toMatchObject({ eventsRejected: 2, eventsAccepted: 18 });
 });

@@ -64,7 +64,6 @@ try {
     'dist/plugin/config.js',
     'dist/sandbox/server.js',
     'sandbox/server.js',
-    'package.json',
     'host/main.js',
     'schemas/../dist/plugin/config.js',
   ]) {
@@ -73,8 +72,11 @@ try {
       (error) => error.code,
     );
   }
+  // Exported, so that a host can read the version it runs.
+  const { default: pkg } = await import('amazon-dsp-events/package.json', { with: { type: 'json' } });
   console.log(
     JSON.stringify({
+      packageVersion: pkg.version,
       catalogKey: manifest.key,
       version: manifest.version,
       validConfig,

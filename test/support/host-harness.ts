@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import { SignalHost, type SignalHostOptions } from '../../host/signal-host.js';
-import { createLogger, regionHostsFromBase, type HostSettings } from '../../plugin/index.js';
+import { createLogger, type HostSettings } from '../../plugin/index.js';
+import { regionHostsFromBase } from '../../plugin/host-settings.js';
 
 export const ADMIN_TOKEN = 'YOUR_TOKEN';
 export const PIPELINE_KEY = 'test-pipeline-key';

@@ -1,4 +1,5 @@
-import { qualityAlerts, qualityFigures, scoreOf, TOTALS, type Metric } from '../../../plugin/index.js';
+import { type Metric } from '../../../plugin/index.js';
+import { qualityAlerts, qualityFigures, scoreOf, TOTALS } from '../../../plugin/quality/quality-report.js';
 import { hourOf } from '../../store/match-quality-repo.js';
 import { HttpError, sendJson } from '../http-kit.js';
 import type { AdminRoutes } from './admin-context.js';

@@ -1,4 +1,4 @@
-import rules from '../../../amazon-reference/normalization-rules.json' with { type: 'json' };
+import rules from 'amazon-dsp-events/amazon-reference/normalization-rules.json' with { type: 'json' };
 import { everyCharIn, isDigitCode, replaceRunsOutside } from '../char-class.js';
 import { perCountryMemo } from './per-country-memo.js';
 
