@@ -178,7 +178,7 @@ export class SignalHost {
       logged: (entry) => this.live.publish('delivery', entry),
       eventsChanged: (eventIds) => this.retention.changed(eventIds),
       // A worker the storage failed keeps the host unready until it works again (in this process or its own).
-      storage: (available) => (available ? this.readiness.storageWorked() : this.readiness.storageFailed()),
+      storage: (available) => this.readiness.workerStorage(available),
     };
     // Rows a run before this one left in flight (it crashed or was killed) go back on the queue first.
     deliveries.requeueInFlight(new Date(now()).toISOString());

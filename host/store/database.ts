@@ -75,7 +75,7 @@ CREATE TABLE IF NOT EXISTS delivery_events (
 CREATE INDEX IF NOT EXISTS delivery_log_by_integration ON delivery_log (integration_id, id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- /readyz's write check: one row updated in place and committed (a rolled-back write never reaches a WAL file).
-CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL, room BLOB);
 -- "Connect with Amazon": the refresh token an authorization gave (sealed like every secret), for installs.
 CREATE TABLE IF NOT EXISTS connections (
   id TEXT PRIMARY KEY,

@@ -76,6 +76,20 @@ test('a full disk stays unready past the old 10 s hold, until ingestion stores a
   expect(await metrics()).toContain('signal_storage_writable 1\n');
 });
 
+test('an unready host that gets no traffic recovers by its own check once the disk has room again', async () => {
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  const batch = {
+    batch: Array.from({ length: 300 }, (_, i) => ({ ...purchase(`ROOM-${i}`), type: 'track' })),
+  };
+  expect((await h.ingest('/v1/batch', batch)).status).toBe(503);
+  skew = 2_000; // the check runs again: it must write room, and the disk has none
+  expect(await readyz()).toEqual({ status: 503, body: NOT_READY });
+  db.pragma('max_page_count = 1073741823');
+  skew = 4_000; // no request since: the check alone finds the room
+  expect(await readyz()).toEqual({ status: 200, body: { status: 'ready' } });
+  expect(db.prepare('SELECT room FROM heartbeat WHERE id = 1').get()).toEqual({ room: null });
+});
+
 test('a storage failure only the delivery worker meets: unready until the worker works again; paused and resumed logged once', async () => {
   const worker = (h.host as unknown as { worker: Worker }).worker;
   const due = worker.deliveries.dueIntegrations.bind(worker.deliveries);
