@@ -9,7 +9,7 @@ import type { Blueprint } from '../plugin/transform/model.js';
 import type { Explanation } from '../plugin/transform/transform-event.js';
 import type { FieldError } from '../plugin/errors.js';
 import { readJsonFile } from './io.js';
-import { NOT_JSON, parseLine, readLineBatches } from './ndjson.js';
+import { parseLine, readLineBatches, type InputLine } from './ndjson.js';
 import { UsageError, writeLine, type CliIo } from './io.js';
 import { cliContainer } from './plugin-for-cli.js';
 import { stamped } from './stamp.js';
@@ -32,7 +32,7 @@ export const DRY_RUN_HELP: CommandHelp['options'] = [
 ];
 
 export interface DryRunLine {
-  /** False for a line that is not JSON (its result is INPUT_NOT_JSON). */
+  /** False for a line that is not JSON or too long (its result is INPUT_NOT_JSON, INPUT_LINE_TOO_LONG). */
   parsed: boolean;
   result: TransformResult;
   explanation: Explanation;
@@ -102,7 +102,7 @@ export async function localPlugin(
  */
 export function answerLine(
   plugin: LocalPlugin,
-  line: string,
+  line: InputLine,
   explain: boolean,
 ): { text: string; invalid: boolean } {
   const answer = dryRunLine(plugin, line);
@@ -114,9 +114,10 @@ export function answerLine(
   return { text: JSON.stringify(out), invalid: result.status === 'invalid' };
 }
 
-function dryRunLine(plugin: LocalPlugin, line: string): DryRunLine {
+function dryRunLine(plugin: LocalPlugin, line: InputLine): DryRunLine {
   const parsed = parseLine(line);
-  if (!parsed.ok) return { parsed: false, result: NOT_JSON, explanation: { entry: null, matchKeys: [] } };
+  if (!parsed.ok)
+    return { parsed: false, result: parsed.result, explanation: { entry: null, matchKeys: [] } };
   const input = stamped(parsed.value, plugin.stampedAt);
   return {
     parsed: true,
@@ -140,7 +141,7 @@ export async function dryRun(
   if (file && !existsSync(file)) throw new UsageError(`cannot read ${file}`);
   const plugin = await localPlugin(command, values, io);
   if (!plugin) return undefined;
-  const answer = (line: string): DryRunLine => dryRunLine(plugin, line);
+  const answer = (line: InputLine): DryRunLine => dryRunLine(plugin, line);
   return (async function* () {
     for await (const lines of readLineBatches(file, io)) yield lines.map(answer);
   })();

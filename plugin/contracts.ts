@@ -41,6 +41,8 @@ export type InvalidCode =
   | 'EVENT_ID_INVALID'
   | 'EVENT_SOURCE_MISSING'
   | 'INPUT_NOT_JSON'
+  /** (CLI) an input line over the 1 MiB a line may have: skipped, named by its number and size. */
+  | 'INPUT_LINE_TOO_LONG'
   /** (CLI `upload`) a CSV cell that its column's mapping cannot read. */
   | 'ROW_INVALID';
 

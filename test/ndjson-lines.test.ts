@@ -11,7 +11,7 @@ async function linesOf(chunks: Array<Buffer | string>): Promise<string[]> {
     env: {},
   };
   const lines: string[] = [];
-  for await (const batch of readLineBatches(undefined, io)) lines.push(...batch);
+  for await (const batch of readLineBatches(undefined, io)) lines.push(...(batch as string[]));
   return lines;
 }
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Destination } from '../../plugin/destination.js';
 import { LIMITS } from '../../plugin/constants.js';
 import type { Installation } from '../../plugin/installation.js';
-import { LineWriter, NOT_JSON, parseLine, readLines } from '../ndjson.js';
+import { LineWriter, parseLine, readLines, type InputLine } from '../ndjson.js';
 import { emptyCounts, Progress, type SendCounts } from '../progress.js';
 import { UsageError, writeLine, type CliIo } from '../io.js';
 import { installFromFile } from '../plugin-for-cli.js';
@@ -57,7 +57,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
   const progress = new Progress(io.stderr);
   const out = new LineWriter(io.stdout);
   const inFlight: Array<Promise<Line[]>> = [];
-  let window: string[] = [];
+  let window: InputLine[] = [];
   let lineNumber = 0;
 
   const flushOldest = async (): Promise<void> => {
@@ -92,7 +92,7 @@ export async function sendCommand(args: string[], io: CliIo): Promise<number> {
 
 /** Transforms a window of lines, delivers the events that transformed, and answers one line per input line. */
 async function processWindow(
-  texts: string[],
+  texts: InputLine[],
   firstLine: number,
   destination: Destination,
   installation: Installation,
@@ -100,7 +100,7 @@ async function processWindow(
   const readAt = new Date().toISOString();
   const inputs = texts.map((text) => {
     const parsed = parseLine(text);
-    return parsed.ok ? { event: stamped(parsed.value, readAt).event } : { result: NOT_JSON };
+    return parsed.ok ? { event: stamped(parsed.value, readAt).event } : { result: parsed.result };
   });
   const outcomes = await transformAndDeliver(inputs, destination, installation);
   return outcomes.map((o, i) => ({ line: firstLine + i, ...o }));
