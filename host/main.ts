@@ -80,6 +80,10 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   // A span's parent is the caller's active span: the context follows async calls in this process.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const key = env.SIGNAL_SECRET_KEY ? loadSecretKey(dataDir, env).key : undefined;
+  const timeouts = {
+    headersTimeoutMs: positive(env.SIGNAL_HEADERS_TIMEOUT_MS),
+    requestTimeoutMs: positive(env.SIGNAL_REQUEST_TIMEOUT_MS),
+  };
   const host = await new SignalHost({
     dataDir,
     secretKey: key,
@@ -101,6 +105,10 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     clickTokens: {
       ttlMs: duration('SIGNAL_CLICK_TOKEN_TTL', env.SIGNAL_CLICK_TOKEN_TTL),
       redisUrl: env.SIGNAL_REDIS_URL || undefined,
+    },
+    limits: {
+      admin: { ...timeouts, maxConnections: positive(env.SIGNAL_ADMIN_MAX_CONNECTIONS) },
+      ingest: { ...timeouts, maxConnections: positive(env.SIGNAL_INGEST_MAX_CONNECTIONS) },
     },
     worker: {
       retry: {

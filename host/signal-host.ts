@@ -26,7 +26,7 @@ import { SqliteClickTokens } from './identity/sqlite-click-tokens.js';
 import { adminRouter } from './http/admin/admin-router.js';
 import { ingestRouter, INGEST_BODY_LIMIT } from './http/ingest-api.js';
 import type { Router } from './http/http-kit.js';
-import { serve } from './http/serve.js';
+import { DEFAULT_LIMITS, limitsWith, serve, type ServerLimits } from './http/serve.js';
 import { mountWebPage } from './http/web-page.js';
 import { mountProbes } from './http/probe-routes.js';
 import { HostTelemetry } from './telemetry/host-telemetry.js';
@@ -87,6 +87,12 @@ export interface SignalHostOptions {
    * `redirect_uri`. Default `http://localhost:<admin port>`.
    */
   publicUrl?: string;
+  /**
+   * Each port's connection cap and client timeouts (`SIGNAL_ADMIN_MAX_CONNECTIONS`,
+   * `SIGNAL_INGEST_MAX_CONNECTIONS`, `SIGNAL_HEADERS_TIMEOUT_MS`, `SIGNAL_REQUEST_TIMEOUT_MS`); default
+   * `DEFAULT_LIMITS`.
+   */
+  limits?: { admin?: Partial<ServerLimits>; ingest?: Partial<ServerLimits> };
   /** Extra admin routes (the web page is mounted here). */
   extraAdmin?: (router: Router) => void;
 }
@@ -249,7 +255,11 @@ export class SignalHost {
     mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], () => telemetry.exposition());
     mountWebPage(admin);
     o.extraAdmin?.(admin);
-    this.adminServer = serve(metrics.counting('admin', admin.listener(1024 * 1024, o.logger)), o.logger);
+    this.adminServer = serve(
+      metrics.counting('admin', admin.listener(1024 * 1024, o.logger)),
+      limitsWith(DEFAULT_LIMITS.admin, o.limits?.admin),
+      o.logger,
+    );
     const ingest = ingestRouter(o.pipelineKey, intake, now, (events) => {
       metrics.accepted(events);
       readiness.storageWorked();
@@ -257,6 +267,7 @@ export class SignalHost {
     mountProbes(ingest, () => readiness.reasons());
     this.ingestServer = serve(
       metrics.counting('ingest', ingest.listener(INGEST_BODY_LIMIT, o.logger)),
+      limitsWith(DEFAULT_LIMITS.ingest, o.limits?.ingest),
       o.logger,
     );
     const host = o.host ?? '127.0.0.1';
