@@ -68,6 +68,25 @@ function deadLetterUndone(eventName: string | null, code: string | null): Qualit
   return tally;
 }
 
+/**
+ * A delivery row with its event, as Live Events reads it. A payload (or Amazon event) over the size Live Events
+ * shows is not read from the database at all: it is null, with its size in bytes beside it.
+ */
+export type LiveRow = DeliveryRow & {
+  payload: string | null;
+  payload_bytes: number;
+  amazon_event: string | null;
+  amazon_event_bytes: number;
+  received_at: string;
+};
+
+const LIVE_COLUMNS = `d.*,
+  CASE WHEN octet_length(COALESCE(x.amazon_event, d.amazon_event)) > @max THEN NULL
+    ELSE COALESCE(x.amazon_event, d.amazon_event) END AS amazon_event,
+  COALESCE(octet_length(COALESCE(x.amazon_event, d.amazon_event)), 0) AS amazon_event_bytes,
+  CASE WHEN octet_length(e.payload) > @max THEN NULL ELSE e.payload END AS payload,
+  octet_length(e.payload) AS payload_bytes, e.received_at`;
+
 /** Accepted events and one delivery row per (event, integration): the durable queue, its outcomes, dead letters. */
 export class DeliveriesRepo {
   private readonly statements = new Map<string, Database.Statement>();
@@ -190,30 +209,24 @@ export class DeliveriesRepo {
    * The rows with their event, for live updates after a change. The ids travel as one JSON parameter, so any
    * number of them is one statement (a list of `?` stops at SQLite's 32,766 parameters).
    */
-  recentByIds(ids: readonly number[]): Array<DeliveryRow & { payload: string; received_at: string }> {
+  recentByIds(ids: readonly number[], maxShownBytes: number): LiveRow[] {
     if (ids.length === 0) return [];
     return this.statement(
-      `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
+      `SELECT ${LIVE_COLUMNS}
        FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
        WHERE d.id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(ids)) as Array<DeliveryRow & { payload: string; received_at: string }>;
+    ).all({ max: maxShownBytes }, JSON.stringify(ids)) as LiveRow[];
   }
 
   /** Rows with their event, newest first, before the row `before` (for Live Events). */
-  recent(
-    before: number,
-    limit: number,
-    integrationId?: string,
-  ): Array<DeliveryRow & { payload: string; received_at: string }> {
+  recent(before: number, limit: number, maxShownBytes: number, integrationId?: string): LiveRow[] {
     return this.db
       .prepare(
-        `SELECT d.*, COALESCE(x.amazon_event, d.amazon_event) AS amazon_event, e.payload, e.received_at
+        `SELECT ${LIVE_COLUMNS}
          FROM deliveries d JOIN events e ON e.id = d.event_id LEFT JOIN delivery_events x ON x.delivery_id = d.id
          WHERE d.id < ? AND (? IS NULL OR d.integration_id = ?) ORDER BY d.id DESC LIMIT ?`,
       )
-      .all(before, integrationId ?? null, integrationId ?? null, limit) as Array<
-      DeliveryRow & { payload: string; received_at: string }
-    >;
+      .all({ max: maxShownBytes }, before, integrationId ?? null, integrationId ?? null, limit) as LiveRow[];
   }
 
   /** An integration's queued rows become due now (after a reconnect, they need not wait out their backoff). */

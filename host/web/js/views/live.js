@@ -13,6 +13,12 @@ const liveName = (entry) =>
     ? (entry.input.event ?? entry.input.name ?? entry.input.type ?? '')
     : (entry.amazon_payload?.eventDescription?.name ?? '');
 
+const kb = (bytes) => `${Math.ceil(bytes / 1024)} KB`;
+
+/** What stands for a part too large to show: its size and the most Live Events shows. */
+export const tooLargeText = (what, { bytes, limit }) =>
+  `${what} too large to show here: ${kb(bytes)} (Live Events shows up to ${kb(limit)}).`;
+
 /** The outcome's reason in words (Amazon's or the plugin's), with its code. */
 export const readableReason = (o) => (o.code ? `${o.reason ?? ''}${o.reason ? ' ' : ''}(${o.code})` : '');
 
@@ -59,9 +65,14 @@ function liveItem(entry, open) {
         ? jsonBlock(entry.input, 'Input (personal data redacted)')
         : el('p', {
             class: 'muted',
-            text: 'Input deleted after the retention period (SIGNAL_RAW_RETENTION).',
+            text: entry.input_too_large
+              ? tooLargeText('Input', entry.input_too_large)
+              : 'Input deleted after the retention period (SIGNAL_RAW_RETENTION).',
           }),
       entry.amazon_payload ? jsonBlock(entry.amazon_payload, 'Amazon payload (hashed values only)') : null,
+      entry.amazon_payload_too_large
+        ? el('p', { class: 'muted', text: tooLargeText('Amazon payload', entry.amazon_payload_too_large) })
+        : null,
       jsonBlock(o, 'Outcome'),
     ),
   );
