@@ -26,10 +26,13 @@ export interface RevisionRow {
   created_at: string;
 }
 
+/** The name a deleted integration keeps in place of its own. */
+export const DELETED_NAME = 'Deleted integration';
+
 /**
  * Installed integrations (templates) and their immutable revisions. Secrets are stored encrypted (`SecretBox`)
  * and opened only in the installation a row hands out, for delivery; callers mask them for any view. A deleted
- * integration loses its secrets at once, from the database files too; a revision keeps its secrets only while it
+ * integration loses its name, config and secrets at once, from the database files too; a revision keeps its secrets only while it
  * is the current one.
  */
 export class IntegrationsRepo {
@@ -194,20 +197,25 @@ export class IntegrationsRepo {
       .run(id, advertiserAccountId);
   }
 
-  /** Marks the integration deleted and removes its secrets, from its installation and every revision. */
+  /**
+   * Marks the integration deleted and scrubs what identified or configured it: its name becomes
+   * `DELETED_NAME`, its installation keeps only its id, catalog key and variant, and every revision's config
+   * (secrets, advertiser, custom events) becomes `{}`. What references it keeps: the id, the catalog keys and the
+   * timestamps. Then the WAL is checkpointed, so the old values leave the files too.
+   */
   delete(id: string, now: string): void {
     this.db.transaction(() => {
       const row = this.db.prepare('SELECT installation FROM integrations WHERE id = ?').get(id) as
         { installation: string } | undefined;
       if (!row) return;
-      const installation = JSON.parse(row.installation) as Installation;
-      const kept = JSON.stringify({ ...installation, config: withoutSecrets(installation.config) });
+      const { catalogKey, variant } = JSON.parse(row.installation) as Installation;
+      const kept = JSON.stringify({ id, catalogKey, variant, config: {} });
       this.db
         .prepare(
-          'UPDATE integrations SET deleted_at = ?, enabled = 0, installation = ?, updated_at = ? WHERE id = ?',
+          'UPDATE integrations SET deleted_at = ?, enabled = 0, name = ?, installation = ?, updated_at = ? WHERE id = ?',
         )
-        .run(now, kept, now, id);
-      this.removeSecretsFromRevisions(id);
+        .run(now, DELETED_NAME, kept, now, id);
+      this.db.prepare("UPDATE revisions SET config = '{}' WHERE integration_id = ?").run(id);
     })();
     this.openedCache.delete(id);
     this.deleted();

@@ -32,6 +32,25 @@ const PLANTED = {
 const DELETED = credentialsOf(TEST_ACCOUNT);
 const DELETED_SECRETS = [DELETED.access_token!, DELETED.client_secret!, DELETED.refresh_token!];
 const DELETED_SECRETS_BY_NAME = Object.fromEntries(DELETED_SECRETS.map((s, i) => [`secret${i}`, s]));
+/** What identified or configured the deleted integration: its name, a custom event's key and its Amazon name. */
+const DELETED_SETTINGS = {
+  name: 'marisol.deleted@corp.example',
+  customEvent: 'quokka_trial_planted',
+  vendorName: 'PlantedVendorEventQuokka',
+};
+const DELETED_INSTALL = {
+  name: DELETED_SETTINGS.name,
+  variant: 'default',
+  config: {
+    ...DELETED,
+    custom_events: {
+      [DELETED_SETTINGS.customEvent]: {
+        vendor_event_name: DELETED_SETTINGS.vendorName,
+        conversion_type: 'SIGN_UP',
+      },
+    },
+  },
+};
 const KEPT_SECRET = SEED_INSTALL.config.access_token;
 const HASHED_KEYS = ['ADDRESS', 'CITY', 'EMAIL', 'FIRST_NAME', 'LAST_NAME', 'PHONE', 'POSTAL'];
 const CONNECTION_TOKEN = 'Atzr|PlantedConnectionRefreshToken-Quokka-7781';
@@ -149,7 +168,7 @@ describe.each([
 
   test('after delivery, purge and delete, no planted value or deleted secret is in the files', async () => {
     const kept = await h.install(SEED_INSTALL);
-    const deleted = await h.install({ name: 'To delete', variant: 'default', config: DELETED });
+    const deleted = await h.install(DELETED_INSTALL);
     expect([kept.status, deleted.status]).toEqual([201, 201]);
     const ingested = await h.ingest('/v1/t', plantedEvent('DISK-1'));
     expect(ingested.status).toBe(200);
@@ -196,6 +215,8 @@ describe.each([
     }
     const afterPurge = scan(dataDir, key, PLANTED);
     expect(afterPurge.found).toEqual([]);
+    // The integration to delete is in the files by its name and its custom event, before the delete.
+    expect(scan(dataDir, key, DELETED_SETTINGS).found.sort()).toEqual(['customEvent', 'name', 'vendorName']);
     // Both integrations' secrets are live: each in its installation and its revision.
     expect(afterPurge.opened.sort()).toEqual(
       [...DELETED_SECRETS, ...DELETED_SECRETS, KEPT_SECRET, KEPT_SECRET].sort(),
@@ -208,7 +229,10 @@ describe.each([
       () => scan(dataDir, key, DELETED_SECRETS_BY_NAME).opened.length === 2 || undefined,
       'the deleted secrets gone from the WAL',
     );
-    const raw = { ...PLANTED, ...DELETED_SECRETS_BY_NAME };
+    // What references it keeps: its id, catalog keys and timestamps; the name is a placeholder.
+    const list = (await h.admin('/v1/admin/integrations')).body.data as Array<{ id: string }>;
+    expect(list.map((i) => i.id)).toEqual([kept.body.id]);
+    const raw = { ...PLANTED, ...DELETED_SECRETS_BY_NAME, ...DELETED_SETTINGS };
     const whileRunning = scan(dataDir, key, raw);
     expect(whileRunning.files).toEqual(FILES);
     expect(whileRunning.found).toEqual([]);
