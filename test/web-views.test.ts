@@ -243,3 +243,22 @@ test('390 px: the tab row shows it scrolls, and Installed cards keep status, tok
   expect(await page.locator('.sidebar').getAttribute('class')).toContain('more-left');
   await page.setViewportSize({ width: 1280, height: 800 });
 }, 30_000);
+
+test('Live Events: an input too large to show says so, with its size, in place of the input', async () => {
+  const large = purchase('V-LARGE');
+  const properties = large.properties as Record<string, unknown>;
+  for (let i = 0; i < 9_000; i++) properties[`k${i}`] = [i];
+  const eventId = (await h.ingest('/v1/t', large)).body.ids[0] as string;
+  const shown = (await h.admin('/v1/admin/live-events')).body.data.find(
+    (e: { event_id: string }) => e.event_id === eventId,
+  );
+  expect(shown.input).toBeNull();
+  const kb = Math.ceil(shown.input_too_large.bytes / 1024);
+  expect(kb).toBeGreaterThan(64);
+  await page.goto(`${base()}/#/live/${eventId}`);
+  const item = page.locator(`#live-list li.target[data-event-id="${eventId}"]`).first();
+  await item.waitFor();
+  expect(await item.locator('p.muted').allTextContents()).toContain(
+    `Input too large to show here: ${kb} KB (Live Events shows up to 64 KB).`,
+  );
+});
