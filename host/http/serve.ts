@@ -48,9 +48,10 @@ export function limitsWith(base: ServerLimits, over: Partial<ServerLimits> = {})
 }
 
 /**
- * An HTTP server with both of the host's boundaries, held to `limits`: every request goes through `listener` (a router's
- * `Router.listener`, which answers whatever it is given), and a request Node cannot even parse (a bad request line, bad header bytes, headers
- * too large) is answered 400 (431, 408) with a JSON error on the raw socket, which is then closed.
+ * An HTTP server with both of the host's boundaries, held to `limits`: every request goes through `listener`
+ * (a router's `Router.listener`, which answers whatever it is given), and a request Node cannot even parse (a
+ * bad request line, bad header bytes, headers too large, too slow) is answered 400 (431, 408) with a JSON error
+ * on the raw socket, which is then closed.
  */
 export function serve(listener: RequestListener, limits: ServerLimits, logger?: Logger): Server {
   const server = createServer(
