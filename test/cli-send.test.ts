@@ -108,6 +108,29 @@ describe('npx amazon-dsp-events send', () => {
     expect(result.stdout + result.stderr).not.toContain('Jane.Doe@Example.com');
   });
 
+  test('a line over 1 MiB is answered invalid by its number, never its content, and the run goes on', async () => {
+    const good = (id: string) =>
+      JSON.stringify(seedWith({ timestamp: recent(), properties: { transaction_id: id } }));
+    const huge = `{"event":"purchase","properties":{"note":"${'z'.repeat(2 * 1024 * 1024)}"}}`;
+    const file = join(dir, 'long-line.ndjson');
+    writeFileSync(file, `${good('L-1')}\n${huge}\n${good('L-3')}\n`);
+    const result = await runCli(['send', '--config', config, file], env);
+    const out = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(out.map((o) => [o.line, o.status])).toEqual([
+      [1, 'delivered'],
+      [2, 'invalid'],
+      [3, 'delivered'],
+    ]);
+    expect(out[1].error.code).toBe('INPUT_LINE_TOO_LONG');
+    expect(out[1].error.message).toMatch(/^Line 2 has \d+ bytes, over the 1048576 a line may have/);
+    expect(result.stdout + result.stderr).not.toContain('zzzz');
+    expect(sandbox.accepted.size).toBe(2);
+    expect(result.code).toBe(1);
+  });
+
   test('exit 0 when every event was delivered, reading stdin', async () => {
     const input = Array.from({ length: 5 }, (_, i) =>
       JSON.stringify(seedWith({ timestamp: recent(), properties: { transaction_id: `S-${i}` } })),
