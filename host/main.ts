@@ -60,6 +60,9 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     sandbox = await startSandbox({
       port: positive(env.SIGNAL_SANDBOX_PORT) ?? 0,
       tokenTtlSeconds: positive(env.SIGNAL_SANDBOX_TOKEN_TTL),
+      // In the host's own process: its controls need the admin token, and its request log keeps excerpts.
+      controlToken: tokens.admin,
+      keepBodyChars: 2_048,
     });
     amazon = {
       regionHosts: regionHostsFromBase(`${sandbox.url}/{region}`),

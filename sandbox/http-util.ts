@@ -15,19 +15,46 @@ export function sendJson(
   res.end(text);
 }
 
-/** Reads the whole body, up to `limit` bytes; `tooLarge` when it was longer (the rest is drained). */
-export async function readBody(
+/**
+ * Reads the body, up to `limit` bytes. A body over it is refused without holding it: from `Content-Length`
+ * before a byte is read, or as soon as a streamed body passes the limit (`tooLarge`, reading stopped; the
+ * caller answers and closes the connection).
+ */
+export function readBody(
   req: IncomingMessage,
   limit: number,
 ): Promise<{ text: string; bytes: number; tooLarge: boolean }> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    bytes += b.length;
-    if (bytes <= limit) chunks.push(b);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), bytes, tooLarge: bytes > limit };
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve({ text: '', bytes: declared, tooLarge: true });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', reject);
+    };
+    const onData = (chunk: Buffer): void => {
+      bytes += chunk.length;
+      if (bytes <= limit) return void chunks.push(chunk);
+      // Not destroyed here: the caller still answers 413 on this connection, then closes it.
+      stop();
+      req.pause();
+      resolve({ text: '', bytes, tooLarge: true });
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve({ text: Buffer.concat(chunks).toString('utf8'), bytes, tooLarge: false });
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', reject);
+  });
+}
+
+/** Whether the request says it carries a body (a length above 0, or chunks). */
+export function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {
@@ -48,4 +75,22 @@ export function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Answers, then closes the connection without holding what is left of the body: for a second the rest is read
+ * and dropped (so the client, still sending, reads the answer rather than a reset), then the socket is cut.
+ */
+export function sendJsonAndClose(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const socket = res.socket;
+  res.on('finish', () => {
+    res.req.resume();
+    if (socket) setTimeout(() => socket.destroy(), 1_000).unref();
+  });
+  sendJson(res, status, body, headers);
 }

@@ -15,6 +15,23 @@ export interface SandboxOptions {
   /** How many received requests to keep for inspection (0 for benchmarks). */
   keepRequests?: number;
   /**
+   * Characters of each kept request's body kept (default: the whole body, which is within its route's limit);
+   * a host that embeds the sandbox keeps a short excerpt.
+   */
+  keepBodyChars?: number;
+  /** Characters of request bodies kept in all (default 32 MB worth); the oldest requests go first. */
+  keepTotalChars?: number;
+  /**
+   * When set, every `/__sandbox/*` control answers only with `Authorization: Bearer <controlToken>` (401
+   * otherwise). Unset, the controls are open, for local tests.
+   */
+  controlToken?: string;
+  /**
+   * `Host` names answered besides loopback (`localhost`, `127.0.0.1`, `[::1]`, any port) and the address it
+   * listens on; any other `Host` answers 421, so a web page cannot reach it through DNS rebinding.
+   */
+  allowedHosts?: string[];
+  /**
    * The strict rules: also enforce what Amazon's server-side tag checks and the API does not state, and the
    * sandbox's inferences where Amazon is silent (the `strict` rows of `amazon-rules.ts`: a purchase value needs a
    * currency, currency and units on purchases only, no event time in the future, the tag's forbidden name
@@ -37,7 +54,9 @@ export interface SandboxOptions {
   now?: () => number;
 }
 
-export type ResolvedSandboxOptions = Required<Omit<SandboxOptions, 'port' | 'host'>>;
+export type ResolvedSandboxOptions = Required<Omit<SandboxOptions, 'port' | 'host' | 'controlToken'>> & {
+  controlToken: string | undefined;
+};
 
 export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
   return {
@@ -46,6 +65,10 @@ export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions 
     recordMode: options.recordMode ?? 'full',
     dedupe: options.dedupe ?? 'latest',
     keepRequests: options.keepRequests ?? 500,
+    keepBodyChars: options.keepBodyChars ?? Number.MAX_SAFE_INTEGER,
+    keepTotalChars: options.keepTotalChars ?? 32 * 1024 * 1024,
+    controlToken: options.controlToken || undefined,
+    allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase()),
     tagRules: options.tagRules ?? false,
     bodyFirst: options.bodyFirst ?? false,
     rateLimit: options.rateLimit ?? 0,

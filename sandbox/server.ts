@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { SANDBOX_ACCOUNTS } from './accounts.js';
 import { TokenStore } from './token-store.js';
 import { Chaos, defaultFaultBody, FaultQueue, type ChaosSettings } from './faults.js';
-import { readBody, sendJson } from './http-util.js';
+import { bearer, hasBody, readBody, sendJson, sendJsonAndClose } from './http-util.js';
 import { AccountRateLimit } from './rate-limit.js';
 import { AuthorizationCodes } from './authorize.js';
 import { AcceptedEvents, type AcceptedEvent, type Ledger } from './accepted-events.js';
@@ -17,7 +17,15 @@ export type { ReceivedRequest } from './sandbox-context.js';
 export type { SandboxOptions } from './options.js';
 export type { AcceptedEvent } from './accepted-events.js';
 
-const HARD_BODY_LIMIT = 64 * 1024 * 1024;
+/** The body limit of every route but the Events API's (`maxBodyBytes`): forms, controls, accounts, the tag. */
+const OTHER_BODY_LIMIT = 1_000_000;
+/** Amazon's answer to a body over the limit (`CONTENT_TOO_LARGE` in amazon-reference/openapi-events.json). */
+const TOO_LARGE = {
+  code: 'CONTENT_TOO_LARGE',
+  message: 'Request payload is too large. Consider splitting it into multiple requests.',
+};
+/** `Host` names always answered: loopback, by name and address. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const zeroCounters = (): SandboxCounters => ({
   requests: 0,
@@ -50,6 +58,8 @@ export class Sandbox implements SandboxContext {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly stalled = new Set<ServerResponse>();
+  private readonly allowedHosts: Set<string>;
+  private keptChars = 0;
   url = '';
 
   constructor(options: SandboxOptions = {}) {
@@ -59,6 +69,7 @@ export class Sandbox implements SandboxContext {
     this.tokens = new TokenStore(SANDBOX_ACCOUNTS, this.options.now, this.options.tokenTtlSeconds);
     this.codes = new AuthorizationCodes(this.options.now);
     this.acceptedEvents = new AcceptedEvents(this.options.dedupe, this.options.recordMode);
+    this.allowedHosts = new Set([...LOOPBACK_HOSTS, ...this.options.allowedHosts]);
     this.server = createServer((req, res) => void this.guarded(req, res));
     this.server.keepAliveTimeout = 30_000;
     this.server.on('connection', (socket) => {
@@ -93,6 +104,7 @@ export class Sandbox implements SandboxContext {
       this.server.listen(port, host, () => resolve());
     });
     const address = this.server.address() as AddressInfo;
+    if (host !== '0.0.0.0' && host !== '::') this.allowedHosts.add(host.includes(':') ? `[${host}]` : host);
     this.url = `http://${host}:${address.port}`;
     return this;
   }
@@ -139,8 +151,30 @@ export class Sandbox implements SandboxContext {
     this.setChaos({});
     this.acceptedEvents.clear();
     this.requests.length = 0;
+    this.keptChars = 0;
     // Reset in place: callers may hold the counters.
     Object.assign(this.counters, zeroCounters());
+  }
+
+  /** Whether a control may run: no control token set, or the request's bearer token is it. */
+  private controlAllowed(req: IncomingMessage): boolean {
+    const expected = this.options.controlToken;
+    if (expected === undefined) return true;
+    const given = bearer(req) ?? '';
+    // Compared as digests: constant time whatever the lengths.
+    const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+    return timingSafeEqual(digest(given), digest(expected));
+  }
+
+  /** Keeps a request for inspection, within `keepRequests` requests and `keepTotalChars` of bodies. */
+  private keep(request: ReceivedRequest): void {
+    this.requests.push(request);
+    this.keptChars += request.body.length;
+    while (
+      this.requests.length > this.options.keepRequests ||
+      (this.keptChars > this.options.keepTotalChars && this.requests.length > 1)
+    )
+      this.keptChars -= this.requests.shift()!.body.length;
   }
 
   /**
@@ -167,34 +201,65 @@ export class Sandbox implements SandboxContext {
 
   private async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
-    const body = await readBody(req, HARD_BODY_LIMIT);
+    // Nothing is read before these checks: a request that fails them never has its body held.
+    if (!this.allowedHosts.has(hostName(req.headers.host)))
+      return sendJsonAndClose(res, 421, {
+        code: 'MISDIRECTED_REQUEST',
+        message:
+          'The sandbox answers only loopback Host names (localhost, 127.0.0.1, [::1]) unless configured',
+      });
+    const control = url.pathname.startsWith('/__sandbox/');
+    if (control && !this.controlAllowed(req))
+      return sendJsonAndClose(res, 401, {
+        code: 'UNAUTHORIZED',
+        message: 'The sandbox controls need Authorization: Bearer <control token>',
+      });
     const { route, region, path } = this.router.find(method, url.pathname);
-    const counted =
-      route === undefined ? !url.pathname.startsWith('/__sandbox/') : typeof route.kind === 'object';
+    const counted = route === undefined ? !control : typeof route.kind === 'object';
     const at = this.options.now();
     if (counted) this.counters.requests++;
+    let body = { text: '', bytes: 0 };
     const record = (status: number): void => {
       if (!counted) return;
       this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
-      if (this.options.keepRequests > 0) {
-        this.requests.push({ method, path: url.pathname, headers: req.headers, body: body.text, status, at });
-        if (this.requests.length > this.options.keepRequests) this.requests.shift();
-      }
+      if (this.options.keepRequests > 0)
+        this.keep({
+          method,
+          path: url.pathname,
+          headers: req.headers,
+          body: body.text.slice(0, this.options.keepBodyChars),
+          status,
+          at,
+        });
     };
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       record(status);
       sendJson(res, status, payload, { 'x-amzn-RequestId': randomUUID(), ...headers });
     };
-    const call: SandboxCall = { req, res, method, url, region, path, body, reply, record };
 
     if (!route) {
-      if (!counted)
-        return sendJson(res, 404, {
-          code: 'NOT_FOUND',
-          message: `No control route ${method} ${url.pathname}`,
-        });
-      return reply(404, { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}` });
+      const payload = control
+        ? { code: 'NOT_FOUND', message: `No control route ${method} ${url.pathname}` }
+        : { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}` };
+      record(404);
+      // An unknown route's body is never read: the answer closes the connection when one was sent.
+      const headers: Record<string, string> = control ? {} : { 'x-amzn-RequestId': randomUUID() };
+      return hasBody(req)
+        ? sendJsonAndClose(res, 404, payload, headers)
+        : sendJson(res, 404, payload, headers);
     }
+    const limit =
+      typeof route.kind === 'object' && route.kind.api === 'events'
+        ? this.options.maxBodyBytes
+        : OTHER_BODY_LIMIT;
+    const read = await readBody(req, limit);
+    if (read.tooLarge) {
+      record(413);
+      return sendJsonAndClose(res, 413, TOO_LARGE, { 'x-amzn-RequestId': randomUUID() });
+    }
+    body = read;
+    const call: SandboxCall = { req, res, method, url, region, path, body, reply, record };
+
     if (typeof route.kind === 'object') {
       const api = route.kind.api;
       if (api === 'token') this.counters.tokenRequests++;
@@ -214,6 +279,14 @@ export class Sandbox implements SandboxContext {
     }
     await route.handle(call, this);
   }
+}
+
+/** A `Host` header without its port, lower-cased (`[::1]:80` → `[::1]`); empty when absent. */
+function hostName(host: string | undefined): string {
+  const text = (host ?? '').toLowerCase();
+  if (text.startsWith('[')) return text.slice(0, text.indexOf(']') + 1);
+  const colon = text.indexOf(':');
+  return colon === -1 ? text : text.slice(0, colon);
 }
 
 /** The request target as a URL, or undefined when it is not one (`//x:99999/`, `//[`, `http://a:b:c/`). */

@@ -173,7 +173,7 @@ describe('POST /__sandbox/adtag refuses what an Ad Tag call cannot be, and recor
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.end(
-          'POST /__sandbox/adtag HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"name":\u0000',
+          'POST /__sandbox/adtag HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 9\r\nConnection: close\r\n\r\n{"name":\u0000',
         );
       });
       let text = '';

@@ -37,7 +37,7 @@ describe('sandbox: one boundary for every request', () => {
   test.each(['//x:99999/', '//[', '//%zz/', 'http://a:b:c/', '//a@/'])(
     'target %s answers 400 and the sandbox stays up',
     async (target) => {
-      const status = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const status = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
       expect(status).toBe(400);
       await stillAnswers();
     },
@@ -51,7 +51,7 @@ describe('sandbox: one boundary for every request', () => {
     ['events of a non-object', 'POST /adsApi/v1/create/events', '[[[[]]]]'],
   ])('%s answers and the sandbox stays up', async (_label, line, body) => {
     const status = await rawRequest(
-      `${line} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `${line} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
     expect(status).toBeGreaterThanOrEqual(200);
     expect(status).toBeLessThan(500);
@@ -89,7 +89,7 @@ describe('sandbox: one boundary for every request', () => {
       fc.asyncProperty(method, target, fc.array(header, { maxLength: 4 }), body, async (m, t, hs, b) => {
         const head = hs.map(([k, v]) => `${k}: ${v}\r\n`).join('');
         await rawRequest(
-          `${m} ${t} HTTP/1.1\r\nHost: x\r\n${head}Content-Length: ${Buffer.byteLength(b)}\r\nConnection: close\r\n\r\n${b}`,
+          `${m} ${t} HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Content-Length: ${Buffer.byteLength(b)}\r\nConnection: close\r\n\r\n${b}`,
         );
         await stillAnswers();
       }),

@@ -58,13 +58,65 @@ function addFaults(call: SandboxCall, ctx: SandboxContext): void {
   ok(call, { pendingFaults: ctx.faults.pending, poisonedEventIds: ctx.faults.poisoned.size });
 }
 
-const CREDENTIAL_HEADERS = ['authorization', 'amazon-advertising-api-token'];
+const CREDENTIAL_HEADERS = ['authorization', 'amazon-advertising-api-token', 'x-api-key', 'cookie'];
+/** Body fields that carry credentials (compared lower-cased without `_` and `-`). */
+const CREDENTIAL_FIELDS = new Set(
+  [
+    'client_secret',
+    'refresh_token',
+    'access_token',
+    'id_token',
+    'code',
+    'code_verifier',
+    'client_assertion',
+    'api_key',
+    'apikey',
+    'password',
+    'token',
+  ].map((k) => k.replace(/_/g, '')),
+);
+const isCredentialField = (key: string): boolean =>
+  CREDENTIAL_FIELDS.has(key.toLowerCase().replace(/[-_]/g, ''));
 
-/** A kept request as the control shows it: its credentials masked. */
+/** A kept request as the control shows it: its credentials masked, in headers and in the body. */
 function masked(request: ReceivedRequest): ReceivedRequest {
   const headers = { ...request.headers };
   for (const name of CREDENTIAL_HEADERS) if (headers[name] !== undefined) headers[name] = '***';
-  return { ...request, headers };
+  return { ...request, headers, body: maskedBody(request.body) };
+}
+
+/** A JSON body with credential fields masked at any depth; any other body read as a form and masked alike. */
+function maskedBody(body: string): string {
+  const json =
+    body.trimStart().startsWith('{') || body.trimStart().startsWith('[') ? safeJson(body) : undefined;
+  if (json !== undefined) return JSON.stringify(maskJson(json));
+  return body
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq === -1 ? pair : pair.slice(0, eq);
+      return eq !== -1 && isCredentialField(safeDecode(key)) ? `${key}=***` : pair;
+    })
+    .join('&');
+}
+
+function maskJson(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  if (Array.isArray(value)) return value.map((v) => maskJson(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      isCredentialField(k) && v !== null ? '***' : maskJson(v, depth + 1),
+    ]),
+  );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 /** The `limit` query parameter (1000 when absent), or undefined once 400 is answered. */
