@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { redactValue } from '../plugin/index.js';
 import { redactText } from '../plugin/logging/redact.js';
 import { maskEmails } from '../plugin/logging/mask-emails.js';
+import { maskPersonalText } from '../plugin/logging/mask-personal-text.js';
 import { runs } from './support/property-runs.js';
 
 /** What counts as an e-mail address in free text (the shape the masks used to search for with a regex). */
@@ -44,6 +45,49 @@ describe('e-mail masks', () => {
   ])('linear on 200 KB: %s', (_label, text) => {
     const started = performance.now();
     redactText(text);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
+
+describe('free text from outside (maskPersonalText)', () => {
+  test.each([
+    ['an IPv4 literal', 'from 203.0.113.5.', 'from [REDACTED].'],
+    ['an IPv6 literal', 'from 2001:db8::1 and ::1', 'from [REDACTED] and [REDACTED]'],
+    ['an SSN', 'ssn 078-05-1120', 'ssn [REDACTED]'],
+    ['a phone in parts', 'call (415) 555-0199 or +44 20 7946 0958', 'call [REDACTED] or [REDACTED]'],
+    ['any 7 digits', 'id 4155550', 'id [REDACTED]'],
+    ['a card number', '4111 1111 1111 1111', '[REDACTED]'],
+    ['a name', 'Jane Doe bought', '[REDACTED] bought'],
+    ['an e-mail', 'to jane@example.org', 'to [EMAIL]'],
+    ['codes and paths stay', "BAD_REQUEST at 'events.12.eventTime'", "BAD_REQUEST at 'events.12.eventTime'"],
+    [
+      'short numbers and versions stay',
+      'between 1 and 500 events, v2.4.1',
+      'between 1 and 500 events, v2.4.1',
+    ],
+    ['a time stays', 'at 10:00:00Z', 'at 10:00:00Z'],
+    ['one capitalised word stays', 'Member must not be null', 'Member must not be null'],
+  ])('%s', (_label, text, masked) => {
+    expect(maskPersonalText(text)).toBe(masked);
+  });
+
+  test('the host log writes an error field masked', () => {
+    expect(redactValue({ event: 'amazon_request', error: 'Jane Doe at 203.0.113.5' })).toEqual({
+      event: 'amazon_request',
+      error: '[REDACTED] at [REDACTED]',
+    });
+  });
+
+  test.each([
+    ['digits joined by separators', '1-'.repeat(100_000)],
+    ['separators with no digit after', `1${' ('.repeat(100_000)}`],
+    ['hex and colons with no end', 'a:'.repeat(100_000)],
+    ['a word of hex then a letter', `${'ab:'.repeat(100_000)}z`],
+    ['Capitalised words without end', 'Ab '.repeat(100_000)],
+    ['capitals inside words', 'aB'.repeat(100_000)],
+  ])('linear on 200 KB: %s', (_label, text) => {
+    const started = performance.now();
+    maskPersonalText(text);
     expect(performance.now() - started).toBeLessThan(250);
   });
 });

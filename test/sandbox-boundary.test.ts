@@ -37,7 +37,9 @@ describe('sandbox: one boundary for every request', () => {
   test.each(['//x:99999/', '//[', '//%zz/', 'http://a:b:c/', '//a@/'])(
     'target %s answers 400 and the sandbox stays up',
     async (target) => {
-      const status = await rawRequest(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const status = await rawRequest(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
       expect(status).toBe(400);
       await stillAnswers();
     },

@@ -12,10 +12,12 @@
 export type Shape =
   /** An event type Signal knows (`track`, `page`, …). */
   | 'type'
-  /** An event name: letters, digits, spaces and `_ . : -`, at most 64, few digits. */
+  /** An event name: an identifier without spaces (at most 64, few digits), or a name a blueprint maps. */
   | 'event'
-  /** An order, product or message id: letters, digits and `_ . : -`, at most 128. */
+  /** An order or product id: letters, digits and `_ . : -`, at most 128, no phone-length digit run. */
   | 'id'
+  /** A message id: an id of letters, digits, `_` and `-` only (UUID, ULID, hex). */
+  | 'messageId'
   /** A money amount: a number (or numeric text) below a billion. */
   | 'amount'
   /** An ISO 4217 code the runtime knows. */
@@ -46,7 +48,7 @@ export const VIEW_ALLOWLIST: ReadonlyArray<readonly [path: string, shape: Shape 
   ['type', 'type'],
   ['event', 'event'],
   ['name', 'event'],
-  ['messageId', 'id'],
+  ['messageId', 'messageId'],
   ['timestamp', 'time'],
   ['originalTimestamp', 'time'],
   ['receivedAt', 'time'],

@@ -1,4 +1,4 @@
-import { maskEmails } from '../../plugin/logging/mask-emails.js';
+import { maskPersonalText } from '../../plugin/logging/mask-personal-text.js';
 import { PERSONAL, VIEW_ALLOWLIST, type Shape } from './view-allowlist.js';
 import { SHAPES } from './view-shapes.js';
 
@@ -91,8 +91,10 @@ export function viewRedactor(hiddenPaths: readonly string[]): (value: unknown) =
 
 /**
  * An outcome's reason as a view shows it. Reasons are written by the plugin and by Amazon, and some quote what
- * they refused (`No blueprint entry maps "…"`, `Value '…' at '…'`): a quoted text is kept only when it has the
- * shape of an event name or a field, e-mail addresses are masked and runs of 7 digits or more hidden.
+ * they refused (`No blueprint entry maps "…"`, `Value '…' at '…'`): a quoted text is kept only when it is an
+ * event name (`SHAPES.event`), a code in UPPER_SNAKE or a field path of Amazon's request (`events.0.eventTime`).
+ * Outside quotes, `maskPersonalText` masks e-mails, IP literals, phone, SSN and card-shaped digit groups and
+ * names (`Jane Doe`); codes, field paths and Amazon's constraint wording stay.
  */
 export function reasonForView(reason: string | null): string | null {
   if (reason === null) return null;
@@ -105,12 +107,21 @@ export function reasonForView(reason: string | null): string | null {
     const close = reason.indexOf(quote, open + 1);
     const end = close === -1 ? reason.length : close;
     const quoted = reason.slice(open + 1, end);
-    out += reason.slice(i, open + 1) + (SHAPES.event(quoted) === undefined ? REDACTED : quoted);
-    if (close === -1) return maskLongDigitRuns(maskEmails(out));
+    out += maskPersonalText(reason.slice(i, open + 1)) + (quotedShown(quoted) ? quoted : REDACTED);
+    if (close === -1) return out;
     out += quote;
     i = close + 1;
   }
-  return maskLongDigitRuns(maskEmails(out + reason.slice(i)));
+  return out + maskPersonalText(reason.slice(i));
+}
+
+/** `BAD_REQUEST`, `FIELD_VALUE_IS_INVALID`: Amazon's codes. */
+const CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+/** `events.0.eventTime`, `events.1.member.eventId`: a path into Amazon's request, from its `events`. */
+const FIELD_PATH = /^events(?:\.(?:\d{1,3}|[A-Za-z][A-Za-z0-9]{0,39})){0,6}$/;
+
+function quotedShown(text: string): boolean {
+  return CODE.test(text) || FIELD_PATH.test(text) || SHAPES.event(text) !== undefined;
 }
 
 /** The next `"`, or `'` that opens a quote (not an apostrophe inside a word), from `from`. */
@@ -120,8 +131,4 @@ function nextQuote(text: string, from: number): number {
     if (c === '"' || (c === "'" && (i === 0 || !/\w/.test(text[i - 1]!)))) return i;
   }
   return -1;
-}
-
-function maskLongDigitRuns(text: string): string {
-  return text.replace(/\d{7,}/g, REDACTED);
 }

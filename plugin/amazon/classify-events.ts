@@ -1,5 +1,6 @@
 import { troubleshooting } from '../catalog/manifest.js';
 import { redactText } from '../logging/redact.js';
+import { maskPersonalText } from '../logging/mask-personal-text.js';
 import { retryAfterMs } from '../deliver/backoff.js';
 import { said, safeParse } from './error-body.js';
 import type { AmazonResponse } from './http.js';
@@ -47,7 +48,7 @@ function validationError(r: AmazonResponse): { code: OutcomeCode; message: strin
     return undefined;
   return {
     code: typeof body?.code === 'string' ? body.code.slice(0, 64) : 'BAD_REQUEST',
-    message: redactText(message.slice(0, 500)),
+    message: maskPersonalText(redactText(message.slice(0, 500))),
   };
 }
 

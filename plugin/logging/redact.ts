@@ -1,4 +1,5 @@
 import { maskEmails } from './mask-emails.js';
+import { maskPersonalText } from './mask-personal-text.js';
 import { REDACTED, type SecretRegistry } from './secret-registry.js';
 
 /**
@@ -44,6 +45,14 @@ const SENSITIVE_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bamzn1\.oa2-cs\.[^\s"',}]+/g, REDACTED],
 ];
 
+/**
+ * Keys whose string values are text from outside (Amazon's answers, outcome reasons): IP literals, phone,
+ * SSN and card-shaped digit groups and names are masked too (`maskPersonalText`), not only e-mails.
+ */
+const FREE_TEXT_KEYS = new Set(
+  ['error', 'reason', 'details', 'detail', 'outcome_message', 'amazon_said'].map(normaliseKey),
+);
+
 function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, '');
 }
@@ -71,7 +80,8 @@ export function redactValue(
   seen.add(value);
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: redactText(value.message, secrets), ...(code ? { code } : {}) };
+    const message = maskPersonalText(redactText(value.message, secrets));
+    return { name: value.name, message, ...(code ? { code } : {}) };
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1, seen));
   const out: Record<string, unknown> = {};
@@ -79,7 +89,9 @@ export function redactValue(
     out[maskEmails(k)] =
       isSensitiveKey(k) && v !== undefined && v !== null
         ? REDACTED
-        : redactValue(v, secrets, depth + 1, seen);
+        : typeof v === 'string' && FREE_TEXT_KEYS.has(normaliseKey(k))
+          ? maskPersonalText(redactText(v, secrets))
+          : redactValue(v, secrets, depth + 1, seen);
   }
   return out;
 }

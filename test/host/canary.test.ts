@@ -68,6 +68,23 @@ const C = {
 };
 const PLANTED = 50;
 
+/** Values that fit a shown shape at first sight (an IP host, a name in a version, an id or an Amazon error). */
+const L = {
+  pageIp: '198.51.100.23',
+  referrerIp: '203.0.113.99',
+  versionName: 'janedoe',
+  messageId: 'jane.doe.example.com',
+  transactionPhone: '14155550123',
+  orderWithSsn: 'JaneDoe_SSN_078051120',
+  eventName: 'Jane Doe Signup',
+  amazonText: 'Jane Doe at 203.0.113.5 ssn 078-05-1120 phone 415-555-0199',
+  amazonIp: '203.0.113.5',
+  amazonSsn: '078-05-1120',
+  amazonPhone: '415-555-0199',
+  name: 'Jane Doe',
+};
+const LOOKALIKES = 12;
+
 const event = {
   event: 'purchase',
   userId: C.userId,
@@ -282,6 +299,86 @@ describe('through the host', () => {
     expect(Object.keys(entry.input.context)).not.toContain('campaign');
   });
 
+  test(`none of ${LOOKALIKES} values that fit an allowed shape in any admin answer, the live stream or the logs`, async () => {
+    expect(Object.keys(L)).toHaveLength(LOOKALIKES);
+    const { body: created } = await h.install();
+    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const reader = stream.body!.getReader();
+    let streamed = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        streamed += new TextDecoder().decode(value);
+      }
+    })();
+    // A name where an event name stands: no blueprint maps it, and its reason quotes it.
+    const unmapped = { event: L.eventName, messageId: L.messageId };
+    const filteredId = (await h.ingest('/v1/t', unmapped)).body.ids[0];
+    expect((await h.waitForOutcome(filteredId, 'filtered')).outcome.reason).toBe(
+      `No blueprint entry maps "${REDACTED}"; unmapped events are dropped.`,
+    );
+    // Amazon refuses the next request with personal data in its error text (the legacy {code, details}).
+    const fault = await fetch(`${h.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ route: 'events', status: 400, body: { code: '400', details: L.amazonText } }),
+    });
+    expect(fault.status).toBe(200);
+    const lookalike = {
+      event: 'purchase',
+      messageId: L.messageId,
+      traits: { email: 'buyer@example.org' },
+      properties: {
+        amazon_event_id: 'EVT-LOOK-1',
+        transaction_id: L.transactionPhone,
+        order_id: L.orderWithSsn,
+        value: 5,
+        currency: 'USD',
+        referrer: `http://${L.referrerIp}:8080/`,
+      },
+      context: { page: { url: `http://${L.pageIp}/account` }, os: { version: `1.2.3-${L.versionName}` } },
+    };
+    const id = (await h.ingest('/v1/t', lookalike)).body.ids[0];
+    const rejected = await h.waitForOutcome(id, 'dead');
+    expect(rejected.outcome.reason).toContain(`${REDACTED} at ${REDACTED} ssn ${REDACTED} phone ${REDACTED}`);
+    expect(rejected.input).toMatchObject({
+      event: 'purchase',
+      messageId: REDACTED,
+      properties: {
+        amazon_event_id: 'EVT-LOOK-1',
+        transaction_id: REDACTED,
+        order_id: REDACTED,
+        referrer: 'http://[ip]/',
+      },
+      context: { page: { url: 'http://[ip]/account' }, os: { version: REDACTED } },
+    });
+    await h.waitFor(() => streamed.includes('"dead"') || undefined, 'the dead entry on the stream');
+    await reader.cancel();
+    await reading.catch(() => undefined);
+
+    const answers = await Promise.all(
+      [
+        '/v1/admin/live-events',
+        `/v1/admin/live-events?event_id=${id}`,
+        `/v1/admin/integrations/${created.id}/delivery-log`,
+        `/v1/admin/integrations/${created.id}/dead-letters`,
+        `/v1/admin/integrations/${created.id}/funnel`,
+        '/v1/admin/stats',
+      ].map(async (path) => JSON.stringify((await h.admin(path)).body)),
+    );
+    const deliveryLog = answers[2]!;
+    expect(deliveryLog).toContain(
+      `"error":"Amazon rejected the request with HTTP 400. (Amazon said: 400: ${REDACTED} at ${REDACTED} ssn ${REDACTED} phone ${REDACTED})"`,
+    );
+    expect(answers[3]).toContain(id);
+    const planted = [...Object.values(L), L.amazonText.slice(0, 8), 'janedoe'];
+    for (const text of [...answers, streamed, logs.join('')])
+      expect(planted.filter((value) => text.toLowerCase().includes(value.toLowerCase()))).toEqual([]);
+    expect(logs.join('')).toContain('"event":"amazon_request"');
+  });
+
   test('an 80 KB key and value with e-mail and phone shapes is shown in well under a second', async () => {
     const run = 'a'.repeat(80 * 1024);
     const id = (
@@ -324,9 +421,29 @@ describe('through the host', () => {
     ['a name where a channel stands', { channel: 'janedoe' }],
     ['a name where a device type stands', { context: { device: { type: 'janedoe' } } }],
     ['letters that are no currency', { properties: { currency: 'TOM' } }],
+    ['a name after a version', { context: { os: { version: '1.2.3-janedoe' } } }],
+    ['a host name where a message id stands', { messageId: 'janedoe.blue.example' }],
+    ['a phone number as an order id', { properties: { transaction_id: '14155550123' } }],
+    ['a phone number as a numeric order id', { properties: { order_id: 14155550123 } }],
+    ['an SSN inside an order id', { properties: { order_id: 'Blue_SSN_078-05-1120' } }],
+    ['a card number as an order id', { properties: { order_id: '4111111111111111' } }],
+    ['a name as an event name', { event: 'Janedoe Blue Signup' }],
   ])('hidden: %s', (_label, input) => {
     const shown = JSON.stringify(redactForView(input, ['properties.transaction_id']));
-    for (const value of ['5551234567', 'blue', 'T-9', 'Ymx1', '212a', '\u212a', 'tom', 'TOM', 'janedoe'])
+    for (const value of [
+      '5551234567',
+      'blue',
+      'T-9',
+      'Ymx1',
+      '212a',
+      '\u212a',
+      'tom',
+      'TOM',
+      'janedoe',
+      '14155550123',
+      '078',
+      '4111',
+    ])
       expect(shown).not.toContain(value);
     expect(shown === '{}').toBe(false);
   });
@@ -370,6 +487,32 @@ describe('through the host', () => {
         },
       },
     ],
+    [
+      'an IP address host as [ip], its path kept (v4, v6, any IPv4 spelling, user info dropped)',
+      {
+        context: {
+          page: { url: 'http://user:pw@198.51.100.23/account', referrer: 'http://[2001:db8::1]:8080/x' },
+        },
+        properties: { url: 'http://3325256727/shop', referrer: 'https://shop.example/' },
+      },
+      {
+        context: { page: { url: 'http://[ip]/account', referrer: 'http://[ip]/x' } },
+        properties: { url: 'http://[ip]/shop', referrer: 'https://shop.example/' },
+      },
+    ],
+    [
+      'message ids of random shapes',
+      { messageId: '550e8400-e29b-41d4-a716-446655440000', properties: { order_id: 'ORD-123456' } },
+      { messageId: '550e8400-e29b-41d4-a716-446655440000', properties: { order_id: 'ORD-123456' } },
+    ],
+    [
+      'a ULID message id',
+      { messageId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+      { messageId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+    ],
+    ['a camel-case event name', { event: 'orderCompleted' }, { event: 'orderCompleted' }],
+    ["a blueprint's Segment-style name", { event: 'Order Completed' }, { event: 'Order Completed' }],
+    ['a plain version', { context: { os: { version: '17.4' } } }, { context: { os: { version: '17.4' } } }],
   ])('shown: %s', (_label, input, shown) => {
     expect(redactForView(input)).toEqual(shown);
   });
@@ -398,6 +541,22 @@ describe('the reason of an outcome', () => {
       'sent jane@example.org and 4155550100',
       `sent [EMAIL] and ${REDACTED}`,
     ],
+    [
+      "Amazon's legacy details with a name, an IP, an SSN and a phone",
+      'Amazon said: 400: Jane Doe at 203.0.113.5 ssn 078-05-1120 phone 415-555-0199',
+      `Amazon said: 400: ${REDACTED} at ${REDACTED} ssn ${REDACTED} phone ${REDACTED}`,
+    ],
+    [
+      'an IPv6 address, a card number and a quoted name',
+      'from 2001:db8::7 card 4111 1111 1111 1111 name "Jane Doe Signup"',
+      `from ${REDACTED} card ${REDACTED} name "${REDACTED}"`,
+    ],
+    [
+      "codes, field paths and Amazon's constraint wording kept",
+      "FIELD_VALUE_IS_INVALID: 1 validation error detected: Value at 'events.0.eventTime' failed to satisfy constraint: Member must have length less than or equal to 256",
+      "FIELD_VALUE_IS_INVALID: 1 validation error detected: Value at 'events.0.eventTime' failed to satisfy constraint: Member must have length less than or equal to 256",
+    ],
+    ['a quoted code kept', 'code "BAD_REQUEST" for 12 events', 'code "BAD_REQUEST" for 12 events'],
     ['no reason', null, null],
   ])('%s', (_label, reason, shown) => {
     expect(reasonForView(reason)).toBe(shown);

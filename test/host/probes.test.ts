@@ -160,11 +160,15 @@ test('SIGTERM to npm start: /readyz 503 stopping on the admin port while it stop
   ).toBe(201);
   expect((await probe(admin!, '/readyz')).status).toBe(200);
   expect((await probe(ingest!, '/readyz')).status).toBe(200);
-  await post(`${sandbox}/__sandbox/faults`, undefined, { route: 'events', delayMs: 3_000 });
+  // The embedded sandbox's controls take the host's admin token.
+  const fault = await post(`${sandbox}/__sandbox/faults`, 'probe-admin', { route: 'events', delayMs: 3_000 });
+  expect(fault.status).toBe(200);
   expect((await post(`${ingest}/v1/t`, 'probe-pipeline', purchase('TERM'))).status).toBe(200);
   const started = Date.now();
   for (;;) {
-    const state = (await (await fetch(`${sandbox}/__sandbox/state`)).json()) as {
+    const state = (await (
+      await fetch(`${sandbox}/__sandbox/state`, { headers: { authorization: 'Bearer probe-admin' } })
+    ).json()) as {
       counters: { eventRequests: number };
     };
     if (state.counters.eventRequests >= 1) break;
