@@ -20,6 +20,28 @@ describe('docs/sandbox.md', () => {
     expect(listed.sort()).toEqual(EVENT_RULES.map((r) => r.id).sort());
   });
 
+  test("the embedded sandbox's commands: with the admin token 2xx, without it 401", async () => {
+    const sandbox = await startSandbox({ controlToken: 'docs-admin-token' });
+    try {
+      const block = /```sh\n# the URL the host's[^\n]*\nSANDBOX=\S+\n([\s\S]*?)```/.exec(DOC)![1]!;
+      const lines = block.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      const outputs: string[] = [];
+      for (const line of lines) {
+        const run = await promisify(execFile)('bash', ['-c', line], {
+          env: { ...process.env, SANDBOX: sandbox.url, SIGNAL_ADMIN_TOKEN: 'docs-admin-token' },
+          timeout: 10_000,
+        });
+        expect([line, run.stderr]).toEqual([line, '']);
+        outputs.push(run.stdout);
+      }
+      expect(JSON.parse(outputs[0]!)).toHaveProperty('counters');
+      expect(outputs[1]).toBe('401\n');
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   test('every control command runs against a sandbox and is answered 2xx', async () => {
     const sandbox = await startSandbox();
     try {
