@@ -77,9 +77,13 @@ export function safeJson(text: string): unknown {
   }
 }
 
+/** What is read and dropped of a refused body while the client reads the answer: then the socket is cut. */
+const LINGER_BYTES = 1024 * 1024;
+
 /**
- * Answers, then closes the connection without holding what is left of the body: for a second the rest is read
- * and dropped (so the client, still sending, reads the answer rather than a reset), then the socket is cut.
+ * Answers, then closes the connection without holding what is left of the body: for a second, and at most
+ * 1 MB, the rest is read and dropped (so a client still sending reads the answer rather than a reset), then
+ * the socket is cut. A client that sent `Connection: close` is cut as soon as the answer is out.
  */
 export function sendJsonAndClose(
   res: ServerResponse,
@@ -89,8 +93,14 @@ export function sendJsonAndClose(
 ): void {
   const socket = res.socket;
   res.on('finish', () => {
+    if (!socket) return;
+    let dropped = 0;
+    res.req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > LINGER_BYTES) socket.destroy();
+    });
     res.req.resume();
-    if (socket) setTimeout(() => socket.destroy(), 1_000).unref();
+    setTimeout(() => socket.destroy(), 1_000).unref();
   });
   sendJson(res, status, body, headers);
 }
