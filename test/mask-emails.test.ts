@@ -67,6 +67,11 @@ describe('free text from outside (maskPersonalText)', () => {
     ],
     ['a time stays', 'at 10:00:00Z', 'at 10:00:00Z'],
     ['one capitalised word stays', 'Member must not be null', 'Member must not be null'],
+    [
+      "the product's own names stay, a name among them does not",
+      'see the Delivery Log in Events Manager; Jane Events',
+      'see the Delivery Log in Events Manager; [REDACTED]',
+    ],
   ])('%s', (_label, text, masked) => {
     expect(maskPersonalText(text)).toBe(masked);
   });

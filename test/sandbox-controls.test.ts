@@ -124,6 +124,11 @@ describe('sandbox: the request log masks credentials in bodies', () => {
       open.url,
       `POST /auth/o2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n${json}`,
     );
+    const cut = '{"client_secret":"cut-short-secret","x":"';
+    await sendRaw(
+      open.url,
+      `POST /auth/o2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${cut.length}\r\nConnection: close\r\n\r\n${cut}`,
+    );
     const text = await (await fetch(`${open.url}/__sandbox/requests`)).text();
     for (const secret of [
       DEMO_ACCOUNT.clientSecret,
@@ -131,10 +136,12 @@ describe('sandbox: the request log masks credentials in bodies', () => {
       'SplxlOBe',
       'k-123',
       'Atza|abc',
+      'cut-short-secret',
     ])
       expect(text).not.toContain(secret);
     const data = (JSON.parse(text) as { data: Array<{ body: string }> }).data;
-    expect(data).toHaveLength(2);
+    expect(data).toHaveLength(3);
+    expect(data[2]!.body).toBe(`[${cut.length} characters of JSON that does not parse]`);
     expect(data[0]!.body).toContain('client_secret=***');
     expect(data[0]!.body).toContain('refresh_token=***');
     expect(data[0]!.body).toContain(`client_id=${encodeURIComponent(DEMO_ACCOUNT.clientId)}`);

@@ -114,7 +114,22 @@ function ipv6Scan(text: string, start: number): { end: number; literal: boolean 
   return { end: i, literal };
 }
 
-/** Two or more Capitalised words (`Jane Doe`) joined by single spaces, replaced by `[REDACTED]`. */
+/**
+ * Capitalised words of the product's and Amazon's own names (`Events Manager`, `Delivery Log`, `Too Many
+ * Requests`): a run made only of these is wording, not a person.
+ */
+const OWN_WORDS = new Set(
+  (
+    'Amazon Ads Advertising Api Events Event Manager Delivery Log Live Signal Datafly Connect Login With Not ' +
+    'Found Too Many Requests Request Bad Internal Server Error Service Unavailable Gateway Timeout Content Large ' +
+    'Payload Unauthorized Forbidden Conversion Conversions Tag Dead Letters Match Quality Management Ingestion'
+  ).split(' '),
+);
+
+/**
+ * Two or more Capitalised words (`Jane Doe`) joined by single spaces, replaced by `[REDACTED]`, unless every
+ * word is one of `OWN_WORDS`.
+ */
 function maskNames(text: string): string {
   let out = '';
   let copied = 0;
@@ -129,13 +144,15 @@ function maskNames(text: string): string {
     }
     let end = wordEnd;
     let words = 1;
+    let own = OWN_WORDS.has(text.slice(i, wordEnd));
     while (text.charCodeAt(end) === 0x20) {
       const next = capitalisedEnd(text, end + 1);
       if (next === end + 1) break;
+      own &&= OWN_WORDS.has(text.slice(end + 1, next));
       end = next;
       words++;
     }
-    if (words >= 2) {
+    if (words >= 2 && !own) {
       out += text.slice(copied, i) + MASKED;
       copied = end;
     }

@@ -87,9 +87,11 @@ function masked(request: ReceivedRequest): ReceivedRequest {
 
 /** A JSON body with credential fields masked at any depth; any other body read as a form and masked alike. */
 function maskedBody(body: string): string {
-  const json =
-    body.trimStart().startsWith('{') || body.trimStart().startsWith('[') ? safeJson(body) : undefined;
+  const looksJson = body.trimStart().startsWith('{') || body.trimStart().startsWith('[');
+  const json = looksJson ? safeJson(body) : undefined;
   if (json !== undefined) return JSON.stringify(maskJson(json));
+  // JSON cut short (an excerpt) or broken: its fields cannot be told apart, so none of it is shown.
+  if (looksJson) return `[${body.length} characters of JSON that does not parse]`;
   return body
     .split('&')
     .map((pair) => {
