@@ -8,7 +8,7 @@ import type { CommandHelp } from '../help.js';
 export const sandboxHelp: CommandHelp = {
   name: 'sandbox',
   synopsis:
-    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--rate-limit N] [--tag-rules] [--record full|ids] [--keep-requests N] [--control-token TOKEN]',
+    'sandbox [--port N] [--host ADDRESS] [--token-ttl SECONDS] [--rate-limit N] [--tag-rules] [--record full|ids] [--keep-requests N] [--control-token TOKEN] [--allow-host NAME]...',
   title: "serve the project's Amazon Ads API sandbox until stopped",
   summary:
     "Serve the project's Amazon Ads API sandbox (Login with Amazon, profiles, advertiser accounts, events)\n" +
@@ -28,6 +28,10 @@ export const sandboxHelp: CommandHelp = {
     ['--token-ttl SECONDS', "lifetime of every access token, the seed's included (default 3600, as Amazon)"],
     ['--record full|ids', 'keep accepted events whole (default) or only their ids, for runs of millions'],
     ['--keep-requests N', 'request copies kept for /__sandbox/requests (default 500; 0 keeps none)'],
+    [
+      '--allow-host NAME',
+      'also answer this Host name (repeatable; default: only localhost, 127.0.0.1, [::1] and the --host address)',
+    ],
     [
       '--control-token TOKEN',
       'require Authorization: Bearer TOKEN on every /__sandbox/* control (default: open, for local tests)',
@@ -50,6 +54,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
       record: { type: 'string', default: 'full' },
       'keep-requests': { type: 'string', default: '500' },
       'control-token': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
     },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -75,6 +80,7 @@ export async function sandboxCommand(args: string[], io: CliIo): Promise<number>
     rateLimit,
     keepRequests,
     controlToken: values['control-token'],
+    allowedHosts: values['allow-host'] ?? [],
   });
   writeLine(io.stdout, {
     url: sandbox.url,
