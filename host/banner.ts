@@ -2,6 +2,8 @@ import { MANIFEST } from '../plugin/index.js';
 
 export interface BannerInput {
   adminUrl: string;
+  /** Where a browser opens the page (`SIGNAL_PUBLIC_URL`, default `http://localhost:<admin port>`). */
+  pageUrl: string;
   ingestUrl: string;
   sandboxUrl?: string;
   tokens: { admin: string; pipeline: string; generated: string[] };
@@ -31,7 +33,8 @@ export function banner(b: BannerInput): string {
     b.tokens.generated.length > 0 ? ` (generated and stored in ${b.dataDir}/tokens.json)` : '';
   return `
 Datafly Signal reference host with ${MANIFEST.name}
-  Web page + Management API  ${b.adminUrl}/   (API under ${b.adminUrl}/v1/admin)
+  Web page                   ${b.pageUrl}/   (open it at this address: Connect with Amazon needs it)
+  Management API             ${b.adminUrl}/   (API under ${b.adminUrl}/v1/admin)
   Ingestion                  ${b.ingestUrl}/v1/t  /v1/p  /v1/batch
   Amazon                     ${b.sandboxUrl ? `embedded sandbox at ${b.sandboxUrl} (no Amazon account needed)` : 'the real Amazon Ads API (SIGNAL_AMAZON=live)'}
   Data                       ${b.dataDir}
@@ -50,7 +53,7 @@ Send a purchase:
     -H "Authorization: Bearer ${b.tokens.pipeline}" -H "Content-Type: application/json" \\
     -d '${event}'
 
-Then open ${b.adminUrl}/#/live in a browser and paste the admin token: Live Events, Match quality, the
+Then open ${b.pageUrl}/#/live in a browser and paste the admin token: Live Events, Match quality, the
 Delivery Log. (The API URLs above answer 401 in a browser: they want the token in an Authorization header.)
 `;
 }

@@ -123,7 +123,14 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   }).start();
 
   process.stdout.write(
-    banner({ adminUrl: host.adminUrl, ingestUrl: host.ingestUrl, sandboxUrl: sandbox?.url, tokens, dataDir }),
+    banner({
+      adminUrl: host.adminUrl,
+      pageUrl: host.publicUrl,
+      ingestUrl: host.ingestUrl,
+      sandboxUrl: sandbox?.url,
+      tokens,
+      dataDir,
+    }),
   );
   const reason = await stopRequested();
   process.stderr.write(

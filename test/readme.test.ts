@@ -61,6 +61,7 @@ describe('the README', () => {
     expect(JSON.parse(body!)).toEqual(SEED_INSTALL);
     const printed = banner({
       adminUrl: 'http://a',
+      pageUrl: 'http://p',
       ingestUrl: 'http://i',
       tokens: { admin: 't', pipeline: 'p', generated: [] },
       dataDir: '.data',
@@ -169,14 +170,15 @@ describe('the README', () => {
 describe('the banner of npm start', () => {
   const printed = banner({
     adminUrl: 'http://127.0.0.1:9',
+    pageUrl: 'http://localhost:9',
     ingestUrl: 'http://127.0.0.1:8',
     tokens: { admin: 't', pipeline: 'p', generated: [] },
     dataDir: '.data',
   });
   test('ends by pointing at the page a browser can open, not an API URL that answers 401 there', () => {
     const last = printed.trim().split('\n').slice(-2).join(' ');
-    expect(last).toContain('http://127.0.0.1:9/#/live');
-    expect(last).not.toMatch(/http:\/\/127\.0\.0\.1:9\/v1\//);
+    expect(last).toContain('http://localhost:9/#/live');
+    expect(last).not.toMatch(/http:\/\/(127\.0\.0\.1|localhost):9\/v1\//);
   });
 });
 
