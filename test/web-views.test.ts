@@ -5,6 +5,7 @@ import {
   publicUrl,
   launchBrowser,
   openView,
+  pastRightEdge,
   shot,
   sidewaysOverflow,
   signIn,
@@ -107,6 +108,39 @@ test('the Delivery Log is charted over time: every bucket of the window, deliver
   await chart.getByText('events per 5 minutes').waitFor();
   expect(await chart.locator('tbody tr').count()).toBe(13);
   await shot(page, 'delivery-log-over-time');
+}, 30_000);
+
+test('390 px: dead letters and the Delivery Log as cards, every action in view, nothing past the edge', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto(`${base()}/#/dead/${web}`);
+    const replay = page.getByRole('button', { name: `Replay ${deadEvent}` });
+    await replay.waitFor();
+    const box = (await replay.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    // Clickable: visible, stable, enabled and not covered (a trial click checks all that without replaying).
+    await replay.click({ trial: true });
+    await page.locator('#dead-table').getByText('AMAZON_UNAVAILABLE').waitFor();
+    expect(await pastRightEdge(page, '#view-dead')).toEqual([]);
+    await shot(page, 'dead-letters-390');
+
+    await page.goto(`${base()}/#/log/${web}`);
+    await page.locator('#log-table tbody tr').first().waitFor();
+    for (const column of ['Rejected', 'Retried', 'Latency', 'Error']) {
+      const cell = page.locator(`#log-table td[data-label="${column}"]`).first();
+      const at = (await cell.boundingBox())!;
+      expect({ column, right: at.x + at.width <= 390, left: at.x >= 0 }).toEqual({
+        column,
+        right: true,
+        left: true,
+      });
+    }
+    expect(await pastRightEdge(page, '#view-log')).toEqual([]);
+    await shot(page, 'delivery-log-390');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 }, 30_000);
 
 test('dead letters: when, a link to the event (scrolled into view below the header), a replay per row', async () => {

@@ -75,3 +75,30 @@ export const sidewaysOverflow = (page: Page) =>
     ).document;
     return d.documentElement.scrollWidth - d.documentElement.clientWidth;
   });
+
+/** Visible elements under `scope` whose right edge passes the viewport's (inside scrolling regions too). */
+export const pastRightEdge = (page: Page, scope: string) =>
+  page.evaluate((sel) => {
+    const g = globalThis as unknown as {
+      innerWidth: number;
+      document: { querySelectorAll(s: string): ArrayLike<Element> };
+    };
+    type Element = {
+      tagName: string;
+      id: string;
+      className: string;
+      getBoundingClientRect(): { right: number; width: number; height: number };
+      closest(s: string): { id: string } | null;
+      checkVisibility(): boolean;
+    };
+    return Array.from(g.document.querySelectorAll(`${sel} *`))
+      .filter((n) => {
+        const r = n.getBoundingClientRect();
+        // checkVisibility: a folded <details>' content keeps its boxes but is not shown.
+        return n.checkVisibility() && r.width > 0 && r.height > 0 && r.right > g.innerWidth + 0.5;
+      })
+      .map(
+        (n) =>
+          `${n.closest('[id]')?.id ?? ''} ${n.tagName.toLowerCase()}${n.className ? `.${n.className}` : ''}`,
+      );
+  }, scope);

@@ -3,25 +3,34 @@ import { $, el } from '../dom.js';
 
 /**
  * A scrollable table (a labelled region, so the keyboard reaches it) with `headers` and `rows` (arrays of
- * cells: text or nodes); with no rows, `empty` is shown in its place, never bare headers.
+ * cells: text or nodes); with no rows, `empty` is shown in its place, never bare headers. On a phone each row
+ * is a card: every cell carries its column's name (`data-label`) for the stylesheet to show beside it.
  */
 export function dataTable(label, headers, rows, empty) {
   if (rows.length === 0) return el('p', { class: 'empty', text: empty });
   return el(
     'div',
-    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label },
+    { class: 'table-wrap cards-on-phone', tabindex: '0', role: 'region', 'aria-label': label },
     el(
       'table',
-      {},
-      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))),
+      { role: 'table' },
+      el(
+        'thead',
+        {},
+        el('tr', { role: 'row' }, ...headers.map((h) => el('th', { role: 'columnheader', text: h }))),
+      ),
       el(
         'tbody',
         {},
         ...rows.map((cells) =>
           el(
             'tr',
-            {},
-            ...cells.map((c) => (c?.nodeType ? el('td', {}, c) : el('td', { text: String(c ?? '') }))),
+            { role: 'row' },
+            ...cells.map((c, i) =>
+              c?.nodeType
+                ? el('td', { role: 'cell', 'data-label': headers[i] }, c)
+                : el('td', { role: 'cell', 'data-label': headers[i], text: String(c ?? '') }),
+            ),
           ),
         ),
       ),
