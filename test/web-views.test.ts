@@ -175,7 +175,22 @@ test('dead letters: when, a link to the event (scrolled into view below the head
     .waitFor();
   await page.getByText('No dead letters: nothing is waiting to be replayed.').waitFor();
   expect(await page.getByRole('button', { name: 'Replay all' }).isDisabled()).toBe(true);
+  // The note sits under the view's heading and covers nothing: above the content, below the heading.
+  const note = page.locator('#app-note');
+  const [noteBox, headingBox, bodyBox] = await Promise.all([
+    note.boundingBox(),
+    page.locator('#dead-title').boundingBox(),
+    page.locator('#dead-body').boundingBox(),
+  ]);
+  expect(noteBox!.y).toBeGreaterThanOrEqual(headingBox!.y + headingBox!.height);
+  expect(noteBox!.y + noteBox!.height).toBeLessThanOrEqual(bodyBox!.y);
   await h.waitForOutcome(deadEvent, 'delivered');
+  // Another view (a deep link to the replayed event) starts without the note, the event in full view.
+  await page.goto(`${base()}/#/live/${deadEvent}`);
+  const target = page.locator(`#live-list li.target[data-event-id="${deadEvent}"]`).first();
+  await target.waitFor();
+  expect(await note.isHidden()).toBe(true);
+  expect(await page.locator('main .banner:not([hidden])').count()).toBe(0);
 }, 30_000);
 
 test('an integration’s page: facts, token health, actions, the funnel with reasons and samples, recent events', async () => {

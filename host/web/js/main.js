@@ -11,6 +11,7 @@ import { initLibrary } from './views/library.js';
 import { initLive, showLive, startLive } from './views/live.js';
 import { initLog, showLog } from './views/log.js';
 import { initQuality, showQuality } from './views/quality.js';
+import { notify, placeNote } from './widgets/table.js';
 
 /** Every view: its route (#/name/…), and what shows it given the rest of the route. */
 const VIEWS = {
@@ -51,6 +52,7 @@ async function show() {
       a.parentElement.scrollLeft = a.offsetLeft - (a.parentElement.clientWidth - a.offsetWidth) / 2;
   }
   markTabScroll();
+  placeNote(view);
   await VIEWS[view](rest);
 }
 
@@ -88,8 +90,7 @@ function wireOnce() {
     reshow();
   });
   initInstallDialog(async (note) => {
-    $('#app-note span').textContent = note;
-    $('#app-note').hidden = false;
+    notify(note, 'integrations');
     location.hash = '#/integrations/installed';
     await reshow();
   });

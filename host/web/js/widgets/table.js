@@ -56,9 +56,30 @@ export function confirmDialog({ title, text, action, danger = false }) {
   );
 }
 
-/** A short note in the page's status line (a reconnect that worked, a replay), read out by screen readers. */
-export function notify(message) {
+/** The view a note belongs to: it shows there, under the view's heading, and goes when another view opens. */
+let noteView = '';
+const viewOf = (hash) => hash.replace(/^#\/?/, '').split('/')[0] || 'integrations';
+
+/**
+ * A short note (a reconnect that worked, a replay), read out by screen readers: in the page's flow under the
+ * heading of `view` (the one shown unless told), so it never covers what the view shows.
+ */
+export function notify(message, view = viewOf(location.hash)) {
   const note = $('#app-note');
   note.querySelector('span').textContent = message;
+  noteView = view;
   note.hidden = false;
+  placeNote(view);
+}
+
+/** After a view is shown: its note under its heading, any other view's note gone. */
+export function placeNote(view) {
+  const note = $('#app-note');
+  if (noteView !== view) {
+    note.hidden = true;
+    noteView = '';
+    return;
+  }
+  const heading = $(`#view-${view} h2`);
+  if (heading && note.previousElementSibling !== heading) heading.after(note);
 }
