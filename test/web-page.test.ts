@@ -128,6 +128,38 @@ test('the install form: a name, required fields first, Advanced in named groups,
   await gpc.selectOption('');
   await dialog.getByLabel('Default Country').fill('');
 
+  // Everything required left empty: every missing field at once, each under its own label, nothing sent.
+  await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Install Integration' }).click();
+  const missing = page.locator('#install-error li');
+  await missing.first().waitFor();
+  expect(await missing.allTextContents()).toEqual([
+    'Name: is required',
+    'Advertiser ID: is required',
+    'Access Token: is required, or use Connect with Amazon instead',
+  ]);
+  for (const [id, message] of [
+    ['install-name', 'is required'],
+    ['field-advertiser_id', 'is required'],
+    ['field-access_token', 'is required, or use Connect with Amazon instead'],
+  ]) {
+    expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${id === 'install-name' ? 'field-name' : id}-error`).textContent()).toBe(
+      message,
+    );
+  }
+  // The summary is on screen inside the dialog, not cut at its bottom edge, with the focus on the first field.
+  const [listBox, dialogBox] = await Promise.all([
+    page.locator('#install-error ul').boundingBox(),
+    dialog.boundingBox(),
+  ]);
+  expect(listBox!.y).toBeGreaterThanOrEqual(dialogBox!.y);
+  expect(listBox!.y + listBox!.height).toBeLessThanOrEqual(dialogBox!.y + dialogBox!.height);
+  expect(listBox!.y + listBox!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+  expect(await page.locator('#install-name').evaluate((n) => n === n.ownerDocument.activeElement)).toBe(true);
+  expect(await integrations()).toHaveLength(0);
+  await shot(page, 'install-all-missing');
+
   // Errors name the field by its label, in the operator's words.
   await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Brand A web');
   await dialog.getByRole('radio', { name: /Website/ }).check();

@@ -203,9 +203,10 @@ async function submit(e, onDone) {
   const { entry, editing } = current;
   const variant = pickedVariant();
   const name = $('#install-name').value.trim();
+  const missing = missingRequired();
   try {
-    if (!name)
-      throw Object.assign(new Error('name'), { fields: [{ field: 'name', message: 'is required' }] });
+    // Without a name nothing is sent (the host would name it by default): every missing field is listed.
+    if (!name) throw Object.assign(new Error('name'), { fields: missing });
     const config = readConfig();
     if (editing)
       await api(`/v1/admin/integrations/${enc(editing.id)}`, {
@@ -225,8 +226,22 @@ async function submit(e, onDone) {
     );
   } catch (error) {
     if (!(error instanceof ApiError) && !error.fields) throw error;
-    showFieldErrors(error);
+    // The host's answer and what the form found missing, each field once.
+    const said = error.fields ?? [];
+    const answered = new Set(said.map((f) => f.field));
+    const fields = said.length ? [...missing.filter((f) => !answered.has(f.field)), ...said] : [];
+    showFieldErrors({ code: error.code, message: error.message, fields });
   }
+}
+
+/** Every required field left empty (shown ones only: another variant's are not sent), in the form's order. */
+function missingRequired() {
+  const fields = [];
+  if (!$('#install-name').value.trim()) fields.push({ field: 'name', message: 'is required' });
+  for (const input of $$('#config-fields [required]'))
+    if (!input.closest('[hidden]') && input.type !== 'checkbox' && input.value.trim() === '')
+      fields.push({ field: `config.${input.name}`, message: 'is required' });
+  return fields;
 }
 
 /** Wires the dialog once; `onDone(note)` runs after an install or a save. */
