@@ -36,3 +36,10 @@ export const enc = encodeURIComponent;
 
 /** An empty state: one message (text or nodes), shown where the content would be. */
 export const emptyNote = (...message) => el('p', { class: 'empty' }, ...message);
+
+/**
+ * An outcome's status in the console's words: a delivery queued again after an attempt is "retrying" (as the
+ * funnel says); "queued" is kept for one never attempted.
+ */
+export const statusWord = (outcome) =>
+  outcome.status === 'queued' && outcome.attempts > 0 ? 'retrying' : outcome.status;

@@ -1,6 +1,6 @@
 // An integration's own page: what it is, token health, its actions, the delivery funnel and recent events.
 import { api } from '../api.js';
-import { $, dateTimeOf, el, enc, timeOf } from '../dom.js';
+import { $, dateTimeOf, el, enc, statusWord, timeOf } from '../dom.js';
 import {
   advertiserText,
   integrationById,
@@ -165,7 +165,7 @@ async function loadRecent(id) {
       data.map((e) => [
         timeOf(e.updated_at),
         el('a', { href: `#/live/${enc(e.event_id)}`, text: e.event_id }),
-        e.outcome.status,
+        statusWord(e.outcome),
         readableReason(e.outcome),
       ]),
       'No event yet for this integration.',

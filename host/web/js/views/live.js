@@ -1,6 +1,6 @@
 // Live Events: the latest events, updating live, with filters; each event's input, Amazon payload and outcome.
 import { api } from '../api.js';
-import { $, $$, el, enc, timeOf } from '../dom.js';
+import { $, $$, el, enc, statusWord, timeOf } from '../dom.js';
 import { fillPicker, integrationName } from '../integrations.js';
 import { jsonBlock } from '../widgets/json-block.js';
 
@@ -29,7 +29,7 @@ function liveItem(entry, open) {
     {
       'data-id': entry.id,
       'data-event-id': entry.event_id,
-      class: `status-${o.status}`,
+      class: `status-${statusWord(o)}`,
       id: `event-${entry.id}`,
     },
     el(
@@ -38,7 +38,7 @@ function liveItem(entry, open) {
       el(
         'summary',
         {},
-        el('span', { class: 'badge', text: o.status }),
+        el('span', { class: 'badge', text: statusWord(o) }),
         el('strong', { text: ` ${liveName(entry)} ` }),
         el('span', {
           class: 'integration-name',
@@ -89,7 +89,7 @@ function filterLive() {
     const entry = live.entries.get(li.dataset.id);
     const pass =
       entry &&
-      (!outcome || entry.outcome.status === outcome) &&
+      (!outcome || statusWord(entry.outcome) === outcome) &&
       (!name || liveName(entry).toLowerCase().includes(name)) &&
       (!integration || entry.integration_id === integration) &&
       (!id || entry.event_id.includes(id));

@@ -60,7 +60,8 @@ function qualityCard(name, e, web) {
     ),
     el('p', {
       class: 'muted',
-      text: `${e.count} sent · ${e.delivered} delivered · ${e.rejected + e.dead} not delivered · ${e.filtered} filtered · ${e.invalid} invalid · ${e.avg_match_keys} match keys an event`,
+      // Sent events with no final outcome yet (queued or retrying) are named, so the figures add up.
+      text: `${e.count} sent · ${e.delivered} delivered · ${e.rejected + e.dead} not delivered · ${Math.max(0, e.count - e.delivered - e.rejected - e.dead)} waiting or retrying · ${e.filtered} filtered · ${e.invalid} invalid · ${e.avg_match_keys} match keys an event`,
     }),
     recommendation(e),
     el('h4', { text: 'Match keys' }),
