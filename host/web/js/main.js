@@ -11,7 +11,7 @@ import { initLibrary } from './views/library.js';
 import { initLive, showLive, startLive } from './views/live.js';
 import { initLog, showLog } from './views/log.js';
 import { initQuality, showQuality } from './views/quality.js';
-import { notify, placeNote } from './widgets/table.js';
+import { notify, placeNote, viewOf } from './widgets/table.js';
 
 /** Every view: its route (#/name/…), and what shows it given the rest of the route. */
 const VIEWS = {
@@ -89,10 +89,10 @@ function wireOnce() {
     clearError();
     reshow();
   });
-  initInstallDialog(async (note) => {
-    notify(note, 'integrations');
-    location.hash = '#/integrations/installed';
-    await reshow();
+  initInstallDialog(async (note, back) => {
+    notify(note, viewOf(back));
+    if (location.hash !== back) location.hash = back;
+    else await reshow();
   });
   $('.sidebar').addEventListener('scroll', markTabScroll);
   window.addEventListener('resize', markTabScroll);

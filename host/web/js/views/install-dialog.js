@@ -39,7 +39,13 @@ const pickedVariant = () => new FormData($('#install-form')).get('variant');
 export async function openInstall(entry, existing, connectionId) {
   const l = await layout();
   const draft = connectionId ? JSON.parse(sessionStorage.getItem(DRAFT_KEY) ?? 'null') : null;
-  Object.assign(current, { entry, editing: existing ?? null, connection: connectionId ?? null });
+  // An edit returns where it was opened (the Installed tab or the integration's page); an install to Installed.
+  Object.assign(current, {
+    entry,
+    editing: existing ?? null,
+    connection: connectionId ?? null,
+    back: existing ? location.hash : '#/integrations/installed',
+  });
   $('#install-title').textContent = existing ? `Edit ${existing.name}` : `Install ${entry.name}`;
   $('#install-description').textContent = entry.description;
   $('#install-submit').textContent = existing ? 'Save (new revision)' : 'Install Integration';
@@ -223,6 +229,7 @@ async function submit(e, onDone) {
     $('#install-dialog').close();
     await onDone(
       editing ? `${name} saved as a new revision.` : `${name} (${variantName(variant)}) installed.`,
+      current.back,
     );
   } catch (error) {
     if (!(error instanceof ApiError) && !error.fields) throw error;
@@ -244,7 +251,7 @@ function missingRequired() {
   return fields;
 }
 
-/** Wires the dialog once; `onDone(note)` runs after an install or a save. */
+/** Wires the dialog once; `onDone(note, back)` runs after an install or a save, `back` the view to show. */
 export function initInstallDialog(onDone) {
   $('#pick-profile').addEventListener('change', () => loadAdvertisers(current.connection));
   $('#connect-amazon').addEventListener('click', async () => {

@@ -32,6 +32,11 @@ export function integrationActions(i, after) {
             body: { enabled: e.target.checked },
             what: `Switching ${i.name} ${e.target.checked ? 'on' : 'off'}`,
           });
+          notify(
+            e.target.checked
+              ? `${i.name} is enabled: new events are delivered to Amazon.`
+              : `${i.name} is disabled: new events are not sent (filtered as INTEGRATION_DISABLED).`,
+          );
           await after();
         },
       }),

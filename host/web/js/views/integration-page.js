@@ -13,7 +13,7 @@ import {
 import { jsonBlock } from '../widgets/json-block.js';
 import { dataTable } from '../widgets/table.js';
 import { integrationActions } from './installed.js';
-import { readableReason } from './live.js';
+import { liveName, readableReason } from './live.js';
 
 const STAGES = [
   ['received', 'Received', 'events that reached the integration'],
@@ -161,9 +161,10 @@ async function loadRecent(id) {
   $('#recent-events').replaceChildren(
     dataTable(
       'Recent events',
-      ['Time', 'Event', 'Outcome', 'Reason'],
+      ['Time', 'Event', 'Event id', 'Outcome', 'Reason'],
       data.map((e) => [
         timeOf(e.updated_at),
+        liveName(e),
         el('a', { href: `#/live/${enc(e.event_id)}`, text: e.event_id }),
         statusWord(e.outcome),
         readableReason(e.outcome),

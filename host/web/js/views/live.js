@@ -8,7 +8,7 @@ import { jsonBlock } from '../widgets/json-block.js';
 const live = { entries: new Map(), source: null, onDelivery: () => {} };
 const MAX_SHOWN = 200;
 
-const liveName = (entry) =>
+export const liveName = (entry) =>
   entry.input
     ? (entry.input.event ?? entry.input.name ?? entry.input.type ?? '')
     : (entry.amazon_payload?.eventDescription?.name ?? '');

@@ -58,7 +58,7 @@ export function confirmDialog({ title, text, action, danger = false }) {
 
 /** The view a note belongs to: it shows there, under the view's heading, and goes when another view opens. */
 let noteView = '';
-const viewOf = (hash) => hash.replace(/^#\/?/, '').split('/')[0] || 'integrations';
+export const viewOf = (hash) => hash.replace(/^#\/?/, '').split('/')[0] || 'integrations';
 
 /**
  * A short note (a reconnect that worked, a replay), read out by screen readers: in the page's flow under the
