@@ -137,12 +137,29 @@ export async function showLive([eventId]) {
   items[0]?.scrollIntoView({ block: 'start' });
 }
 
+/**
+ * A complete purchase, the one `npm start` prints: an order id (the de-duplication key), value, currency,
+ * items, a match key (the email, hashed by the plugin), the locale and marketing consent. The Website variant
+ * delivers it as shown.
+ */
+const SAMPLE_EVENT = {
+  event: 'purchase',
+  properties: {
+    transaction_id: 'T-1001',
+    value: 129.99,
+    currency: 'USD',
+    items: [{ item_id: 'SKU-001', quantity: 1 }],
+  },
+  traits: { email: 'Jane.Doe@Example.com' },
+  context: { locale: 'en-US', ip: '203.0.113.42', consent: { canonical: { marketing: true } } },
+};
+
 /** Where the empty state's example sends to: the ingestion URL this host listens on. */
 async function showIngestExample() {
   const { ingest_url } = await api('/v1/admin/host', { what: 'Loading the ingestion URL' });
   $('#live-curl').textContent =
     `curl -X POST ${ingest_url}/v1/t -H "Authorization: Bearer YOUR_KEY" \\\n` +
-    `  -H "Content-Type: application/json" -d '{"event":"purchase","properties":{"value":10,"currency":"USD"}}'`;
+    `  -H "Content-Type: application/json" -d '${JSON.stringify(SAMPLE_EVENT)}'`;
 }
 
 /** Loads the latest events and opens the stream; a second call (a new sign-in) closes the old stream first. */
