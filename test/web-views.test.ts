@@ -127,16 +127,20 @@ test('390 px: dead letters and the Delivery Log as cards, every action in view, 
 
     await page.goto(`${base()}/#/log/${web}`);
     await page.locator('#log-table tbody tr').first().waitFor();
-    // Measured in one step: the log refreshes itself when requests come in.
-    const columns = await page
-      .locator('#log-table tbody tr')
-      .first()
-      .evaluate((row) =>
-        ['Rejected', 'Retried', 'Latency', 'Error'].map((column) => {
+    // Measured in one step of the page's own (the log re-renders itself when requests come in, so a row found
+    // in one step may be gone in the next), again until a rendered row is found, within a deadline.
+    const measure = () =>
+      page.locator('#view-log').evaluate((view) => {
+        const row = view.querySelector('#log-table tbody tr');
+        if (!row || row.getBoundingClientRect().width === 0) return undefined;
+        return ['Rejected', 'Retried', 'Latency', 'Error'].map((column) => {
           const r = row.querySelector(`td[data-label="${column}"]`)!.getBoundingClientRect();
           return { column, inView: r.left >= 0 && r.right <= 390 && r.width > 0 };
-        }),
-      );
+        });
+      });
+    let columns = await measure();
+    for (const deadline = Date.now() + 5_000; columns === undefined && Date.now() < deadline;)
+      columns = await new Promise((r) => setTimeout(r, 50)).then(measure);
     expect(columns).toEqual(
       ['Rejected', 'Retried', 'Latency', 'Error'].map((column) => ({ column, inView: true })),
     );
