@@ -112,6 +112,8 @@ const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]
   ['deliveries', 'claimed_by', 'TEXT'],
   // 1 once the raw event's retention ended (raw-events-repo.ts): its payload and raw identifiers are gone.
   ['events', 'purged', 'INTEGER NOT NULL DEFAULT 0'],
+  // What the readiness check writes and frees while a storage failure lasts (host/telemetry/readiness.ts).
+  ['heartbeat', 'room', 'BLOB'],
 ];
 
 /**
