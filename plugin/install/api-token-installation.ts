@@ -12,6 +12,21 @@ import type { ValidInstallRequest } from './validate-install-request.js';
  */
 export const isApiTokenMode = (config: { api_token?: string }): boolean => config.api_token !== undefined;
 
+/** What every installation starts with, whichever way it was installed: a new id, the request's choices. */
+export function installationBase(valid: ValidInstallRequest, region: Region, host: string) {
+  return {
+    id: `inst_${randomUUID()}`,
+    catalogKey: 'amazon_dsp',
+    name: valid.name,
+    variant: valid.variant,
+    blueprint: findVariant(valid.variant)!.blueprint,
+    region,
+    apiHost: host,
+    clientId: valid.clientId,
+    clientIdSource: valid.clientIdSource,
+  } satisfies Partial<Installation>;
+}
+
 /**
  * The installation of an API-token config, taken as configured once Amazon has taken the token for the
  * manager account (the installer checks that): no profile, so no marketplace country or currency; events
@@ -27,15 +42,7 @@ export function apiTokenInstallation(
   const { config } = valid;
   const region = config.region as Region;
   return {
-    id: `inst_${randomUUID()}`,
-    catalogKey: 'amazon_dsp',
-    name: valid.name,
-    variant: valid.variant,
-    blueprint: findVariant(valid.variant)!.blueprint,
-    region,
-    apiHost: host,
-    clientId: valid.clientId,
-    clientIdSource: valid.clientIdSource,
+    ...installationBase(valid, region, host),
     advertiser: { configured: config.advertiser_id, accountId: config.advertiser_id },
     profile: { profileId: config.profile_id ?? '', countryCode: '' },
     config,

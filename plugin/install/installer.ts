@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { TOKENS } from '../di/tokens.js';
 import type { HostSettings } from '../host-settings.js';
@@ -16,11 +15,10 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import { TokenProviders } from '../auth/token-providers.js';
 import { ACCESS_TOKEN_LIFETIME_MS, COUNTRY_REGION, REGIONS, type Region } from '../constants.js';
 import { AccessDeniedError, NotFoundError, PluginError, errorMessage } from '../errors.js';
-import { findVariant } from '../catalog/manifest.js';
 import { troubleshooting } from '../catalog/manifest.js';
 import type { Installation } from '../installation.js';
 import { validateInstallRequest, type ValidInstallRequest } from './validate-install-request.js';
-import { apiTokenInstallation, isApiTokenMode } from './api-token-installation.js';
+import { apiTokenInstallation, installationBase, isApiTokenMode } from './api-token-installation.js';
 
 /**
  * Validates an install request, checks the credentials against Amazon and resolves what delivery needs:
@@ -106,15 +104,7 @@ export class Installer {
       );
     }
     return {
-      id: `inst_${randomUUID()}`,
-      catalogKey: 'amazon_dsp',
-      name: valid.name,
-      variant: valid.variant,
-      blueprint: findVariant(valid.variant)!.blueprint,
-      region,
-      apiHost: host,
-      clientId: valid.clientId,
-      clientIdSource: valid.clientIdSource,
+      ...installationBase(valid, region, host),
       advertiser: { configured: config.advertiser_id, ...advertiser },
       profile: {
         profileId: profile.profileId,
