@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, sandboxEnv } from './support/run-cli.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
 /**
@@ -21,11 +21,7 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.close());
 
-const env = () => ({
-  AMAZON_ADS_API_URL: sandbox.url,
-  AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
-  AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
-});
+const env = () => sandboxEnv(sandbox.url);
 const upload = (...args: string[]) => runCli(['upload', '--config', CONFIG, ...args], env());
 let n = 0;
 /** A path of its own for each case, holding `bytes` (a directory for 'dir', nothing for undefined). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { PACKAGE_ROOT } from '../plugin/project-files.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, sandboxEnv } from './support/run-cli.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
 /**
@@ -29,11 +29,7 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.close());
 
-const env = () => ({
-  AMAZON_ADS_API_URL: sandbox.url,
-  AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
-  AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
-});
+const env = () => sandboxEnv(sandbox.url);
 const upload = (...args: string[]) => runCli(['upload', '--config', CONFIG, ...args], env());
 const file = (name: string, text: string) => {
   const path = join(dir, name);

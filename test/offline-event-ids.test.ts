@@ -7,7 +7,7 @@ import type { Blueprint } from '../plugin/transform/model.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { destination, installationFor, seedWith, NOW } from './support/transform-harness.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, sandboxEnv } from './support/run-cli.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
 /**
@@ -213,11 +213,7 @@ describe('upload: an order and a lead with the same number reach Amazon as two c
         },
       }),
     );
-    const env = {
-      AMAZON_ADS_API_URL: sandbox.url,
-      AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
-      AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
-    };
+    const env = sandboxEnv(sandbox.url);
     const config = join(PACKAGE_ROOT, 'examples/seed-config.json');
     const args = ['upload', '--config', config, '--mapping', mapping, '--json', csv];
     const first = await runCli(args, env);

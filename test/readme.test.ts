@@ -5,7 +5,7 @@ import { SchemaRegistry } from '../plugin/schemas/schema-registry.js';
 import { INSTALL_ERROR_HTTP } from '../host/http/install-errors.js';
 import { banner } from '../host/banner.js';
 import { startSandbox } from '../sandbox/index.js';
-import { runCli } from './support/run-cli.js';
+import { runCli, sandboxEnv } from './support/run-cli.js';
 import { SEED_EVENT } from './support/transform-harness.js';
 import { SEED_INSTALL, startHost } from './support/host-harness.js';
 
@@ -136,11 +136,7 @@ describe('the README', () => {
   test('its send example delivers the example events and filters the unmapped one (exit 3)', async () => {
     const sandbox = await startSandbox();
     try {
-      const result = await runCli(argsOf('send'), {
-        AMAZON_ADS_API_URL: sandbox.url,
-        AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
-        AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
-      });
+      const result = await runCli(argsOf('send'), sandboxEnv(sandbox.url));
       const statuses = result.stdout
         .trim()
         .split('\n')

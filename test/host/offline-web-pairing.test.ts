@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startHost, type HostHarness } from '../support/host-harness.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, sandboxEnv } from '../support/run-cli.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -57,11 +57,7 @@ test('a web purchase and the CRM row of the same order are one conversion; a lea
       },
     }),
   );
-  const env = {
-    AMAZON_ADS_API_URL: h.sandbox.url,
-    AMAZON_LWA_TOKEN_URL: `${h.sandbox.url}/auth/o2/token`,
-    AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
-  };
+  const env = sandboxEnv(h.sandbox.url);
   const config = join(PACKAGE_ROOT, 'examples/seed-config.json');
   const uploaded = await runCli(['upload', '--config', config, '--mapping', mapping, '--json', csv], env);
   expect(JSON.parse(uploaded.stdout)).toMatchObject({ rows: 2, delivered: 2, invalid: 0, filtered: 0 });

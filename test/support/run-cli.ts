@@ -1,6 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../cli/main.js';
 
+/** The environment that points the command line at a sandbox (as the README's sandbox section does). */
+export const sandboxEnv = (url: string): Record<string, string> => ({
+  AMAZON_ADS_API_URL: url,
+  AMAZON_LWA_TOKEN_URL: `${url}/auth/o2/token`,
+  AMAZON_ADS_CLIENT_ID: 'amzn1.application-oa2-client.sandboxdemo',
+});
+
 export interface CliResult {
   code: number;
   stdout: string;
