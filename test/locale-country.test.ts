@@ -1,4 +1,4 @@
-import { destination, installationFor, seedWith, NOW } from './support/transform-harness.js';
+import { destination, installationFor, leadBlueprint, seedWith, NOW } from './support/transform-harness.js';
 import { compileBlueprint } from '../plugin/transform/compile-blueprint.js';
 import { readRows } from '../plugin/transform/read-row.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
@@ -139,25 +139,7 @@ describe("through each shipped blueprint, a locale's language is no country", ()
 });
 
 describe('the blueprint row feature: a transform per source', () => {
-  const blueprint = (mapping: Record<string, unknown>): Blueprint =>
-    (<unknown>{
-      version: 2,
-      name: 'per-source',
-      global: { mappings: [] },
-      defaults: { action: 'drop' },
-      events: {
-        lead: {
-          vendor_event_name: 'Lead',
-          conversion_type: 'LEAD',
-          mappings: [
-            { value: 'OFFLINE', target: 'eventDescription.eventSource' },
-            { source: 'timestamp', target: 'eventTime', transform: 'iso_datetime' },
-            { source: 'traits.email', target: 'matchKeys.EMAIL' },
-            mapping,
-          ],
-        },
-      },
-    }) as Blueprint;
+  const blueprint = (mapping: Record<string, unknown>): Blueprint => leadBlueprint('per-source', mapping);
   const row = {
     source: ['properties.a', 'properties.b', 'properties.c'],
     target: 'eventId',

@@ -6,7 +6,7 @@ import { compileBlueprint } from '../plugin/transform/compile-blueprint.js';
 import type { Blueprint } from '../plugin/transform/model.js';
 import { transformEvent } from '../plugin/transform/transform-event.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import { destination, installationFor, seedWith, NOW } from './support/transform-harness.js';
+import { destination, installationFor, leadBlueprint, seedWith, NOW } from './support/transform-harness.js';
 import { runCli, sandboxEnv } from './support/run-cli.js';
 import { tempDirForFile } from './support/temp-dir.js';
 
@@ -75,25 +75,7 @@ describe('offline eventIds: the order id as it is, other business ids namespaced
 
 describe('the blueprint row feature: prefix', () => {
   const schemas = new SchemaRegistry();
-  const blueprint = (mapping: Record<string, unknown>): Blueprint =>
-    (<unknown>{
-      version: 2,
-      name: 'prefix',
-      global: { mappings: [] },
-      defaults: { action: 'drop' },
-      events: {
-        lead: {
-          vendor_event_name: 'Lead',
-          conversion_type: 'LEAD',
-          mappings: [
-            { value: 'OFFLINE', target: 'eventDescription.eventSource' },
-            { source: 'timestamp', target: 'eventTime', transform: 'iso_datetime' },
-            { source: 'traits.email', target: 'matchKeys.EMAIL' },
-            mapping,
-          ],
-        },
-      },
-    }) as Blueprint;
+  const blueprint = (mapping: Record<string, unknown>): Blueprint => leadBlueprint('prefix', mapping);
 
   test.each<[string, Record<string, unknown>, string[]]>([
     ['with a source', { source: 'properties.lead_id', target: 'eventId', prefix: 'lead:' }, []],

@@ -5,6 +5,7 @@ import { regionHostsFromBase } from '../../plugin/host-settings.js';
 import type { Installation } from '../../plugin/installation.js';
 import type { AmazonDspConfig } from '../../plugin/config.js';
 import type { Region } from '../../plugin/constants.js';
+import type { Blueprint } from '../../plugin/transform/model.js';
 import { findVariant } from '../../plugin/catalog/manifest.js';
 import { Writable } from 'node:stream';
 
@@ -128,3 +129,27 @@ export function seedWith(patch: Json, base: Json = SEED_EVENT as unknown as Json
   }
   return out;
 }
+
+/**
+ * A blueprint of one offline `lead` (event source, time and e-mail) with `mapping` as its last row: for tests
+ * of one row feature.
+ */
+export const leadBlueprint = (name: string, mapping: Record<string, unknown>): Blueprint =>
+  (<unknown>{
+    version: 2,
+    name,
+    global: { mappings: [] },
+    defaults: { action: 'drop' },
+    events: {
+      lead: {
+        vendor_event_name: 'Lead',
+        conversion_type: 'LEAD',
+        mappings: [
+          { value: 'OFFLINE', target: 'eventDescription.eventSource' },
+          { source: 'timestamp', target: 'eventTime', transform: 'iso_datetime' },
+          { source: 'traits.email', target: 'matchKeys.EMAIL' },
+          mapping,
+        ],
+      },
+    },
+  }) as Blueprint;
