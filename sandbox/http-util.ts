@@ -77,12 +77,17 @@ export function safeJson(text: string): unknown {
   }
 }
 
-/** What is read and dropped of a refused body while the client reads the answer: then the socket is cut. */
-const LINGER_BYTES = 1024 * 1024;
+/**
+ * What is read and dropped of a refused body while the client reads the answer, then the socket is cut: more
+ * than loopback's socket buffers hold (a client that stops sending when the answer comes still has megabytes
+ * in flight, and cutting a socket with unread bytes resets it, which can lose the answer on a busy client).
+ */
+const LINGER_BYTES = 16 * 1024 * 1024;
+const LINGER_MS = 2_000;
 
 /**
- * Answers, then closes the connection without holding what is left of the body: for a second, and at most
- * 1 MB, the rest is read and dropped (so a client still sending reads the answer rather than a reset), then
+ * Answers, then closes the connection without holding what is left of the body: for two seconds, and at most
+ * 16 MB, the rest is read and dropped (so a client still sending reads the answer rather than a reset), then
  * the socket is cut. A client that sent `Connection: close` is cut as soon as the answer is out.
  */
 export function sendJsonAndClose(
@@ -100,7 +105,7 @@ export function sendJsonAndClose(
       if (dropped > LINGER_BYTES) socket.destroy();
     });
     res.req.resume();
-    setTimeout(() => socket.destroy(), 1_000).unref();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
   sendJson(res, status, body, headers);
 }

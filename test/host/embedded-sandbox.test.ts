@@ -29,7 +29,7 @@ function rssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
-/** Sends `head` then `mb` megabytes of body raw; the status line of the answer, or 0 when none came. */
+/** Sends `head` then up to `mb` megabytes of body raw; the status line of the answer, or 0 when none came. */
 function largeBody(port: number, head: string, mb: number, chunked: boolean): Promise<number> {
   const piece = Buffer.alloc(MB, 'a');
   const framed = chunked
@@ -41,7 +41,8 @@ function largeBody(port: number, head: string, mb: number, chunked: boolean): Pr
       socket.write(head);
       let sent = 0;
       const pump = (): void => {
-        while (sent < mb && !socket.destroyed) {
+        // As an HTTP client does, it stops sending once an answer has come.
+        while (sent < mb && !socket.destroyed && text === '') {
           sent++;
           if (!socket.write(framed)) return void socket.once('drain', pump);
         }
