@@ -252,7 +252,11 @@ export class SignalHost {
       storageWarnings.refused(port);
     };
     mountProbes(admin, () => readiness.reasons());
-    mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], () => telemetry.exposition());
+    mountMetrics(admin, [o.adminToken, o.metricsToken ?? ''], async () => {
+      // The worker processes send what they counted first, so a scrape holds every outcome stored before it.
+      if (this.worker instanceof WorkerProcesses) await this.worker.collectMetrics();
+      return telemetry.exposition();
+    });
     mountWebPage(admin);
     o.extraAdmin?.(admin);
     this.adminServer = serve(

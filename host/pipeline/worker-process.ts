@@ -44,6 +44,8 @@ export type WorkerProcessMessage =
   | { type: 'rows'; rowIds: number[] }
   | { type: 'logged'; entry: unknown }
   | { type: 'storage'; available: boolean }
+  /** Its answer to `collect`, sent after the figures it had counted. */
+  | { type: 'collected'; id: number }
   | WorkerMetricsMessage;
 
 function send(message: WorkerProcessMessage): void {
@@ -93,7 +95,14 @@ async function run(start: WorkerProcessStart): Promise<void> {
     logger,
     start.name,
   );
-  process.on('message', (message: { type?: string; graceMs?: number }) => {
+  process.on('message', (message: { type?: string; graceMs?: number; id?: number }) => {
+    // The host is answering a scrape: its figures first, then the answer (IPC keeps their order).
+    if (message.type === 'collect') {
+      void sendMetrics()
+        .catch(() => undefined)
+        .then(() => send({ type: 'collected', id: message.id ?? 0 }));
+      return;
+    }
     if (message.type !== 'stop') return;
     void (async () => {
       await worker.stop(message.graceMs);

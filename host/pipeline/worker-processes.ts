@@ -10,6 +10,8 @@ import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 
 /** How long after a worker process died another one takes its place. */
 const RESTART_MS = 1_000;
+/** How long a scrape waits for a worker's figures before it answers without that worker's newest second. */
+const COLLECT_WAIT_MS = 1_000;
 
 /**
  * `SIGNAL_WORKERS=N`: N delivery worker processes (worker-process.ts) over the host's SQLite queue, named
@@ -21,6 +23,9 @@ export class WorkerProcesses {
   private stopping = false;
   /** Workers started again after they died. */
   restarts = 0;
+  /** Scrapes waiting for a worker's figures, by request number. */
+  private readonly collecting = new Map<number, () => void>();
+  private collects = 0;
 
   constructor(
     private readonly count: number,
@@ -48,6 +53,31 @@ export class WorkerProcesses {
   /** The process ids of the workers, by name (for tests and operators). */
   pids(): Record<string, number | undefined> {
     return Object.fromEntries([...this.children].map(([name, child]) => [name, child.pid]));
+  }
+
+  /**
+   * Asks every live worker for what it counted since it last sent its figures, and resolves once each has
+   * answered (its figures are then taken), has died, or `COLLECT_WAIT_MS` has passed.
+   */
+  async collectMetrics(): Promise<void> {
+    await Promise.all(
+      [...this.children.values()].map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null || !child.connected) return undefined;
+        const id = ++this.collects;
+        return new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            child.off('exit', done);
+            this.collecting.delete(id);
+            resolve();
+          };
+          const timer = setTimeout(done, COLLECT_WAIT_MS);
+          child.once('exit', done);
+          this.collecting.set(id, done);
+          child.send({ type: 'collect', id }, (error) => error && done());
+        });
+      }),
+    );
   }
 
   /** Asks every worker to stop within `graceMs` (what is still in flight then goes back on the queue). */
@@ -81,6 +111,7 @@ export class WorkerProcesses {
         else if (message.type === 'logged') this.sinks.logged(message.entry);
         else if (message.type === 'metrics') this.metrics?.(message);
         else if (message.type === 'storage') this.sinks.storage?.(message.available);
+        else if (message.type === 'collected') this.collecting.get(message.id)?.();
       } catch (error) {
         this.logger?.warn('delivery worker process: a message could not be taken', {
           event: 'worker_sink_error',
