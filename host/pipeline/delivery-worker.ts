@@ -11,7 +11,7 @@ import {
 } from '../../plugin/index.js';
 import { isApiTokenMode } from '../../plugin/install/api-token-installation.js';
 import { QualityTally } from '../../plugin/quality/quality-tally.js';
-import type { DeliveriesRepo, DeliveryRow, Settlement } from '../store/deliveries-repo.js';
+import type { DeliveriesRepo, ClaimedRow, Settlement } from '../store/deliveries-repo.js';
 import type { IntegrationsRepo } from '../store/integrations-repo.js';
 import type { DeliveryLogRepo } from '../store/delivery-log-repo.js';
 import { nextAttemptDelay, type RetryPolicy } from './retry-schedule.js';
@@ -69,7 +69,7 @@ export class DeliveryWorker {
   ) {}
 
   /** Outcomes that could not be stored (the storage was unavailable): stored first when it works again. */
-  private readonly unsettled: Array<{ settlements: Settlement[]; rows: DeliveryRow[] }> = [];
+  private readonly unsettled: Array<{ settlements: Settlement[]; rows: ClaimedRow[] }> = [];
   /** No new work before this time: the storage failed, and the wait doubles while it keeps failing. */
   private pausedUntil = 0;
   private pauseMs = 0;
@@ -233,7 +233,7 @@ export class DeliveryWorker {
       this.tell(() => this.sinks.logged(entry));
   }
 
-  private settlement(row: DeliveryRow, o: DeliveryReport['outcomes'][number]): Settlement {
+  private settlement(row: ClaimedRow, o: DeliveryReport['outcomes'][number]): Settlement {
     const attempts = row.attempts + 1;
     if (o.status === 'delivered') return { id: row.id, status: 'delivered', attempts, nextAttemptAt: 0 };
     if (o.status === 'rejected') {
@@ -268,7 +268,7 @@ export class DeliveryWorker {
   }
 
   /** `settle`, or, when the storage fails, the outcomes kept to be stored first when it works again. */
-  private store(settlements: Settlement[], rows: DeliveryRow[]): void {
+  private store(settlements: Settlement[], rows: ClaimedRow[]): void {
     try {
       this.settle(settlements, rows);
     } catch (error) {
@@ -281,7 +281,7 @@ export class DeliveryWorker {
    * Stores the outcomes of `rows` (the rows claimed, all of one integration) with the match quality counters
    * of the final ones, then tells Live Events and the raw-event retention.
    */
-  private settle(settlements: Settlement[], rows: readonly DeliveryRow[]): void {
+  private settle(settlements: Settlement[], rows: readonly ClaimedRow[]): void {
     this.deliveries.settle(settlements, this.iso(), finalOutcomes(settlements, rows));
     // Stored: a failure to tell must not make the outcomes look unstored (they would be stored, and counted,
     // twice).
@@ -311,7 +311,7 @@ const COUNTED: ReadonlySet<string> = new Set<CountedOutcome>(['delivered', 'reje
 /** The match quality counters of the outcomes that are final (a retry is counted when it ends). */
 function finalOutcomes(
   settlements: readonly Settlement[],
-  rows: readonly DeliveryRow[],
+  rows: readonly ClaimedRow[],
 ): Map<string, QualityTally> {
   const tally = new QualityTally();
   const byId = new Map(rows.map((r) => [r.id, r]));

@@ -29,6 +29,12 @@ export interface DeliveryRow {
   updated_at: string;
 }
 
+/** What a delivery worker reads of a row it claims (a claim returns only these: each column costs per row). */
+export type ClaimedRow = Pick<
+  DeliveryRow,
+  'id' | 'event_id' | 'integration_id' | 'attempts' | 'amazon_event' | 'event_id_amazon' | 'event_name'
+>;
+
 export interface NewDelivery {
   eventId: string;
   integrationId: string;
@@ -153,13 +159,14 @@ export class DeliveriesRepo {
    * Takes up to `limit` due rows of an integration off the queue (marks them in flight, claimed by `worker`).
    * One statement, so delivery workers in several processes never take the same row.
    */
-  claim(integrationId: string, now: number, limit: number, at: string, worker = 'host'): DeliveryRow[] {
+  claim(integrationId: string, now: number, limit: number, at: string, worker = 'host'): ClaimedRow[] {
     // One statement marks and returns the rows, oldest first (RETURNING gives no order of its own).
     const rows = this.statement(
       `UPDATE deliveries SET status = 'in_flight', claimed_by = ?, updated_at = ? WHERE id IN (
          SELECT id FROM deliveries WHERE integration_id = ? AND status = 'queued' AND next_attempt_at <= ?
-         ORDER BY id LIMIT ?) RETURNING *`,
-    ).all(worker, at, integrationId, now, limit) as DeliveryRow[];
+         ORDER BY id LIMIT ?)
+       RETURNING id, event_id, integration_id, attempts, amazon_event, event_id_amazon, event_name`,
+    ).all(worker, at, integrationId, now, limit) as ClaimedRow[];
     if (rows.length === 0) return rows;
     const events = new Map(
       (
@@ -172,14 +179,33 @@ export class DeliveriesRepo {
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  /** Stores outcomes, and the match quality counters they add, in one transaction. */
+  /**
+   * Stores outcomes, and the match quality counters they add, in one transaction. Outcomes alike (a batch's
+   * deliveries, mostly) are one statement over their ids, not a statement each.
+   */
   settle(settlements: Settlement[], at: string, tallies?: Tallies): void {
     const update = this.statement(
-      'UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, outcome_code = ?, outcome_message = ?, updated_at = ? WHERE id = ?',
+      `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, outcome_code = ?, outcome_message = ?,
+         updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
     );
+    const alike = new Map<string, { s: Settlement; ids: number[] }>();
+    for (const s of settlements) {
+      const key = JSON.stringify([s.status, s.attempts, s.nextAttemptAt, s.code ?? null, s.message ?? null]);
+      const group = alike.get(key);
+      if (group) group.ids.push(s.id);
+      else alike.set(key, { s, ids: [s.id] });
+    }
     this.db.transaction(() => {
-      for (const s of settlements)
-        update.run(s.status, s.attempts, s.nextAttemptAt, s.code ?? null, s.message ?? null, at, s.id);
+      for (const { s, ids } of alike.values())
+        update.run(
+          s.status,
+          s.attempts,
+          s.nextAttemptAt,
+          s.code ?? null,
+          s.message ?? null,
+          at,
+          JSON.stringify(ids),
+        );
       if (tallies) this.quality.add(tallies, at);
     })();
   }
