@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../plugin/transform/normalize/match-keys.js';
 import { carriedToken, clickTokenOf, visitorOf, wellFormedToken } from './click-token.js';
 import type { ClickTokenStore } from './click-token-store.js';
 
@@ -58,7 +58,7 @@ export class ClickTokenMemory {
 
 /** The key a visitor's token is kept under: a hash, so the store never holds the visitor id itself. */
 export function visitorKey(anonymousId: string): string {
-  return createHash('sha256').update(`amazon-click-token:${anonymousId}`).digest('hex');
+  return sha256Hex(`amazon-click-token:${anonymousId}`);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
