@@ -102,7 +102,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     publicUrl: publicUrl(env.SIGNAL_PUBLIC_URL),
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
     logLevel: env.LOG_LEVEL ?? 'warn',
-    workerProcesses: positive(env.SIGNAL_WORKERS),
+    workerProcesses: count(env.SIGNAL_WORKERS) ?? 1,
     secrets,
     rawRetentionMs: duration('SIGNAL_RAW_RETENTION', env.SIGNAL_RAW_RETENTION),
     clickTokens: {
@@ -165,6 +165,12 @@ function publicUrl(value: string | undefined): string | undefined {
 }
 
 /** A positive number from the environment, or undefined when unset or not a positive number. */
+/** A whole number of at least 0, or undefined when the value is absent or not one. */
+function count(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
 function positive(value: string | undefined): number | undefined {
   const n = Number(value);
   return value && Number.isFinite(n) && n > 0 ? n : undefined;

@@ -56,8 +56,9 @@ export interface SignalHostOptions {
   delivery?: Partial<DeliverySettings>;
   worker?: Partial<WorkerSettings>;
   /**
-   * Delivery worker processes (`SIGNAL_WORKERS`): 0 or 1 delivers in this process; more forks that many over the
-   * same queue, sharing tokens and pace through Redis when `amazon.stateRedisUrl` is set.
+   * Delivery worker processes (`SIGNAL_WORKERS`, 1 in `npm start`): that many are forked over the same queue,
+   * sharing tokens and pace through Redis when `amazon.stateRedisUrl` is set; 0 or none (the default here)
+   * delivers in this process.
    */
   workerProcesses?: number;
   /** The log level of worker processes (this process's logger is given whole). */
@@ -189,7 +190,7 @@ export class SignalHost {
     // Rows a run before this one left in flight (it crashed or was killed) go back on the queue first.
     deliveries.requeueInFlight(new Date(now()).toISOString());
     this.worker =
-      (o.workerProcesses ?? 1) > 1
+      (o.workerProcesses ?? 0) > 0
         ? new WorkerProcesses(
             o.workerProcesses!,
             {

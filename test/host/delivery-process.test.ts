@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { PACKAGE_ROOT } from '../../plugin/project-files.js';
+import { SEED_INSTALL } from '../support/host-harness.js';
+import { tempDirForFile } from '../support/temp-dir.js';
+
+/**
+ * `npm start` delivers in a process of its own, as Signal's delivery workers run apart from ingestion: one
+ * worker process by default (`SIGNAL_WORKERS=1`), as many as asked, or none (`0`: the host's own process).
+ */
+const ADMIN = 'delivery-process-admin';
+const PIPELINE = 'delivery-process-pipeline';
+const dataDir = tempDirForFile('signal-delivery-process-');
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child?.exitCode === null) child.kill('SIGKILL');
+});
+
+/** The delivery worker processes the host `pid` forked (read from /proc, as an operator's `ps` would). */
+function workerProcesses(pid: number): number {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const ppid = /^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${name}/stat`, 'utf8'))?.[1];
+        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+        return Number(ppid) === pid && cmdline.includes('worker-process.js');
+      } catch {
+        return false; // it ended while being read
+      }
+    }).length;
+}
+
+test.each<[string, string | undefined, number]>([
+  ['by default: one delivery worker process', undefined, 1],
+  ['SIGNAL_WORKERS=2: two delivery worker processes', '2', 2],
+  ['SIGNAL_WORKERS=0: none, the host delivers itself', '0', 0],
+])(
+  '%s; the event is delivered',
+  async (_label, workers, expected) => {
+    const { SIGNAL_WORKERS: _inherited, ...env } = process.env; // only the case decides it
+    child = spawn(process.execPath, ['dist/host/main.js'], {
+      cwd: PACKAGE_ROOT,
+      env: {
+        ...env,
+        SIGNAL_DATA_DIR: `${dataDir}/${expected}`,
+        SIGNAL_ADMIN_PORT: '0',
+        SIGNAL_INGEST_PORT: '0',
+        SIGNAL_ADMIN_TOKEN: ADMIN,
+        SIGNAL_PIPELINE_KEY: PIPELINE,
+        SIGNAL_POLL_MS: '50',
+        ...(workers === undefined ? {} : { SIGNAL_WORKERS: workers }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const [, admin, ingest] = await new Promise<RegExpMatchArray>((resolve, reject) => {
+      let out = '';
+      child!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t/.exec(out);
+        if (m) resolve(m);
+      });
+      child!.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
+    });
+    expect(workerProcesses(child.pid!)).toBe(expected);
+
+    const post = (url: string, token: string, body: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect(
+      (await post(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL)).status,
+    ).toBe(201);
+    const event = {
+      type: 'track',
+      event: 'purchase',
+      properties: { transaction_id: 'PROC-1', value: 10, currency: 'USD' },
+      traits: { email: 'person@example.com' },
+      context: { locale: 'en-US', consent: { canonical: { marketing: true } } },
+    };
+    expect((await post(`${ingest}/v1/t`, PIPELINE, event)).status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    let delivered = 0;
+    while (delivered !== 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      const stats = (await (
+        await fetch(`${admin}/v1/admin/stats`, { headers: { authorization: `Bearer ${ADMIN}` } })
+      ).json()) as { deliveries: Record<string, number> };
+      delivered = stats.deliveries.delivered ?? 0;
+    }
+    expect(delivered).toBe(1);
+  },
+  30_000,
+);
