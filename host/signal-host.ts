@@ -189,6 +189,9 @@ export class SignalHost {
     };
     // Rows a run before this one left in flight (it crashed or was killed) go back on the queue first.
     deliveries.requeueInFlight(new Date(now()).toISOString());
+    // With worker processes, they checkpoint the WAL (worker-process.ts): a commit here then only appends to it,
+    // and checkpoints itself only past 64 MB, when no worker has for a while.
+    if ((o.workerProcesses ?? 0) > 0) db.pragma('wal_autocheckpoint = 16384');
     this.worker =
       (o.workerProcesses ?? 0) > 0
         ? new WorkerProcesses(

@@ -21,6 +21,19 @@ import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 
 /** How often a worker sends the host what its figures changed by. */
 const METRICS_EVERY_MS = 1_000;
+const CHECKPOINT_EVERY_MS = 250;
+
+/**
+ * Copies the committed WAL into the database without waiting on anyone (`PASSIVE`): a failure (the storage,
+ * or the database closing) is left to the next tick and to the host's own fallback checkpoint.
+ */
+function checkpoint(db: { pragma(sql: string): unknown }): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // the next tick tries again
+  }
+}
 
 /** What the host sends a worker process first. */
 export interface WorkerProcessStart {
@@ -72,6 +85,8 @@ async function run(start: WorkerProcessStart): Promise<void> {
     await new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   };
   const metricsTimer = setInterval(() => void sendMetrics().catch(() => undefined), METRICS_EVERY_MS);
+  // The WAL's checkpoints run here, off the thread that answers ingestion (see signal-host.ts).
+  const checkpointTimer = setInterval(() => checkpoint(store.db), CHECKPOINT_EVERY_MS);
   const retention = new RawRetention(
     store.rawEvents,
     store.walScrub,
@@ -107,6 +122,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
     void (async () => {
       await worker.stop(message.graceMs);
       clearInterval(metricsTimer);
+      clearInterval(checkpointTimer);
       await sendMetrics().catch(() => undefined);
       await telemetry.shutdown();
       await destination.close();

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
 import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
@@ -102,3 +103,19 @@ test('a worker process killed mid-delivery: its rows go back on the queue, anoth
   // At most the rows in flight at the kill, put back on the queue, were sent again (same ids).
   expect(h.sandbox.duplicates).toBeLessThanOrEqual(exited.requeued);
 }, 80_000);
+
+test('with a worker process, it checkpoints the WAL: the database file takes the events while the host waits for 64 MB', async () => {
+  // No integration: the worker commits nothing of its own, so only its timed checkpoint copies the log in.
+  h = await startHost({ workerProcesses: 1 });
+  const bytes = () => statSync(join(h.dataDir, 'signal-host.db')).size;
+  const before = bytes();
+  await ingestAll('CKPT');
+  // 2,000 events are about 3 MB: far under the host's own threshold (64 MB), so only the worker copies them in.
+  await h.waitFor(
+    () => bytes() - before > 1_000_000 || undefined,
+    'the events checkpointed into the file',
+    8_000,
+  );
+  const hostDb = (h.host as unknown as { db: Database.Database }).db;
+  expect(hostDb.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
+}, 30_000);
