@@ -54,6 +54,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<string, Set<Promise<void>>>();
   /** Set once stop() has handed back what was in flight: answers that come later are not stored. */
   private stopped = false;
+  /** Asked to stop: no new claims (what is in flight may still finish within the grace). */
+  private stopping = false;
 
   constructor(
     private readonly destination: Destination,
@@ -87,6 +89,7 @@ export class DeliveryWorker {
    */
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     clearInterval(this.timer);
+    this.stopping = true; // before the wait: a deliver call ending in it must not claim more
     const running = Promise.all([...this.inFlight.values()].flatMap((s) => [...s]));
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<'late'>((resolve) => {
@@ -103,7 +106,7 @@ export class DeliveryWorker {
    * be stored before. A storage failure pauses the worker (0.5 s, doubling up to 30 s) instead of stopping it.
    */
   tick(): void {
-    if (this.stopped || this.now() < this.pausedUntil) return;
+    if (this.stopping || this.now() < this.pausedUntil) return;
     try {
       while (this.unsettled.length > 0) {
         const { settlements, rows } = this.unsettled[0]!;
@@ -119,7 +122,7 @@ export class DeliveryWorker {
           .finally(() => {
             running.delete(job);
             // A slot is free: look for more work now rather than at the next poll.
-            if (!this.stopped) setImmediate(() => this.tick());
+            if (!this.stopping) setImmediate(() => this.tick());
           });
         running.add(job);
       }
