@@ -102,7 +102,7 @@ async function main(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
     publicUrl: publicUrl(env.SIGNAL_PUBLIC_URL),
     logger: createLogger({ level: env.LOG_LEVEL ?? 'warn', secrets }),
     logLevel: env.LOG_LEVEL ?? 'warn',
-    workerProcesses: count(env.SIGNAL_WORKERS) ?? 1,
+    workerProcesses: workerCount(env.SIGNAL_WORKERS),
     secrets,
     rawRetentionMs: duration('SIGNAL_RAW_RETENTION', env.SIGNAL_RAW_RETENTION),
     clickTokens: {
@@ -165,10 +165,18 @@ function publicUrl(value: string | undefined): string | undefined {
 }
 
 /** A positive number from the environment, or undefined when unset or not a positive number. */
-/** A whole number of at least 0, or undefined when the value is absent or not one. */
-function count(value: string | undefined): number | undefined {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n >= 0 ? n : undefined;
+/** The most delivery worker processes `SIGNAL_WORKERS` may ask for. */
+const MAX_WORKERS = 64;
+
+/** `SIGNAL_WORKERS`: 1 when unset; a whole number from 0 to 64, or the start stops naming it. */
+function workerCount(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const n = /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!(n <= MAX_WORKERS))
+    throw new Error(
+      `SIGNAL_WORKERS must be a whole number of delivery worker processes from 0 to ${MAX_WORKERS} (0: deliver in this process), not ${value}`,
+    );
+  return n;
 }
 
 function positive(value: string | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { SEED_INSTALL } from '../support/host-harness.js';
@@ -94,4 +95,28 @@ test.each<[string, string | undefined, number]>([
     expect(delivered).toBe(1);
   },
   30_000,
+);
+
+test.each(['abc', '-1', '1.5', '1e1', '65'])(
+  'SIGNAL_WORKERS=%s stops the start, naming the variable',
+  async (workers) => {
+    const run = spawn(process.execPath, ['dist/host/main.js'], {
+      cwd: PACKAGE_ROOT,
+      env: {
+        ...process.env,
+        SIGNAL_DATA_DIR: `${dataDir}/bad`,
+        SIGNAL_ADMIN_PORT: '0',
+        SIGNAL_INGEST_PORT: '0',
+        SIGNAL_WORKERS: workers,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(run, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `SIGNAL_WORKERS must be a whole number of delivery worker processes from 0 to 64 (0: deliver in this process), not ${workers}`,
+    );
+  },
 );
