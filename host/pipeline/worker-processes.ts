@@ -26,6 +26,8 @@ export class WorkerProcesses {
   /** Scrapes waiting for a worker's figures, by request number. */
   private readonly collecting = new Map<number, () => void>();
   private collects = 0;
+  /** The request each worker is answering now: scrapes at once share it. */
+  private readonly collectingFrom = new Map<ChildProcess, Promise<void>>();
 
   constructor(
     private readonly count: number,
@@ -63,8 +65,10 @@ export class WorkerProcesses {
     await Promise.all(
       [...this.children.values()].map((child) => {
         if (child.exitCode !== null || child.signalCode !== null || !child.connected) return undefined;
+        const pending = this.collectingFrom.get(child);
+        if (pending) return pending;
         const id = ++this.collects;
-        return new Promise<void>((resolve) => {
+        const asked = new Promise<void>((resolve) => {
           const done = (): void => {
             clearTimeout(timer);
             child.off('exit', done);
@@ -75,7 +79,9 @@ export class WorkerProcesses {
           child.once('exit', done);
           this.collecting.set(id, done);
           child.send({ type: 'collect', id }, (error) => error && done());
-        });
+        }).finally(() => this.collectingFrom.delete(child));
+        this.collectingFrom.set(child, asked);
+        return asked;
       }),
     );
   }
@@ -102,6 +108,7 @@ export class WorkerProcesses {
   private spawn(name: string): Promise<void> {
     const child = fork(join(PACKAGE_ROOT, 'dist/host/pipeline/worker-process.js'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: workerEnvironment(process.env),
     });
     this.children.set(name, child);
     // What a worker tells is shown, never allowed to take the host down: a failure is logged by its kind.
@@ -152,4 +159,13 @@ export class WorkerProcesses {
       child.once('exit', (code) => reject(new Error(`delivery worker ${name} exited with ${code}`)));
     });
   }
+}
+
+/**
+ * The environment a worker process starts with: the host's, without its settings and secrets (`SIGNAL_*`,
+ * `AMAZON_*`). A worker takes everything of those it needs from its start message, so its `/proc/<pid>/environ`
+ * holds no admin token, pipeline key or client secret. (`OTEL_*` stays: the trace exporter reads its headers.)
+ */
+export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(?:SIGNAL|AMAZON)_/.test(name)));
 }

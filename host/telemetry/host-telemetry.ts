@@ -46,7 +46,7 @@ export class HostTelemetry {
   private readonly meters: MeterProvider;
   private readonly tracers?: BasicTracerProvider;
   private readonly serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
-  /** Figures the worker processes sent (SIGNAL_WORKERS > 1). */
+  /** Figures the delivery worker processes sent (`SIGNAL_WORKERS`, 1 in `npm start`). */
   readonly workers = new WorkerTotals();
 
   constructor(options: HostTelemetryOptions = {}) {

@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 /** The delivery worker processes the host `pid` forked (read from /proc, as an operator's `ps` would). */
-function workerProcesses(pid: number): number {
+function workerProcesses(pid: number): string[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((name) => {
@@ -30,7 +30,7 @@ function workerProcesses(pid: number): number {
       } catch {
         return false; // it ended while being read
       }
-    }).length;
+    });
 }
 
 test.each<[string, string | undefined, number]>([
@@ -64,7 +64,17 @@ test.each<[string, string | undefined, number]>([
       });
       child!.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
     });
-    expect(workerProcesses(child.pid!)).toBe(expected);
+    const forked = workerProcesses(child.pid!);
+    expect(forked.length).toBe(expected);
+    // A worker gets its settings over IPC: the admin token and pipeline key are not in its environment.
+    for (const pid of forked) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect([environ.includes(ADMIN), environ.includes(PIPELINE), environ.includes('SIGNAL_')]).toEqual([
+        false,
+        false,
+        false,
+      ]);
+    }
 
     const post = (url: string, token: string, body: unknown) =>
       fetch(url, {
