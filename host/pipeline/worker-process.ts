@@ -22,6 +22,7 @@ import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 /** How often a worker sends the host what its figures changed by. */
 const METRICS_EVERY_MS = 1_000;
 const CHECKPOINT_EVERY_MS = 250;
+export const ALIVE_EVERY_MS = 1_000;
 
 /**
  * Copies the committed WAL into the database without waiting on anyone (`PASSIVE`): a failure (the storage,
@@ -54,6 +55,8 @@ export interface WorkerProcessStart {
 /** What a worker process tells the host. */
 export type WorkerProcessMessage =
   | { type: 'ready' }
+  /** Sent every second: a worker whose event loop stops (hung, or stopped by a signal) falls silent. */
+  | { type: 'alive' }
   | { type: 'rows'; rowIds: number[] }
   | { type: 'logged'; entry: unknown }
   | { type: 'storage'; available: boolean }
@@ -85,6 +88,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
     await new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   };
   const metricsTimer = setInterval(() => void sendMetrics().catch(() => undefined), METRICS_EVERY_MS);
+  const aliveTimer = setInterval(() => send({ type: 'alive' }), ALIVE_EVERY_MS);
   // The WAL's checkpoints run here, off the thread that answers ingestion (see signal-host.ts).
   const checkpointTimer = setInterval(() => checkpoint(store.db), CHECKPOINT_EVERY_MS);
   const retention = new RawRetention(
@@ -123,6 +127,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
       await worker.stop(message.graceMs);
       clearInterval(metricsTimer);
       clearInterval(checkpointTimer);
+      clearInterval(aliveTimer);
       await sendMetrics().catch(() => undefined);
       await telemetry.shutdown();
       await destination.close();

@@ -10,6 +10,11 @@ import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 
 /** How long after a worker process died another one takes its place. */
 const RESTART_MS = 1_000;
+/**
+ * A worker silent this long (no message, not even the one it sends every second) is killed and replaced: its
+ * event loop has stopped, and it may hold the database's write lock, which stops ingestion too.
+ */
+export const SILENT_WORKER_MS = 10_000;
 /** How long a scrape waits for a worker's figures before it answers without that worker's newest second. */
 const COLLECT_WAIT_MS = 1_000;
 
@@ -26,6 +31,9 @@ export class WorkerProcesses {
   /** Scrapes waiting for a worker's figures, by request number. */
   private readonly collecting = new Map<number, () => void>();
   private collects = 0;
+  /** When each worker last said anything. */
+  private readonly heard = new Map<ChildProcess, number>();
+  private watchdog: NodeJS.Timeout | undefined;
   /** The request each worker is answering now: scrapes at once share it. */
   private readonly collectingFrom = new Map<ChildProcess, Promise<void>>();
 
@@ -50,6 +58,25 @@ export class WorkerProcesses {
   /** Starts every worker; resolves when all are polling the queue. */
   async run(): Promise<void> {
     await Promise.all(Array.from({ length: this.count }, (_, i) => this.spawn(`worker-${i + 1}`)));
+    this.watchdog = setInterval(() => this.killSilent(), 1_000);
+    this.watchdog.unref();
+  }
+
+  /** Kills each live worker silent past `SILENT_WORKER_MS`; its exit requeues its rows and starts another. */
+  private killSilent(): void {
+    const now = Date.now();
+    for (const [name, child] of this.children) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const silentMs = now - (this.heard.get(child) ?? now);
+      if (silentMs <= SILENT_WORKER_MS) continue;
+      this.logger?.warn('delivery worker process silent: killed, and started again', {
+        event: 'worker_silent',
+        worker: name,
+        silentMs,
+      });
+      this.heard.set(child, now); // one kill; the exit handler does the rest
+      child.kill('SIGKILL');
+    }
   }
 
   /** The process ids of the workers, by name (for tests and operators). */
@@ -89,6 +116,7 @@ export class WorkerProcesses {
   /** Asks every worker to stop within `graceMs` (what is still in flight then goes back on the queue). */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watchdog);
     await Promise.all(
       [...this.children.values()].map(
         (child) =>
@@ -111,8 +139,10 @@ export class WorkerProcesses {
       env: workerEnvironment(process.env),
     });
     this.children.set(name, child);
+    this.heard.set(child, Date.now());
     // What a worker tells is shown, never allowed to take the host down: a failure is logged by its kind.
     child.on('message', (message: WorkerProcessMessage) => {
+      this.heard.set(child, Date.now());
       try {
         if (message.type === 'rows') this.sinks.rowsChanged(message.rowIds);
         else if (message.type === 'logged') this.sinks.logged(message.entry);
@@ -136,6 +166,7 @@ export class WorkerProcesses {
       }),
     );
     child.once('exit', (code, signal) => {
+      this.heard.delete(child);
       if (this.stopping) return;
       const requeued = this.deliveries.requeueInFlight(new Date().toISOString(), name);
       this.logger?.warn('delivery worker process ended: its in-flight events are back on the queue', {

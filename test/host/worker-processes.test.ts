@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
 import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 import { captureLogger } from '../support/capture-logger.js';
+import { SILENT_WORKER_MS } from '../../host/pipeline/worker-processes.js';
 
 /**
  * `SIGNAL_WORKERS=N`: N delivery worker processes over the host's one SQLite queue, sharing tokens and pace
@@ -119,3 +120,30 @@ test('with a worker process, it checkpoints the WAL: the database file takes the
   const hostDb = (h.host as unknown as { db: Database.Database }).db;
   expect(hostDb.pragma('wal_autocheckpoint', { simple: true })).toBe(16_384);
 }, 30_000);
+
+test(
+  'a worker that falls silent (stopped by a signal) is killed and replaced, and delivery goes on',
+  async () => {
+    const capture = captureLogger();
+    h = await startHost({ workerProcesses: 1, logger: capture.logger });
+    expect((await h.install()).status).toBe(201);
+    const first = h.host.workerPids()['worker-1']!;
+    process.kill(first, 'SIGSTOP');
+    const second = await h.waitFor(
+      () => {
+        const pid = h.host.workerPids()['worker-1'];
+        return pid !== undefined && pid !== first ? pid : undefined;
+      },
+      'another worker in its place',
+      SILENT_WORKER_MS + 8_000,
+    );
+    expect(second).not.toBe(first);
+    const silent = capture.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === 'worker_silent');
+    expect(silent.map((l) => l.worker)).toEqual(['worker-1']);
+    const id = (await h.ingest('/v1/t', purchase('AFTER-SILENT'))).body.ids[0] as string;
+    await h.waitForOutcome(id, 'delivered');
+  },
+  SILENT_WORKER_MS + 30_000,
+);
