@@ -22,7 +22,7 @@ import type { WorkerMetricsMessage } from '../telemetry/worker-metrics.js';
 /** How often a worker sends the host what its figures changed by. */
 const METRICS_EVERY_MS = 1_000;
 const CHECKPOINT_EVERY_MS = 250;
-export const ALIVE_EVERY_MS = 1_000;
+const ALIVE_EVERY_MS = 1_000;
 
 /**
  * Copies the committed WAL into the database without waiting on anyone (`PASSIVE`): a failure (the storage,
