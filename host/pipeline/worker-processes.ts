@@ -15,6 +15,8 @@ const RESTART_MS = 1_000;
  * event loop has stopped, and it may hold the database's write lock, which stops ingestion too.
  */
 export const SILENT_WORKER_MS = 10_000;
+/** How long after its grace a stopping worker that has not exited is killed. */
+const STOP_KILL_AFTER_GRACE_MS = 1_000;
 /** How long a scrape waits for a worker's figures before it answers without that worker's newest second. */
 const COLLECT_WAIT_MS = 1_000;
 
@@ -113,18 +115,27 @@ export class WorkerProcesses {
     );
   }
 
-  /** Asks every worker to stop within `graceMs` (what is still in flight then goes back on the queue). */
+  /**
+   * Asks every worker to stop within `graceMs` (what is still in flight then goes back on the queue). One that
+   * has not exited a second after the grace (hung, or stopped by a signal) is killed, and its rows put back
+   * here: the host's own stop deadline must not find it alive, holding the database open.
+   */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.watchdog);
     await Promise.all(
-      [...this.children.values()].map(
-        (child) =>
+      [...this.children].map(
+        ([name, child]) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), graceMs + 2_000);
+            let killed = false;
+            const kill = setTimeout(() => {
+              killed = true;
+              child.kill('SIGKILL');
+            }, graceMs + STOP_KILL_AFTER_GRACE_MS);
             child.once('exit', () => {
               clearTimeout(kill);
+              if (killed) this.deliveries.requeueInFlight(new Date().toISOString(), name);
               resolve();
             });
             child.send({ type: 'stop', graceMs });

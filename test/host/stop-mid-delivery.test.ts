@@ -49,3 +49,29 @@ test.each([
   },
   30_000,
 );
+
+test('a worker process stopped by a signal is killed a second after the grace, and its rows put back', async () => {
+  const h = await startHost({ workerProcesses: 1, amazon: { requestTimeoutMs: 10_000 } });
+  const reader = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
+  try {
+    expect((await h.install()).status).toBe(201);
+    h.sandbox.faults.add({ route: 'events', delayMs: 3_000, times: 10 });
+    const batch = Array.from({ length: 500 }, (_, i) => purchase(`STOP-HUNG-${i}`));
+    expect((await h.ingest('/v1/batch', { batch })).status).toBe(200);
+    const count = (status: string) =>
+      (reader.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE status = ?').get(status) as { n: number })
+        .n;
+    await h.waitFor(() => count('in_flight') > 0 || undefined, 'a batch in flight');
+    const pid = h.host.workerPids()['worker-1']!;
+    process.kill(pid, 'SIGSTOP');
+    const started = Date.now();
+    await h.host.stop(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(() => process.kill(pid, 0)).toThrow(); // gone, not left stopped
+    expect({ inFlight: count('in_flight'), queued: count('queued') }).toEqual({ inFlight: 0, queued: 500 });
+  } finally {
+    reader.close();
+    await h.sandbox.close();
+    rmSync(h.dataDir, { recursive: true, force: true });
+  }
+}, 30_000);
