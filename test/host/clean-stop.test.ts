@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
-import { SEED_INSTALL } from '../support/host-harness.js';
+import { postJson, SEED_INSTALL } from '../support/host-harness.js';
 
 /**
  * Process managers (systemd, Docker, CI) stop a service with SIGTERM to the pid they started: for `npm start`
@@ -68,14 +68,8 @@ test('SIGTERM to the npm start pid frees both ports within 10 s, exit 0, nothing
   const [, admin, ingest] = await started(child, (out) =>
     out.match(/Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t/),
   );
-  const post = (url: string, token: string, body: unknown) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
   expect(
-    (await post(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL)).status,
+    (await postJson(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL)).status,
   ).toBe(201);
 
   const accepted: string[] = [];
@@ -87,7 +81,7 @@ test('SIGTERM to the npm start pid frees both ports within 10 s, exit 0, nothing
       traits: { email: `person${b}.${i}@example.com` },
       context: { locale: 'en-US', consent: { canonical: { marketing: true } } },
     }));
-    const r = await post(`${ingest}/v1/batch`, PIPELINE, { batch });
+    const r = await postJson(`${ingest}/v1/batch`, PIPELINE, { batch });
     expect(r.status).toBe(200);
     accepted.push(...((await r.json()) as { ids: string[] }).ids);
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
-import { SEED_INSTALL, purchase } from '../support/host-harness.js';
+import { postJson, SEED_INSTALL, purchase } from '../support/host-harness.js';
 
 /** The built host (`npm test` builds first), as `npm start` runs it, pointed at this test's sandbox. */
 function spawnHost(
@@ -41,13 +41,6 @@ function spawnHost(
   });
 }
 
-const post = (url: string, token: string, body: unknown) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
 async function until(
   probe: () => boolean | Promise<boolean>,
   what: string,
@@ -67,7 +60,7 @@ test('kill -9 in the middle of a delivery, restart: every accepted event reaches
   try {
     expect(
       (
-        await post(
+        await postJson(
           `${host.adminUrl}/v1/admin/integration-catalog/amazon_dsp/install`,
           'YOUR_TOKEN',
           SEED_INSTALL,
@@ -76,7 +69,7 @@ test('kill -9 in the middle of a delivery, restart: every accepted event reaches
     ).toBe(201);
     sandbox.faults.add({ route: 'events', stall: true });
     const ids = Array.from({ length: 40 }, (_, i) => `CRASH-${i}`);
-    const accepted = await post(`${host.ingestUrl}/v1/batch`, 'pk-test', {
+    const accepted = await postJson(`${host.ingestUrl}/v1/batch`, 'pk-test', {
       batch: ids.map((id) => ({ ...purchase(id), type: 'track' })),
     });
     expect(accepted.status).toBe(200);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
-import { SEED_INSTALL } from '../support/host-harness.js';
+import { postJson, SEED_INSTALL } from '../support/host-harness.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -76,14 +76,9 @@ test.each<[string, string | undefined, number]>([
       ]);
     }
 
-    const post = (url: string, token: string, body: unknown) =>
-      fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     expect(
-      (await post(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL)).status,
+      (await postJson(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL))
+        .status,
     ).toBe(201);
     const event = {
       type: 'track',
@@ -92,7 +87,7 @@ test.each<[string, string | undefined, number]>([
       traits: { email: 'person@example.com' },
       context: { locale: 'en-US', consent: { canonical: { marketing: true } } },
     };
-    expect((await post(`${ingest}/v1/t`, PIPELINE, event)).status).toBe(200);
+    expect((await postJson(`${ingest}/v1/t`, PIPELINE, event)).status).toBe(200);
     const deadline = Date.now() + 15_000;
     let delivered = 0;
     while (delivered !== 1 && Date.now() < deadline) {

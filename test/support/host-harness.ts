@@ -135,6 +135,15 @@ export async function startHost(
   return harness;
 }
 
+/** A JSON POST with a bearer token, as a client of a host started as a process sends it. */
+export function postJson(url: string, token: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 /** The seed's install body, verbatim. */
 export const SEED_INSTALL = {
   name: 'Amazon DSP Events',
