@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { postJson, SEED_INSTALL } from '../support/host-harness.js';
+import { startHostProcess } from '../support/host-process.js';
 
 /**
  * Process managers (systemd, Docker, CI) stop a service with SIGTERM to the pid they started: for `npm start`
@@ -53,21 +54,12 @@ afterEach(() => {
 
 test('SIGTERM to the npm start pid frees both ports within 10 s, exit 0, nothing accepted lost', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-stop-'));
-  child = spawn('npm', ['start', '--silent'], {
-    cwd: PACKAGE_ROOT,
-    env: {
-      ...process.env,
-      SIGNAL_DATA_DIR: dataDir,
-      SIGNAL_ADMIN_PORT: '0',
-      SIGNAL_INGEST_PORT: '0',
-      SIGNAL_ADMIN_TOKEN: ADMIN,
-      SIGNAL_PIPELINE_KEY: PIPELINE,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const [, admin, ingest] = await started(child, (out) =>
-    out.match(/Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t/),
+  const host = await startHostProcess(
+    { SIGNAL_DATA_DIR: dataDir, SIGNAL_ADMIN_TOKEN: ADMIN, SIGNAL_PIPELINE_KEY: PIPELINE },
+    ['npm', 'start', '--silent'],
   );
+  child = host.child;
+  const { admin, ingest } = host;
   expect(
     (await postJson(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL)).status,
   ).toBe(201);

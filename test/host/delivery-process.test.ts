@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { postJson, SEED_INSTALL } from '../support/host-harness.js';
+import { startHostProcess } from '../support/host-process.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -40,30 +41,15 @@ test.each<[string, string | undefined, number]>([
 ])(
   '%s; the event is delivered',
   async (_label, workers, expected) => {
-    const { SIGNAL_WORKERS: _inherited, ...env } = process.env; // only the case decides it
-    child = spawn(process.execPath, ['dist/host/main.js'], {
-      cwd: PACKAGE_ROOT,
-      env: {
-        ...env,
-        SIGNAL_DATA_DIR: `${dataDir}/${expected}`,
-        SIGNAL_ADMIN_PORT: '0',
-        SIGNAL_INGEST_PORT: '0',
-        SIGNAL_ADMIN_TOKEN: ADMIN,
-        SIGNAL_PIPELINE_KEY: PIPELINE,
-        SIGNAL_POLL_MS: '50',
-        ...(workers === undefined ? {} : { SIGNAL_WORKERS: workers }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const host = await startHostProcess({
+      SIGNAL_DATA_DIR: `${dataDir}/${expected}`,
+      SIGNAL_ADMIN_TOKEN: ADMIN,
+      SIGNAL_PIPELINE_KEY: PIPELINE,
+      SIGNAL_POLL_MS: '50',
+      SIGNAL_WORKERS: workers, // undefined: not passed on, whatever this process has
     });
-    const [, admin, ingest] = await new Promise<RegExpMatchArray>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t/.exec(out);
-        if (m) resolve(m);
-      });
-      child!.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
-    });
+    child = host.child;
+    const { admin, ingest } = host;
     const forked = workerProcesses(child.pid!);
     expect(forked.length).toBe(expected);
     // A worker gets its settings over IPC: the admin token and pipeline key are not in its environment.

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { PACKAGE_ROOT } from '../../plugin/project-files.js';
+import { startHostProcess } from '../support/host-process.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -58,28 +58,14 @@ function largeBody(port: number, head: string, mb: number, chunked: boolean): Pr
 }
 
 test('20 bodies of 8 MB to the embedded sandbox: answered 404/413, RSS bounded, host alive; controls need the admin token', async () => {
-  child = spawn(process.execPath, ['dist/host/main.js'], {
-    cwd: PACKAGE_ROOT,
-    env: {
-      ...process.env,
-      SIGNAL_DATA_DIR: dataDir,
-      SIGNAL_ADMIN_PORT: '0',
-      SIGNAL_INGEST_PORT: '0',
-      SIGNAL_ADMIN_TOKEN: ADMIN,
-      SIGNAL_PIPELINE_KEY: 'embedded-sandbox-pipeline',
-      SIGNAL_AMAZON: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await startHostProcess({
+    SIGNAL_DATA_DIR: dataDir,
+    SIGNAL_ADMIN_TOKEN: ADMIN,
+    SIGNAL_PIPELINE_KEY: 'embedded-sandbox-pipeline',
+    SIGNAL_AMAZON: '',
   });
-  const [, admin, sandbox] = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    let out = '';
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /Management API\s+(http:\/\/\S+?)\/\s[\s\S]*embedded sandbox at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m);
-    });
-    child!.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
-  });
+  child = started.child;
+  const { admin, sandbox } = started;
   const port = Number(new URL(sandbox!).port);
   const pid = child.pid!;
   // Warm up both servers before the baseline.

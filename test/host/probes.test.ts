@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { startHost, purchase, ADMIN_TOKEN, SEED_INSTALL, type HostHarness } from '../support/host-harness.js';
+import { startHostProcess } from '../support/host-process.js';
 
 /**
  * The probes an orchestrator polls, on both ports and without auth: /healthz while the process answers,
@@ -125,29 +125,13 @@ afterEach(() => {
 
 test('SIGTERM to npm start: /readyz 503 stopping on the admin port while it stops, /healthz 200, exit 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'signal-probes-'));
-  child = spawn(process.execPath, ['dist/host/main.js'], {
-    cwd: PACKAGE_ROOT,
-    env: {
-      ...process.env,
-      SIGNAL_DATA_DIR: dataDir,
-      SIGNAL_ADMIN_PORT: '0',
-      SIGNAL_INGEST_PORT: '0',
-      SIGNAL_ADMIN_TOKEN: 'probe-admin',
-      SIGNAL_PIPELINE_KEY: 'probe-pipeline',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const host = await startHostProcess({
+    SIGNAL_DATA_DIR: dataDir,
+    SIGNAL_ADMIN_TOKEN: 'probe-admin',
+    SIGNAL_PIPELINE_KEY: 'probe-pipeline',
   });
-  let out = '';
-  const [, admin, ingest, sandbox] = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = out.match(
-        /Management API\s+(http:\/\/\S+?)\/\s[\s\S]*Ingestion\s+(http:\/\/\S+?)\/v1\/t[\s\S]*embedded sandbox at (http:\/\/\S+)/,
-      );
-      if (m) resolve(m);
-    });
-    child!.once('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
+  child = host.child;
+  const { admin, ingest, sandbox } = host;
   const post = (url: string, token: string | undefined, body: unknown) =>
     fetch(url, {
       method: 'POST',
