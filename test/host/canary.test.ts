@@ -175,6 +175,30 @@ const leaks = (text: string): string[] => [
   ...(/canary/i.test(text) ? ['the word canary'] : []),
 ];
 
+/** Reads the Live Events stream as it comes: the text so far, and `stop()`, which ends it and gives it all. */
+async function watchLiveStream(h: HostHarness): Promise<{ text(): string; stop(): Promise<string> }> {
+  const response = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  const reader = response.body!.getReader();
+  let text = '';
+  const reading = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  return {
+    text: () => text,
+    async stop() {
+      await reader.cancel();
+      await reading.catch(() => undefined);
+      return text;
+    },
+  };
+}
+
 describe('through the host', () => {
   let h: HostHarness;
   let logs: string[];
@@ -202,18 +226,7 @@ describe('through the host', () => {
     for (const value of Object.values(C)) expect(sent).toContain(value);
 
     const { body: created } = await h.install();
-    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const reader = stream.body!.getReader();
-    let streamed = '';
-    const reading = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        streamed += new TextDecoder().decode(value);
-      }
-    })();
+    const stream = await watchLiveStream(h);
     const id = (await h.ingest('/v1/t', event)).body.ids[0];
     const unmappedId = (await h.ingest('/v1/t', unmapped)).body.ids[0];
     await h.waitForOutcome(id, 'delivered');
@@ -232,9 +245,11 @@ describe('through the host', () => {
     const refusedId = (await h.ingest('/v1/t', refused)).body.ids[0];
     const rejected = await h.waitForOutcome(refusedId, 'rejected');
     expect(rejected.outcome.reason).toContain(`Value '${REDACTED}' at 'events.1.member.eventId'`);
-    await h.waitFor(() => streamed.includes('"delivered"') || undefined, 'the delivered entry on the stream');
-    await reader.cancel();
-    await reading.catch(() => undefined);
+    await h.waitFor(
+      () => stream.text().includes('"delivered"') || undefined,
+      'the delivered entry on the stream',
+    );
+    const streamed = await stream.stop();
 
     const answers = await Promise.all(
       [
@@ -302,18 +317,7 @@ describe('through the host', () => {
   test(`none of ${LOOKALIKES} values that fit an allowed shape in any admin answer, the live stream or the logs`, async () => {
     expect(Object.keys(L)).toHaveLength(LOOKALIKES);
     const { body: created } = await h.install();
-    const stream = await fetch(`${h.host.adminUrl}/v1/admin/live-events/stream`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const reader = stream.body!.getReader();
-    let streamed = '';
-    const reading = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        streamed += new TextDecoder().decode(value);
-      }
-    })();
+    const stream = await watchLiveStream(h);
     // A name where an event name stands: no blueprint maps it, and its reason quotes it.
     const unmapped = { event: L.eventName, messageId: L.messageId };
     const filteredId = (await h.ingest('/v1/t', unmapped)).body.ids[0];
@@ -354,9 +358,8 @@ describe('through the host', () => {
       },
       context: { page: { url: 'http://[ip]/account' }, os: { version: REDACTED } },
     });
-    await h.waitFor(() => streamed.includes('"dead"') || undefined, 'the dead entry on the stream');
-    await reader.cancel();
-    await reading.catch(() => undefined);
+    await h.waitFor(() => stream.text().includes('"dead"') || undefined, 'the dead entry on the stream');
+    const streamed = await stream.stop();
 
     const answers = await Promise.all(
       [
