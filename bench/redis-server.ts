@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface RedisServer {
   url: string;
@@ -9,18 +10,6 @@ export interface RedisServer {
 /** The redis-server to run: `SIGNAL_TEST_REDIS_SERVER` (a path or a command name), else Debian's on the PATH. */
 export const REDIS_SERVER = process.env.SIGNAL_TEST_REDIS_SERVER || 'redis-server';
 const FIX = 'apt-get install -y redis-server';
-
-/** A free TCP port on loopback. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether something answers on the port. */
 function answers(port: number): Promise<boolean> {

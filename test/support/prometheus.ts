@@ -1,24 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../bench/free-port.js';
 
 /** Debian's Prometheus and promtool (installed by .ci/run), or `SIGNAL_TEST_PROMETHEUS` / `SIGNAL_TEST_PROMTOOL`. */
 export const PROMETHEUS = process.env.SIGNAL_TEST_PROMETHEUS || '/usr/bin/prometheus';
 export const PROMTOOL = process.env.SIGNAL_TEST_PROMTOOL || '/usr/bin/promtool';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PrometheusServer {
   url: string;
