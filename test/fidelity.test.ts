@@ -156,9 +156,7 @@ describe('2. token health: an access token alone warns at install, and its expir
         async () => (await h.admin(`/v1/admin/integrations/${id}`)).body.needs_reconnect,
         'reconnect needed',
       );
-      const waiting = (await h.admin('/v1/admin/live-events')).body.data.find(
-        (e: { event_id: string }) => e.event_id === eventId,
-      );
+      const waiting = await h.liveEvent(eventId);
       expect(waiting.outcome).toMatchObject({ status: 'queued', code: 'AUTH_FAILED' });
       expect(waiting.outcome.reason).toMatch(/^Reconnect needed: /);
 

@@ -306,9 +306,7 @@ test('Live Events: an input too large to show says so, with its size, in place o
   const properties = large.properties as Record<string, unknown>;
   for (let i = 0; i < 9_000; i++) properties[`k${i}`] = [i];
   const eventId = (await h.ingest('/v1/t', large)).body.ids[0] as string;
-  const shown = (await h.admin('/v1/admin/live-events')).body.data.find(
-    (e: { event_id: string }) => e.event_id === eventId,
-  );
+  const shown = await h.liveEvent(eventId);
   expect(shown.input).toBeNull();
   const kb = Math.ceil(shown.input_too_large.bytes / 1024);
   expect(kb).toBeGreaterThan(64);

@@ -277,9 +277,7 @@ describe('through the host', () => {
     for (const text of [...answers, ...probes, streamed, logs.join('')]) expect(leaks(text)).toEqual([]);
 
     // What is shown is still useful: what the event is, its order, its amount, products, the page's address.
-    const entry = (await h.admin('/v1/admin/live-events')).body.data.find(
-      (e: { event_id: string }) => e.event_id === id,
-    );
+    const entry = await h.liveEvent(id);
     expect(entry.input).toMatchObject({
       event: 'purchase',
       userId: REDACTED,

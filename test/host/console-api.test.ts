@@ -15,12 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const liveOf = async (eventId: string) =>
-  (await h.admin('/v1/admin/live-events')).body.data.find(
-    (e: { event_id: string }) => e.event_id === eventId,
-  );
 const settled = (eventId: string, status: string) => async () =>
-  (await liveOf(eventId))?.outcome.status === status || undefined;
+  (await h.liveEvent(eventId))?.outcome.status === status || undefined;
 
 test('a dead letter replayed and delivered no longer counts as dead in match quality', async () => {
   h.sandbox.faults.add({ route: 'events', status: 503, times: 1000 });

@@ -8,12 +8,8 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const liveOf = async (eventId: string) =>
-  (await h.admin('/v1/admin/live-events')).body.data.find(
-    (e: { event_id: string }) => e.event_id === eventId,
-  );
 const settled = (eventId: string, status: string) => async () => {
-  const entry = await liveOf(eventId);
+  const entry = await h.liveEvent(eventId);
   return entry?.outcome.status === status ? entry : undefined;
 };
 

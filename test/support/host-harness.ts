@@ -28,6 +28,8 @@ export interface HostHarness {
     what: string,
     timeoutMs?: number,
   ): Promise<T>;
+  /** The newest Live Events entry of an accepted event, or undefined when it is not shown (yet). */
+  liveEvent(eventId: string): Promise<any>;
   /** Waits until the Live Events entry of an accepted event has this outcome status; resolves to the entry. */
   waitForOutcome(eventId: string, status: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
@@ -113,6 +115,12 @@ export async function startHost(
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 25));
       }
+    },
+    async liveEvent(eventId) {
+      const { data } = (await harness.admin('/v1/admin/live-events?limit=500')).body as {
+        data: Array<{ event_id: string }>;
+      };
+      return data.find((e) => e.event_id === eventId);
     },
     async waitForOutcome(eventId, status, timeoutMs) {
       return harness.waitFor(
