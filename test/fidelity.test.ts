@@ -3,7 +3,7 @@ import { DEMO_ACCOUNT, TEST_ACCOUNT, credentialsOf } from '../sandbox/accounts.j
 import { startHarness, type Harness } from './support/plugin-harness.js';
 import { amazonEvent } from './support/amazon-events.js';
 import { GppModel } from '@iabgpp/cmpapi';
-import { PIPELINE_KEY, startHost } from './support/host-harness.js';
+import { PIPELINE_KEY, startHost, DEMO_LWA_CONFIG } from './support/host-harness.js';
 import { errorsAgainst } from './support/amazon-openapi.js';
 import { destination, installationFor, seedWith } from './support/transform-harness.js';
 
@@ -163,11 +163,7 @@ describe('2. token health: an access token alone warns at install, and its expir
       const reconnect = await h.admin(`/v1/admin/integrations/${id}`, {
         method: 'PATCH',
         body: {
-          config: {
-            client_id: DEMO_ACCOUNT.clientId,
-            client_secret: DEMO_ACCOUNT.clientSecret,
-            refresh_token: DEMO_ACCOUNT.refreshToken,
-          },
+          config: DEMO_LWA_CONFIG,
         },
       });
       expect(reconnect.body).toMatchObject({ needs_reconnect: false, installation: { warnings: [] } });

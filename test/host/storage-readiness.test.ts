@@ -1,6 +1,12 @@
 import { captureLogger } from '../support/capture-logger.js';
 import { DEMO_ACCOUNT } from '../../sandbox/accounts.js';
-import { startHost, purchase, ADMIN_TOKEN, type HostHarness } from '../support/host-harness.js';
+import {
+  startHost,
+  purchase,
+  ADMIN_TOKEN,
+  type HostHarness,
+  DEMO_LWA_CONFIG,
+} from '../support/host-harness.js';
 
 /**
  * What on-call sees when the storage fails where no request looks: /readyz commits a real write, a delivery
@@ -114,11 +120,7 @@ test('Login with Amazon refuses a renewal: one warning with the integration id a
   const refresh = await h.admin(`/v1/admin/integrations/${id}`, {
     method: 'PATCH',
     body: {
-      config: {
-        client_id: DEMO_ACCOUNT.clientId,
-        client_secret: DEMO_ACCOUNT.clientSecret,
-        refresh_token: DEMO_ACCOUNT.refreshToken,
-      },
+      config: DEMO_LWA_CONFIG,
     },
   });
   expect(refresh.status).toBe(200);

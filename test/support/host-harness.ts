@@ -152,6 +152,13 @@ export function postJson(url: string, token: string, body: unknown): Promise<Res
   });
 }
 
+/** The sandbox's demo Login with Amazon credentials as an integration's config takes them. */
+export const DEMO_LWA_CONFIG = {
+  client_id: DEMO_ACCOUNT.clientId,
+  client_secret: DEMO_ACCOUNT.clientSecret,
+  refresh_token: DEMO_ACCOUNT.refreshToken,
+};
+
 /** The seed's install body, verbatim. */
 export const SEED_INSTALL = {
   name: 'Amazon DSP Events',
