@@ -24,12 +24,15 @@ export class SqliteClickTokens implements ClickTokenStore {
     return Promise.resolve();
   }
 
+  /** One read of the database for a request's visitors (a statement each would be a transaction each). */
   recall(visitors: readonly string[], now: number): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    for (const visitor of visitors) {
-      const token = this.select.get(visitor, now) as string | undefined;
-      if (token !== undefined) found.set(visitor, token);
-    }
+    this.db.transaction(() => {
+      for (const visitor of visitors) {
+        const token = this.select.get(visitor, now) as string | undefined;
+        if (token !== undefined) found.set(visitor, token);
+      }
+    })();
     return Promise.resolve(found);
   }
 
