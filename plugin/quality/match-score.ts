@@ -86,12 +86,18 @@ export function matchabilityOfKeys(types: Iterable<MatchKeyType>): number {
  */
 export function keyGains(event: AmazonEvent, matchabilityThousandths: number): Array<[MatchKeyType, number]> {
   if (consentClass(event) === 'denied') return [];
-  const carried = new Set(event.matchKeys.map((k) => k.type));
   const source = event.eventDescription.eventSource;
-  return (Object.entries(RECOMMENDABLE_KEYS) as Array<[MatchKeyType, { sources?: readonly EventSource[] }]>)
-    .filter(([type, r]) => !carried.has(type) && (!r.sources || r.sources.includes(source)))
-    .map(([type]) => [type, 1000 - matchabilityThousandths]);
+  const gains: Array<[MatchKeyType, number]> = [];
+  for (const [type, sources] of RECOMMENDABLE)
+    if ((!sources || sources.includes(source)) && !event.matchKeys.some((k) => k.type === type))
+      gains.push([type, 1000 - matchabilityThousandths]);
+  return gains;
 }
+
+/** `RECOMMENDABLE_KEYS` as a list, read once (`keyGains` runs for every event the host accepts). */
+const RECOMMENDABLE = (
+  Object.entries(RECOMMENDABLE_KEYS) as Array<[MatchKeyType, { sources?: readonly EventSource[] }]>
+).map(([type, r]) => [type, r.sources] as const);
 
 /**
  * Whether an event sent as `eventId` is paired with the Amazon Ad Tag: its canonical event carries the id the

@@ -23,9 +23,13 @@ export class QualityTally {
   readonly byEvent = new Map<string, Map<Metric, number>>();
 
   add(eventName: string, metric: Metric, n = 1): void {
+    bump(this.metricsOf(eventName), metric, n);
+  }
+
+  private metricsOf(eventName: string): Map<Metric, number> {
     let metrics = this.byEvent.get(eventName);
     if (!metrics) this.byEvent.set(eventName, (metrics = new Map()));
-    metrics.set(metric, (metrics.get(metric) ?? 0) + n);
+    return metrics;
   }
 
   /**
@@ -43,18 +47,21 @@ export class QualityTally {
       this.add(eventName, 'invalid');
       return this.add(eventName, `invalid:${result.error.code}`);
     }
+    // The host adds every event it accepts: the names below are made once, not per event.
     const event = result.event;
-    this.add(eventName, 'transformed');
-    this.add(eventName, 'keys', event.matchKeys.length);
-    for (const key of event.matchKeys) this.add(eventName, `key:${key.type}`);
-    this.add(eventName, `consent:${consentClass(event)}`);
-    if (event.dataProcessingOptions) this.add(eventName, 'ldu');
-    if (event.arefMeasurementTokens) this.add(eventName, 'click_token');
-    if (seen.input !== undefined && pairedWithAdTag(seen.input, event.eventId)) this.add(eventName, 'ad_tag');
-    if (seen.country) this.add(eventName, `country:${seen.country}`);
+    const metrics = this.metricsOf(eventName);
+    bump(metrics, 'transformed');
+    bump(metrics, 'keys', event.matchKeys.length);
+    for (const key of event.matchKeys) bump(metrics, metricName('key:', key.type));
+    bump(metrics, metricName('consent:', consentClass(event)));
+    if (event.dataProcessingOptions) bump(metrics, 'ldu');
+    if (event.arefMeasurementTokens) bump(metrics, 'click_token');
+    if (seen.input !== undefined && pairedWithAdTag(seen.input, event.eventId)) bump(metrics, 'ad_tag');
+    if (seen.country) bump(metrics, metricName('country:', seen.country));
     const m = Math.round(matchability(event) * 1000);
-    this.add(eventName, 'matchability', m);
-    for (const [type, gain] of keyGains(event, m)) if (gain > 0) this.add(eventName, `gain:${type}`, gain);
+    bump(metrics, 'matchability', m);
+    for (const [type, gain] of keyGains(event, m))
+      if (gain > 0) bump(metrics, metricName('gain:', type), gain);
   }
 
   /** A final outcome: delivered, or rejected, dead-lettered or filtered with its code. */
@@ -72,4 +79,18 @@ export class QualityTally {
   get size(): number {
     return this.byEvent.size;
   }
+}
+
+function bump(metrics: Map<Metric, number>, metric: Metric, n = 1): void {
+  metrics.set(metric, (metrics.get(metric) ?? 0) + n);
+}
+
+/** `prefix` + `value` (`key:EMAIL`), made once for each pair and kept. */
+const metricNames = new Map<string, Map<string, Metric>>();
+function metricName(prefix: string, value: string): Metric {
+  let byValue = metricNames.get(prefix);
+  if (!byValue) metricNames.set(prefix, (byValue = new Map()));
+  let name = byValue.get(value);
+  if (name === undefined) byValue.set(value, (name = prefix + value));
+  return name;
 }
