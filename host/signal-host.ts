@@ -8,7 +8,7 @@ import {
   type Logger,
   type SecretRegistry,
 } from '../plugin/index.js';
-import { checkpointPast, type Db } from './store/database.js';
+import type { Db } from './store/database.js';
 import { openHostStore } from './store/host-store.js';
 import { DataDirLock } from './store/data-dir-lock.js';
 import { OAuthStates, type AmazonOAuthApp } from './http/oauth-app.js';
@@ -43,9 +43,6 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   concurrency: 2,
   retry: DEFAULT_RETRY_POLICY,
 };
-
-/** With worker processes, the WAL size past which a commit of the host's checkpoints it itself. */
-const FALLBACK_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 export interface SignalHostOptions {
   dataDir: string;
@@ -194,7 +191,7 @@ export class SignalHost {
     deliveries.requeueInFlight(new Date(now()).toISOString());
     // With worker processes, they checkpoint the WAL (worker-process.ts): a commit here then only appends to it,
     // and checkpoints itself only past 64 MB, when no worker has for a while.
-    if ((o.workerProcesses ?? 0) > 0) checkpointPast(db, FALLBACK_CHECKPOINT_BYTES);
+    if ((o.workerProcesses ?? 0) > 0) db.pragma('wal_autocheckpoint = 16384');
     this.worker =
       (o.workerProcesses ?? 0) > 0
         ? new WorkerProcesses(

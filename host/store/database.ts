@@ -116,9 +116,6 @@ const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]
   ['heartbeat', 'room', 'BLOB'],
 ];
 
-/** The page size of a database made here. */
-export const PAGE_SIZE = 16_384;
-
 /**
  * Opens (and creates) the host's SQLite database in the data directory, in WAL mode. The directory is 0700 and
  * the database 0600 before WAL starts, so SQLite gives its -wal and -shm files the same mode: no other user of
@@ -130,11 +127,6 @@ export function openDatabase(dataDir: string): Db {
   const file = join(dataDir, 'signal-host.db');
   const db = new Database(file);
   chmodSync(file, 0o600);
-  // A new database gets 16 KiB pages (one made before keeps its own: SQLite fixes the size at creation). An
-  // event and its Amazon event are a kilobyte or two each: 4 KiB pages hold two or three, and a request's commit
-  // writes each page with a call of its own. 16 KiB pages took 10% off the CPU the host and its delivery worker
-  // spend on an event (docs/performance.md).
-  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   // A database made before these modes were set keeps WAL files of its old mode: tighten them too.
   for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
@@ -152,14 +144,4 @@ export function openDatabase(dataDir: string): Db {
     if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
   }
   return db;
-}
-
-/**
- * A commit on `db` checkpoints the WAL once it holds `bytes` or more (SQLite counts in pages, and a database
- * made before 16 KiB pages has 4 KiB ones); the number of pages it set.
- */
-export function checkpointPast(db: Db, bytes: number): number {
-  const pages = Math.ceil(bytes / (db.pragma('page_size', { simple: true }) as number));
-  db.pragma(`wal_autocheckpoint = ${pages}`);
-  return pages;
 }
