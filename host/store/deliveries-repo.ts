@@ -93,6 +93,32 @@ const LIVE_COLUMNS = `d.*,
   CASE WHEN octet_length(e.payload) > @max THEN NULL ELSE e.payload END AS payload,
   octet_length(e.payload) AS payload_bytes, e.received_at`;
 
+/**
+ * Rows one INSERT of `accept` stores: a statement per row cost a fifth more (13.2 against 11.3 us an event
+ * alone, 500 purchases a request). A delivery has 9 values; SQLite takes up to 32,766 in a statement.
+ */
+const ROWS_PER_INSERT = 50;
+const EVENT_COLUMNS = ['id', 'received_at', 'payload'];
+const DELIVERY_COLUMNS = [
+  'event_id',
+  'integration_id',
+  'status',
+  'event_id_amazon',
+  'event_name',
+  'outcome_code',
+  'outcome_message',
+  'created_at',
+  'updated_at',
+];
+const AMAZON_EVENT_COLUMNS = ['delivery_id', 'amazon_event'];
+
+/** `items` in runs of at most `size`, in order. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
+}
+
 /** Accepted events and one delivery row per (event, integration): the durable queue, its outcomes, dead letters. */
 export class DeliveriesRepo {
   private readonly statements = new Map<string, Database.Statement>();
@@ -121,38 +147,56 @@ export class DeliveriesRepo {
     now: string,
     tallies?: Tallies,
   ): number[] {
-    const insertEvent = this.statement('INSERT INTO events (id, received_at, payload) VALUES (?, ?, ?)');
-    const insertDelivery = this.statement(
-      `INSERT INTO deliveries (event_id, integration_id, status, event_id_amazon, event_name, outcome_code, outcome_message, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertAmazonEvent = this.statement(
-      'INSERT INTO delivery_events (delivery_id, amazon_event) VALUES (?, ?)',
-    );
     const ids: number[] = [];
     this.db.transaction(() => {
-      for (const e of events) {
-        insertEvent.run(e.id, now, e.payload);
-        for (const d of e.deliveries) {
-          const r = insertDelivery.run(
-            d.eventId,
-            d.integrationId,
-            d.status,
-            d.amazonEventId ?? null,
-            d.eventName ?? null,
-            d.code ?? null,
-            d.message ?? null,
-            now,
-            now,
-          );
-          const id = Number(r.lastInsertRowid);
-          if (d.amazonEvent !== undefined) insertAmazonEvent.run(id, d.amazonEvent);
-          ids.push(id);
-        }
+      for (const rows of chunks(events, ROWS_PER_INSERT))
+        this.insertRows('events', EVENT_COLUMNS, rows.length).run(
+          rows.flatMap((e) => [e.id, now, e.payload]),
+        );
+      for (const rows of chunks(
+        events.flatMap((e) => e.deliveries),
+        ROWS_PER_INSERT,
+      )) {
+        const values = rows.flatMap((d) => [
+          d.eventId,
+          d.integrationId,
+          d.status,
+          d.amazonEventId ?? null,
+          d.eventName ?? null,
+          d.code ?? null,
+          d.message ?? null,
+          now,
+          now,
+        ]);
+        // AUTOINCREMENT numbers one statement's rows in the order given: its ids, ascending, are theirs in turn.
+        const rowIds = (
+          this.insertRows('deliveries', DELIVERY_COLUMNS, rows.length, ' RETURNING id')
+            .pluck()
+            .all(values) as number[]
+        ).sort((a, b) => a - b);
+        const amazonEvents = rows.flatMap((d, i) =>
+          d.amazonEvent === undefined ? [] : [rowIds[i], d.amazonEvent],
+        );
+        if (amazonEvents.length > 0)
+          this.insertRows('delivery_events', AMAZON_EVENT_COLUMNS, amazonEvents.length / 2).run(amazonEvents);
+        ids.push(...rowIds);
       }
       if (tallies) this.quality.add(tallies, now);
     })();
     return ids;
+  }
+
+  /** `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows, prepared once for each count. */
+  private insertRows(
+    table: string,
+    columns: readonly string[],
+    rows: number,
+    suffix = '',
+  ): Database.Statement {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    return this.statement(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array<string>(rows).fill(row).join(', ')}${suffix}`,
+    );
   }
 
   /**
