@@ -85,12 +85,18 @@ function bump(metrics: Map<Metric, number>, metric: Metric, n = 1): void {
   metrics.set(metric, (metrics.get(metric) ?? 0) + n);
 }
 
-/** `prefix` + `value` (`key:EMAIL`), made once for each pair and kept. */
+/**
+ * `prefix` + `value` (`key:EMAIL`), made once for each pair and kept. The values are match key types, consent
+ * classes and country sources, a few dozen in all; past `KEPT_NAMES` a prefix's names are made each time.
+ */
 const metricNames = new Map<string, Map<string, Metric>>();
+const KEPT_NAMES = 256;
 function metricName(prefix: string, value: string): Metric {
   let byValue = metricNames.get(prefix);
   if (!byValue) metricNames.set(prefix, (byValue = new Map()));
-  let name = byValue.get(value);
-  if (name === undefined) byValue.set(value, (name = prefix + value));
+  const kept = byValue.get(value);
+  if (kept !== undefined) return kept;
+  const name = prefix + value;
+  if (byValue.size < KEPT_NAMES) byValue.set(value, name);
   return name;
 }
