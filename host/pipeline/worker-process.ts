@@ -40,6 +40,11 @@ function checkpoint(db: { pragma(sql: string): unknown }): void {
 export interface WorkerProcessStart {
   type: 'start';
   name: string;
+  /**
+   * The name its claims carry: its name and process id, so a worker of an earlier host run, still alive, never
+   * shares it with one of this run (each puts back only the rows it claimed itself).
+   */
+  claimAs: string;
   dataDir: string;
   /** The key secrets are sealed with, hex (sent over IPC, never on the command line or in the environment). */
   secretKey: string;
@@ -64,8 +69,12 @@ export type WorkerProcessMessage =
   | { type: 'collected'; id: number }
   | WorkerMetricsMessage;
 
+/**
+ * Tells the host, if it is still there. Once its channel has closed (the host died) nothing is sent and nothing
+ * is thrown: a send to a closed channel without a callback ends the process unhandled, with its rows in flight.
+ */
 function send(message: WorkerProcessMessage): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
 }
 
 async function run(start: WorkerProcessStart): Promise<void> {
@@ -85,7 +94,9 @@ async function run(start: WorkerProcessStart): Promise<void> {
   const sendMetrics = async () => {
     const message = await telemetry.changes();
     if (!message.scopes.some((s) => s.metrics.length > 0)) return;
-    await new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      process.connected && process.send ? process.send(message, () => resolve()) : resolve(),
+    );
   };
   const metricsTimer = setInterval(() => void sendMetrics().catch(() => undefined), METRICS_EVERY_MS);
   const aliveTimer = setInterval(() => send({ type: 'alive' }), ALIVE_EVERY_MS);
@@ -112,7 +123,7 @@ async function run(start: WorkerProcessStart): Promise<void> {
     start.worker,
     Date.now,
     logger,
-    start.name,
+    start.claimAs,
   );
   process.on('message', (message: { type?: string; graceMs?: number; id?: number }) => {
     // The host is answering a scrape: its figures first, then the answer (IPC keeps their order).
@@ -135,8 +146,10 @@ async function run(start: WorkerProcessStart): Promise<void> {
       process.exit(0);
     })();
   });
-  // The host going away (its IPC channel closes) stops this worker too; what is in flight goes back by name.
+  // The host going away (its IPC channel closes: it stopped, or was killed) stops this worker at once: no more
+  // claims, and what is in flight goes back on the queue under this worker's claim name.
   process.on('disconnect', () => {
+    for (const timer of [metricsTimer, aliveTimer, checkpointTimer]) clearInterval(timer);
     void worker.stop(0).finally(() => process.exit(0));
   });
   worker.start();

@@ -17,6 +17,8 @@ const RESTART_MS = 1_000;
 export const SILENT_WORKER_MS = 10_000;
 /** How long after its grace a stopping worker that has not exited is killed. */
 const STOP_KILL_AFTER_GRACE_MS = 1_000;
+/** How long after the workers start the rows still claimed by a worker of an earlier run are put back. */
+const ORPHAN_SWEEP_MS = SILENT_WORKER_MS;
 /** How long a scrape waits for a worker's figures before it answers without that worker's newest second. */
 const COLLECT_WAIT_MS = 1_000;
 
@@ -38,10 +40,13 @@ export class WorkerProcesses {
   private watchdog: NodeJS.Timeout | undefined;
   /** The request each worker is answering now: scrapes at once share it. */
   private readonly collectingFrom = new Map<ChildProcess, Promise<void>>();
+  /** The name each worker's claims carry (`worker-1/<pid>`). */
+  private readonly claimNames = new Map<ChildProcess, string>();
+  private orphanSweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly count: number,
-    private readonly start: Omit<WorkerProcessStart, 'type' | 'name'>,
+    private readonly start: Omit<WorkerProcessStart, 'type' | 'name' | 'claimAs'>,
     private readonly deliveries: DeliveriesRepo,
     private readonly sinks: WorkerSinks,
     private readonly logger?: Logger,
@@ -62,6 +67,31 @@ export class WorkerProcesses {
     await Promise.all(Array.from({ length: this.count }, (_, i) => this.spawn(`worker-${i + 1}`)));
     this.watchdog = setInterval(() => this.killSilent(), 1_000);
     this.watchdog.unref();
+    this.orphanSweep = setTimeout(() => this.requeueOrphaned(), ORPHAN_SWEEP_MS);
+    this.orphanSweep.unref();
+  }
+
+  /**
+   * Rows a worker of an earlier run left in flight after this run's start put them back: one that outlived its
+   * killed host a moment and claimed more. Such a worker stops as soon as it hears its host is gone; by now it
+   * has, and its rows go back on the queue (its own stop puts them back too, unless it was killed).
+   */
+  private requeueOrphaned(): void {
+    try {
+      const requeued = this.deliveries.requeueOrphaned(new Date().toISOString(), [
+        ...this.claimNames.values(),
+      ]);
+      if (requeued > 0)
+        this.logger?.warn('rows claimed by a worker of an earlier run are back on the queue', {
+          event: 'orphaned_claims_requeued',
+          requeued,
+        });
+    } catch (error) {
+      this.logger?.warn('rows of an earlier run could not be put back: the next start does it', {
+        event: 'orphaned_claims_failed',
+        error: errorKind(error),
+      });
+    }
   }
 
   /** Kills each live worker silent past `SILENT_WORKER_MS`; its exit requeues its rows and starts another. */
@@ -123,9 +153,10 @@ export class WorkerProcesses {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.watchdog);
+    clearTimeout(this.orphanSweep);
     await Promise.all(
-      [...this.children].map(
-        ([name, child]) =>
+      [...this.children.values()].map(
+        (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             let killed = false;
@@ -135,7 +166,8 @@ export class WorkerProcesses {
             }, graceMs + STOP_KILL_AFTER_GRACE_MS);
             child.once('exit', () => {
               clearTimeout(kill);
-              if (killed) this.deliveries.requeueInFlight(new Date().toISOString(), name);
+              const claimAs = this.claimNames.get(child);
+              if (killed && claimAs) this.deliveries.requeueInFlight(new Date().toISOString(), claimAs);
               resolve();
             });
             child.send({ type: 'stop', graceMs });
@@ -151,6 +183,8 @@ export class WorkerProcesses {
     });
     this.children.set(name, child);
     this.heard.set(child, Date.now());
+    const claimAs = `${name}/${child.pid}`;
+    this.claimNames.set(child, claimAs);
     // What a worker tells is shown, never allowed to take the host down: a failure is logged by its kind.
     child.on('message', (message: WorkerProcessMessage) => {
       this.heard.set(child, Date.now());
@@ -179,7 +213,8 @@ export class WorkerProcesses {
     child.once('exit', (code, signal) => {
       this.heard.delete(child);
       if (this.stopping) return;
-      const requeued = this.deliveries.requeueInFlight(new Date().toISOString(), name);
+      this.claimNames.delete(child);
+      const requeued = this.deliveries.requeueInFlight(new Date().toISOString(), claimAs);
       this.logger?.warn('delivery worker process ended: its in-flight events are back on the queue', {
         event: 'worker_exited',
         worker: name,
@@ -193,7 +228,7 @@ export class WorkerProcesses {
         void this.spawn(name).catch(() => undefined);
       }, RESTART_MS).unref();
     });
-    child.send({ type: 'start', name, ...this.start } satisfies WorkerProcessStart);
+    child.send({ type: 'start', name, claimAs, ...this.start } satisfies WorkerProcessStart);
     return new Promise((resolve, reject) => {
       child.once('message', (message: WorkerProcessMessage) =>
         message.type === 'ready' ? resolve() : reject(new Error(`${name} did not start`)),

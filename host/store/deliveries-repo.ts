@@ -265,6 +265,16 @@ export class DeliveriesRepo {
       .run(at, ...(worker === undefined ? [] : [worker])).changes;
   }
 
+  /** Rows in flight under any claim but the `live` ones go back on the queue (they keep their Amazon eventId). */
+  requeueOrphaned(at: string, live: readonly string[]): number {
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'queued', updated_at = ?
+         WHERE status = 'in_flight' AND claimed_by NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .run(at, JSON.stringify(live)).changes;
+  }
+
   /** Integrations with rows due now: one index lookup per integration, however long the queue. */
   dueIntegrations(now: number): string[] {
     return (

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 import { postJson, SEED_INSTALL } from '../support/host-harness.js';
-import { startHostProcess } from '../support/host-process.js';
+import { startHostProcess, workerProcesses } from '../support/host-process.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -18,21 +18,6 @@ let child: ChildProcess | undefined;
 afterEach(() => {
   if (child?.exitCode === null) child.kill('SIGKILL');
 });
-
-/** The delivery worker processes the host `pid` forked (read from /proc, as an operator's `ps` would). */
-function workerProcesses(pid: number): string[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const ppid = /^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${name}/stat`, 'utf8'))?.[1];
-        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-        return Number(ppid) === pid && cmdline.includes('worker-process.js');
-      } catch {
-        return false; // it ended while being read
-      }
-    });
-}
 
 test.each<[string, string | undefined, number]>([
   ['by default: one delivery worker process', undefined, 1],

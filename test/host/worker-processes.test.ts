@@ -27,14 +27,14 @@ async function ingestAll(prefix: string): Promise<void> {
   }
 }
 
-/** Rows `worker` holds in flight now. */
+/** Rows `worker` holds in flight now (its claims carry its name and process id: `worker-1/<pid>`). */
 function inFlight(worker: string): number {
   const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
   try {
     return (
       db
-        .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' AND claimed_by = ?")
-        .get(worker) as { n: number }
+        .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' AND claimed_by LIKE ?")
+        .get(`${worker}/%`) as { n: number }
     ).n;
   } finally {
     db.close();
@@ -48,7 +48,10 @@ function queue(): { delivered: number; workers: string[] } {
     const rows = db
       .prepare("SELECT claimed_by AS w, COUNT(*) AS n FROM deliveries WHERE status = 'delivered' GROUP BY w")
       .all() as Array<{ w: string; n: number }>;
-    return { delivered: rows.reduce((n, r) => n + r.n, 0), workers: rows.map((r) => r.w).sort() };
+    return {
+      delivered: rows.reduce((n, r) => n + r.n, 0),
+      workers: [...new Set(rows.map((r) => r.w.split('/')[0]!))].sort(),
+    };
   } finally {
     db.close();
   }
@@ -68,7 +71,53 @@ test('two worker processes: every event delivered once, by both of them', async 
   expect(h.sandbox.accepted.size).toBe(EVENTS);
   expect(h.sandbox.duplicates).toBe(0); // no row was claimed twice
   expect(queue().workers).toEqual(['worker-1', 'worker-2']);
+  // Each worker's claims carry its process id: a worker of another run never shares the name.
+  const pids = h.host.workerPids();
+  expect(claimNames().sort()).toEqual([`worker-1/${pids['worker-1']}`, `worker-2/${pids['worker-2']}`]);
 }, 40_000);
+
+/** The claim names of delivered rows. */
+function claimNames(): string[] {
+  const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
+  try {
+    return db
+      .prepare("SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'delivered'")
+      .pluck()
+      .all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+test(
+  'rows a worker of an earlier run claimed after this start are put back, once that worker has had time to stop',
+  async () => {
+    const capture = captureLogger();
+    h = await startHost({ workerProcesses: 1, logger: capture.logger });
+    expect((await h.install()).status).toBe(201);
+    // Held still while the rows are queued and taken, as a worker of a killed host (still alive) takes them.
+    const worker = h.host.workerPids()['worker-1']!;
+    process.kill(worker, 'SIGSTOP');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await h.ingest('/v1/t', purchase(`ORPHAN-${i}`))).body.ids[0] as string);
+    const db = new Database(join(h.dataDir, 'signal-host.db'));
+    const taken = db
+      .prepare(
+        "UPDATE deliveries SET status = 'in_flight', claimed_by = 'worker-1/1' WHERE status = 'queued'",
+      )
+      .run().changes;
+    db.close();
+    process.kill(worker, 'SIGCONT');
+    expect(taken).toBe(5);
+    for (const id of ids) await h.waitForOutcome(id, 'delivered', SILENT_WORKER_MS + 5_000);
+    const swept = capture.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.event === 'orphaned_claims_requeued');
+    expect(swept.map((l) => l.requeued)).toEqual([5]);
+  },
+  SILENT_WORKER_MS + 20_000,
+);
 
 test('a worker process killed mid-delivery: its rows go back on the queue, another takes its place, none lost', async () => {
   const logs = captureLogger();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { PACKAGE_ROOT } from '../../plugin/project-files.js';
 
 /** The reference host started as `npm start` runs it, in a process of its own, with the URLs its banner gave. */
@@ -40,4 +41,19 @@ export function startHostProcess(
       reject(new Error(`the host exited with ${code} before its banner:\n${out}`)),
     );
   });
+}
+
+/** The delivery worker processes the host `pid` forked (read from /proc, as an operator's `ps` would). */
+export function workerProcesses(pid: number): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const ppid = /^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${name}/stat`, 'utf8'))?.[1];
+        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+        return Number(ppid) === pid && cmdline.includes('worker-process.js');
+      } catch {
+        return false; // it ended while being read
+      }
+    });
 }

@@ -1,0 +1,144 @@
+import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { postJson, purchase, SEED_INSTALL } from '../support/host-harness.js';
+import { startHostProcess, workerProcesses, type HostProcess } from '../support/host-process.js';
+import { tempDirForFile } from '../support/temp-dir.js';
+
+/**
+ * The host killed outright (`kill -9`, an OOM kill) while its delivery worker process has rows in flight: the
+ * worker hears its host is gone, claims nothing more, puts back what it held and exits; the next start delivers
+ * every accepted event. (Before: the worker died of its next IPC message to the closed channel, its rows stayed
+ * in flight under a name the next run's worker shared, and nothing put them back until another restart.)
+ */
+const ADMIN = 'host-killed-admin';
+const PIPELINE = 'host-killed-pipeline';
+const INTEGRATIONS = 40;
+const ROUNDS = 4;
+const dataDir = tempDirForFile('signal-host-killed-');
+
+let sandbox: Sandbox;
+const hosts: ChildProcess[] = [];
+beforeAll(async () => {
+  sandbox = await startSandbox({ tagRules: true });
+});
+afterAll(async () => {
+  for (const child of hosts) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await sandbox.close();
+});
+
+function startHost(): Promise<HostProcess> {
+  return startHostProcess({
+    SIGNAL_DATA_DIR: dataDir,
+    SIGNAL_ADMIN_TOKEN: ADMIN,
+    SIGNAL_PIPELINE_KEY: PIPELINE,
+    SIGNAL_POLL_MS: '50',
+    SIGNAL_WORKERS: '1',
+    SIGNAL_AMAZON: 'live',
+    AMAZON_ADS_API_URL: sandbox.url,
+    AMAZON_LWA_TOKEN_URL: `${sandbox.url}/auth/o2/token`,
+    AMAZON_ADS_CLIENT_ID: DEMO_ACCOUNT.clientId,
+  }).then((host) => {
+    hosts.push(host.child);
+    return host;
+  });
+}
+
+/** Rows by status, and the claim names of those in flight, read as an operator would. */
+function rows(): { byStatus: Record<string, number>; claimedBy: string[]; events: number } {
+  const db = new Database(join(dataDir, 'signal-host.db'), { readonly: true });
+  try {
+    const byStatus = Object.fromEntries(
+      (
+        db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all() as Array<{
+          status: string;
+          n: number;
+        }>
+      ).map((r) => [r.status, r.n]),
+    );
+    const claimedBy = db
+      .prepare("SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'in_flight'")
+      .pluck()
+      .all() as string[];
+    const events = db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number;
+    return { byStatus, claimedBy, events };
+  } finally {
+    db.close();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until<T>(check: () => T | undefined, what: string, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** `count` integrations of the seed's advertiser, each its own dataset name, installed on `admin`. */
+async function install(admin: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const body = {
+      ...SEED_INSTALL,
+      name: `Killed ${i}`,
+      config: { ...SEED_INSTALL.config, data_set_name: `killed-${i}` },
+    };
+    expect(
+      (await postJson(`${admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, body)).status,
+    ).toBe(201);
+  }
+}
+
+test('kill -9 of the host while its worker is busy: the worker stops, puts back what it held, and all is delivered', async () => {
+  let host = await startHost();
+  // Forty integrations: the worker runs eighty deliver calls at once and its event loop is busy when its host
+  // dies, so it hears of it late, and its next message to the host used to end it with rows in flight.
+  await install(host.admin, INTEGRATIONS);
+  let sent = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const worker = Number(workerProcesses(host.child.pid!)[0]);
+    expect(worker).toBeGreaterThan(0);
+    const posts = Array.from({ length: 3 }, () => {
+      const batch = Array.from({ length: 500 }, () => purchase(`KILL-${sent++}`));
+      return postJson(`${host.ingest}/v1/batch`, PIPELINE, { batch }).then(
+        (r) => r.status,
+        () => 'cut',
+      );
+    });
+    // Killed a second in: the requests half stored, their first events in flight, the worker at its busiest.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    host.child.kill('SIGKILL');
+    await Promise.all(posts);
+    // Started again at once, as an orchestrator does, while the old worker may still be at work.
+    host = await startHost();
+    // The old worker ends within moments (it claims nothing more and puts back what it held).
+    await until(() => !alive(worker) || undefined, 'the old worker to end', 10_000);
+  }
+  // Every delivery of every stored event reaches Amazon: none stays in flight under a worker gone.
+  await until(
+    () => {
+      const { byStatus } = rows();
+      return (byStatus.queued ?? 0) + (byStatus.in_flight ?? 0) === 0 || undefined;
+    },
+    'every delivery settled',
+    60_000,
+  );
+  const { byStatus, events } = rows();
+  expect(Object.keys(byStatus)).toEqual(['delivered']);
+  expect(events).toBeGreaterThan(0);
+  expect(byStatus.delivered).toBe(events * INTEGRATIONS); // each stored event, to all forty
+  host.child.kill('SIGTERM');
+  await new Promise((resolve) => host.child.once('exit', resolve));
+}, 120_000);
