@@ -68,6 +68,11 @@ export class DeliveryWorker {
     private readonly logger?: Logger,
     /** Who claims the rows (one name per worker process): what it leaves in flight goes back by that name. */
     readonly name = 'host',
+    /**
+     * Whether this worker may claim now: a worker process whose host is gone claims nothing, even before it has
+     * heard so over its channel.
+     */
+    private readonly mayClaim: () => boolean = () => true,
   ) {}
 
   /** Outcomes that could not be stored (the storage was unavailable): stored first when it works again. */
@@ -106,7 +111,7 @@ export class DeliveryWorker {
    * be stored before. A storage failure pauses the worker (0.5 s, doubling up to 30 s) instead of stopping it.
    */
   tick(): void {
-    if (this.stopping || this.now() < this.pausedUntil) return;
+    if (this.stopping || this.now() < this.pausedUntil || !this.mayClaim()) return;
     try {
       while (this.unsettled.length > 0) {
         const { settlements, rows } = this.unsettled[0]!;

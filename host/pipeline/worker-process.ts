@@ -78,6 +78,7 @@ function send(message: WorkerProcessMessage): void {
 }
 
 async function run(start: WorkerProcessStart): Promise<void> {
+  const hostPid = process.ppid;
   const secrets = new SecretRegistry();
   const logger = createLogger({ level: start.logLevel, secrets });
   const store = openHostStore(start.dataDir, Buffer.from(start.secretKey, 'hex'));
@@ -124,6 +125,9 @@ async function run(start: WorkerProcessStart): Promise<void> {
     Date.now,
     logger,
     start.claimAs,
+    // Its parent changes the moment its host dies (a stopped worker resumed after that runs its timers before
+    // it reads that its channel closed): from then on it takes nothing off the queue.
+    () => process.ppid === hostPid,
   );
   process.on('message', (message: { type?: string; graceMs?: number; id?: number }) => {
     // The host is answering a scrape: its figures first, then the answer (IPC keeps their order).

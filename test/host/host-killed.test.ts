@@ -28,9 +28,9 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function startHost(): Promise<HostProcess> {
+function startHost(dir = dataDir): Promise<HostProcess> {
   return startHostProcess({
-    SIGNAL_DATA_DIR: dataDir,
+    SIGNAL_DATA_DIR: dir,
     SIGNAL_ADMIN_TOKEN: ADMIN,
     SIGNAL_PIPELINE_KEY: PIPELINE,
     SIGNAL_POLL_MS: '50',
@@ -46,8 +46,8 @@ function startHost(): Promise<HostProcess> {
 }
 
 /** Rows by status, and the claim names of those in flight, read as an operator would. */
-function rows(): { byStatus: Record<string, number>; claimedBy: string[]; events: number } {
-  const db = new Database(join(dataDir, 'signal-host.db'), { readonly: true });
+function rows(dir = dataDir): { byStatus: Record<string, number>; claimedBy: string[]; events: number } {
+  const db = new Database(join(dir, 'signal-host.db'), { readonly: true });
   try {
     const byStatus = Object.fromEntries(
       (
@@ -63,6 +63,16 @@ function rows(): { byStatus: Record<string, number>; claimedBy: string[]; events
       .all() as string[];
     const events = db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number;
     return { byStatus, claimedBy, events };
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows whose last claim was under `name`, whatever their status now. */
+function claimedUnder(dir: string, name: string): number {
+  const db = new Database(join(dir, 'signal-host.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM deliveries WHERE claimed_by = ?').pluck().get(name) as number;
   } finally {
     db.close();
   }
@@ -142,3 +152,36 @@ test('kill -9 of the host while its worker is busy: the worker stops, puts back 
   host.child.kill('SIGTERM');
   await new Promise((resolve) => host.child.once('exit', resolve));
 }, 120_000);
+
+test('a worker of a killed host, held stopped and resumed after the next host started, takes nothing', async () => {
+  const dir = join(dataDir, 'resumed');
+  const first = await startHost(dir);
+  expect(
+    (await postJson(`${first.admin}/v1/admin/integration-catalog/amazon_dsp/install`, ADMIN, SEED_INSTALL))
+      .status,
+  ).toBe(201);
+  const old = Number(workerProcesses(first.child.pid!)[0]);
+  process.kill(old, 'SIGSTOP'); // hung, or stopped by a signal, when its host is killed
+  first.child.kill('SIGKILL');
+  await new Promise((resolve) => first.child.once('exit', resolve));
+  const second = await startHost(dir);
+  const current = Number(workerProcesses(second.child.pid!)[0]);
+  process.kill(current, 'SIGSTOP'); // so the rows stay on the queue for the old worker to find
+  try {
+    const batch = Array.from({ length: 100 }, (_, n) => purchase(`RESUMED-${n}`));
+    expect((await postJson(`${second.ingest}/v1/batch`, PIPELINE, { batch })).status).toBe(200);
+    // Resumed, its timers run before it reads that its channel closed; killed a moment later, it would leave
+    // whatever it took in flight under its own name.
+    process.kill(old, 'SIGCONT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (alive(old)) process.kill(old, 'SIGKILL');
+    await until(() => !alive(old) || undefined, 'the old worker to end', 5_000);
+    // No row was ever claimed under its name (a row keeps the name of its last claim, put back or not).
+    expect(claimedUnder(dir, `worker-1/${old}`)).toBe(0);
+  } finally {
+    process.kill(current, 'SIGCONT');
+  }
+  await until(() => rows(dir).byStatus.delivered === 100 || undefined, 'the events delivered', 20_000);
+  second.child.kill('SIGTERM');
+  await new Promise((resolve) => second.child.once('exit', resolve));
+}, 60_000);
