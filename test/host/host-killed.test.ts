@@ -15,7 +15,7 @@ import { tempDirForFile } from '../support/temp-dir.js';
 const ADMIN = 'host-killed-admin';
 const PIPELINE = 'host-killed-pipeline';
 const INTEGRATIONS = 40;
-const ROUNDS = 4;
+const ROUNDS = 2;
 const dataDir = tempDirForFile('signal-host-killed-');
 
 let sandbox: Sandbox;
