@@ -45,8 +45,8 @@ function startHost(dir = dataDir): Promise<HostProcess> {
   });
 }
 
-/** Rows by status, and the claim names of those in flight, read as an operator would. */
-function rows(dir = dataDir): { byStatus: Record<string, number>; claimedBy: string[]; events: number } {
+/** Rows by status, and the events stored, read as an operator would. */
+function rows(dir = dataDir): { byStatus: Record<string, number>; events: number } {
   const db = new Database(join(dir, 'signal-host.db'), { readonly: true });
   try {
     const byStatus = Object.fromEntries(
@@ -57,12 +57,8 @@ function rows(dir = dataDir): { byStatus: Record<string, number>; claimedBy: str
         }>
       ).map((r) => [r.status, r.n]),
     );
-    const claimedBy = db
-      .prepare("SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'in_flight'")
-      .pluck()
-      .all() as string[];
     const events = db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number;
-    return { byStatus, claimedBy, events };
+    return { byStatus, events };
   } finally {
     db.close();
   }
