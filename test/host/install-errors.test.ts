@@ -8,7 +8,7 @@ import {
 } from '../../plugin/errors.js';
 import { installHttpError } from '../../host/http/install-errors.js';
 
-/** The table the README's "Error codes" section states: plugin code → HTTP status and Management API code. */
+/** The table docs/management-api.md's "Error codes" section states: plugin code → HTTP status and Management API code. */
 describe('install errors as the Management API answers them', () => {
   test.each([
     [new ConfigError([{ field: 'config.profile_id', message: 'is required' }]), 400, 'invalid_request'],
