@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DEMO_ACCOUNT, startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { postJson, purchase, SEED_INSTALL } from '../support/host-harness.js';
 import { startHostProcess, workerProcesses, type HostProcess } from '../support/host-process.js';
+import { readHostDb } from '../support/host-db.js';
 import { tempDirForFile } from '../support/temp-dir.js';
 
 /**
@@ -47,31 +47,25 @@ function startHost(dir = dataDir): Promise<HostProcess> {
 
 /** Rows by status, and the events stored, read as an operator would. */
 function rows(dir = dataDir): { byStatus: Record<string, number>; events: number } {
-  const db = new Database(join(dir, 'signal-host.db'), { readonly: true });
-  try {
-    const byStatus = Object.fromEntries(
+  return readHostDb(dir, (db) => ({
+    byStatus: Object.fromEntries(
       (
         db.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all() as Array<{
           status: string;
           n: number;
         }>
       ).map((r) => [r.status, r.n]),
-    );
-    const events = db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number;
-    return { byStatus, events };
-  } finally {
-    db.close();
-  }
+    ),
+    events: db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number,
+  }));
 }
 
 /** Rows whose last claim was under `name`, whatever their status now. */
 function claimedUnder(dir: string, name: string): number {
-  const db = new Database(join(dir, 'signal-host.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT COUNT(*) FROM deliveries WHERE claimed_by = ?').pluck().get(name) as number;
-  } finally {
-    db.close();
-  }
+  return readHostDb(
+    dir,
+    (db) => db.prepare('SELECT COUNT(*) FROM deliveries WHERE claimed_by = ?').pluck().get(name) as number,
+  );
 }
 
 const alive = (pid: number) => {

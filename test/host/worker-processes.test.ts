@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../../bench/redis-server.js';
 import { startHost, purchase, type HostHarness } from '../support/host-harness.js';
 import { captureLogger } from '../support/capture-logger.js';
+import { readHostDb } from '../support/host-db.js';
 import { SILENT_WORKER_MS } from '../../host/pipeline/worker-processes.js';
 
 /**
@@ -29,32 +30,31 @@ async function ingestAll(prefix: string): Promise<void> {
 
 /** Rows `worker` holds in flight now (its claims carry its name and process id: `worker-1/<pid>`). */
 function inFlight(worker: string): number {
-  const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
-  try {
-    return (
+  return readHostDb(
+    h.dataDir,
+    (db) =>
       db
-        .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' AND claimed_by LIKE ?")
-        .get(`${worker}/%`) as { n: number }
-    ).n;
-  } finally {
-    db.close();
-  }
+        .prepare("SELECT COUNT(*) FROM deliveries WHERE status = 'in_flight' AND claimed_by LIKE ?")
+        .pluck()
+        .get(`${worker}/%`) as number,
+  );
 }
 
 /** Rows by status, and by the worker that claimed them last, read from the host's database. */
 function queue(): { delivered: number; workers: string[] } {
-  const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
-  try {
-    const rows = db
-      .prepare("SELECT claimed_by AS w, COUNT(*) AS n FROM deliveries WHERE status = 'delivered' GROUP BY w")
-      .all() as Array<{ w: string; n: number }>;
-    return {
-      delivered: rows.reduce((n, r) => n + r.n, 0),
-      workers: [...new Set(rows.map((r) => r.w.split('/')[0]!))].sort(),
-    };
-  } finally {
-    db.close();
-  }
+  const rows = readHostDb(
+    h.dataDir,
+    (db) =>
+      db
+        .prepare(
+          "SELECT claimed_by AS w, COUNT(*) AS n FROM deliveries WHERE status = 'delivered' GROUP BY w",
+        )
+        .all() as Array<{ w: string; n: number }>,
+  );
+  return {
+    delivered: rows.reduce((n, r) => n + r.n, 0),
+    workers: [...new Set(rows.map((r) => r.w.split('/')[0]!))].sort(),
+  };
 }
 
 test('two worker processes: every event delivered once, by both of them', async () => {
@@ -78,15 +78,14 @@ test('two worker processes: every event delivered once, by both of them', async 
 
 /** The claim names of delivered rows. */
 function claimNames(): string[] {
-  const db = new Database(join(h.dataDir, 'signal-host.db'), { readonly: true });
-  try {
-    return db
-      .prepare("SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'delivered'")
-      .pluck()
-      .all() as string[];
-  } finally {
-    db.close();
-  }
+  return readHostDb(
+    h.dataDir,
+    (db) =>
+      db
+        .prepare("SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'delivered'")
+        .pluck()
+        .all() as string[],
+  );
 }
 
 test(
